@@ -1,0 +1,17 @@
+# fish completion for mtec-sim
+complete -c mtec-sim -f
+complete -c mtec-sim -l help -d 'Show help'
+complete -c mtec-sim -l version -d 'Show version'
+complete -c mtec-sim -s s -l snapshot -r -F -d 'Words to serve (JSON)'
+complete -c mtec-sim -l registers -r -F -d 'Register catalog'
+complete -c mtec-sim -s H -l host -x -d 'Address to bind'
+complete -c mtec-sim -s p -l port -x -d 'TCP port, 0 for a free one'
+complete -c mtec-sim -s u -l unit -x -d 'Unit id'
+complete -c mtec-sim -l delay -x -d 'Delay every reply (ms)'
+complete -c mtec-sim -l drop-after -x -d 'Close a connection after N requests'
+complete -c mtec-sim -l exception -x -d 'ADDR[:CODE] exception'
+complete -c mtec-sim -l single-client -d 'Refuse a second client'
+complete -c mtec-sim -l refuse -d 'Refuse every connection'
+complete -c mtec-sim -l ignore-writes -d 'Acknowledge writes without applying them'
+complete -c mtec-sim -l write-log -r -F -d 'Write log file'
+complete -c mtec-sim -l request-log -r -F -d 'Request log file'

@@ -1,0 +1,66 @@
+#include "mtec/cli.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <new>
+
+#include "mtec/errors.hpp"
+
+#ifndef MTEC_VERSION
+#define MTEC_VERSION "0.0.0"
+#endif
+
+namespace mtec {
+
+int run_main(const std::string& tool, const std::function<int()>& body) {
+  try {
+    return body();
+  } catch (const CLI::Success&) {
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "%s: error: %s\nTry '%s --help' for more information.\n", tool.c_str(),
+                 e.what(), tool.c_str());
+    return exit_code(ErrorClass::usage);
+  } catch (const Error& e) {
+    std::fprintf(stderr, "%s: error: %s\n", tool.c_str(), e.what());
+    return exit_code(e.cls());
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "%s: error: out of memory\n", tool.c_str());
+    return exit_code(ErrorClass::software);
+  }
+}
+
+void parse_args(CLI::App& app, int argc, char** argv) {
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::fputs(app.help().c_str(), stdout);
+    throw CLI::Success();
+  } catch (const CLI::CallForVersion& e) {
+    std::puts(e.what());
+    throw CLI::Success();
+  }
+}
+
+std::string version_string(const std::string& tool) {
+  return fmt::format("{} (mtec-tools) {}", tool, MTEC_VERSION);
+}
+
+void LogOptions::add_to(CLI::App& app) {
+  app.add_flag("-v,--verbose", verbose, "More log output (repeatable)");
+  app.add_flag("-q,--quiet", quiet, "Less log output (repeatable)");
+  app.add_option("--log-format", format, "Log line format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->option_text("text|json");
+}
+
+void LogOptions::apply(Logger& log) const {
+  int level = static_cast<int>(Level::notice) + verbose - quiet;
+  if (level < static_cast<int>(Level::error)) level = static_cast<int>(Level::error);
+  if (level > static_cast<int>(Level::debug)) level = static_cast<int>(Level::debug);
+  log.set_threshold(static_cast<Level>(level));
+  log.set_format(format == "json" ? Logger::Format::json : Logger::Format::text);
+}
+
+}  // namespace mtec

@@ -1,0 +1,48 @@
+// Typed errors of the toolkit and the one place that maps them to exit codes.
+//
+// Policy: library code throws mtec::Error with the class that describes the
+// failure; every tool's main() catches mtec::Error once, prints
+// "<tool>: error: <message>" and exits with exit_code(class). Bugs (broken
+// invariants) are ErrorClass::software. Nothing else is caught wholesale.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace mtec {
+
+// --- Interface ---
+
+// The error classes of CONVENTIONS.md; the value is the sysexits.h exit code.
+enum class ErrorClass : int {
+  usage = 64,        // EX_USAGE: bad command line
+  data = 65,         // EX_DATAERR: bad input data
+  no_input = 66,     // EX_NOINPUT: a named input file is missing or unreadable
+  unavailable = 69,  // EX_UNAVAILABLE: peer unreachable or exception reply
+  software = 70,     // EX_SOFTWARE: a bug
+  io = 74,           // EX_IOERR: local I/O error
+  temp_fail = 75,    // EX_TEMPFAIL: timeout or other transient failure
+  protocol = 76,     // EX_PROTOCOL: the peer answered, but not as required
+  no_perm = 77,      // EX_NOPERM: refused (read-only register, auth failed)
+  config = 78,       // EX_CONFIG: invalid config file or register catalog
+};
+
+// The exit code of `cls` (its sysexits value).
+constexpr int exit_code(ErrorClass cls) { return static_cast<int>(cls); }
+
+// Short stable name of `cls` ("unavailable", "timeout", ...) for frames and logs.
+std::string_view class_name(ErrorClass cls);
+
+// An error with its class. what() is the complete, user-facing message.
+class Error : public std::runtime_error {
+ public:
+  Error(ErrorClass cls, const std::string& message)
+      : std::runtime_error(message), cls_(cls) {}
+  ErrorClass cls() const { return cls_; }
+
+ private:
+  ErrorClass cls_;
+};
+
+}  // namespace mtec

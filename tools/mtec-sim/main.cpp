@@ -1,0 +1,92 @@
+// mtec-sim: a Modbus TCP server that serves the register catalog, for tests
+// and for running the pipeline without an inverter.
+#include <signal.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "mtec/catalog.hpp"
+#include "mtec/cli.hpp"
+#include "mtec/errors.hpp"
+#include "sim_server.hpp"
+#include "sim_snapshot.hpp"
+
+namespace {
+
+std::pair<uint16_t, int> parse_exception(const std::string& spec) {
+  const auto colon = spec.find(':');
+  const std::string a = spec.substr(0, colon);
+  const std::string c = colon == std::string::npos ? "2" : spec.substr(colon + 1);
+  char* end = nullptr;
+  const long addr = std::strtol(a.c_str(), &end, 10);
+  if (a.empty() || *end || addr < 0 || addr > 65535)
+    throw mtec::Error(mtec::ErrorClass::usage, "--exception " + spec + ": address must be 0..65535");
+  const long code = std::strtol(c.c_str(), &end, 10);
+  if (c.empty() || *end || code < 1 || code > 255)
+    throw mtec::Error(mtec::ErrorClass::usage, "--exception " + spec + ": code must be 1..255");
+  return {static_cast<uint16_t>(addr), static_cast<int>(code)};
+}
+
+struct FileCloser {
+  void operator()(FILE* f) const { if (f) std::fclose(f); }
+};
+
+int sim_main(int argc, char** argv) {
+  CLI::App app{"Serve the M-TEC register catalog over Modbus TCP (for tests and demos)."};
+  app.set_version_flag("--version", mtec::version_string("mtec-sim"));
+  mtec::sim::ServerOptions o;
+  std::string snapshot, registers = mtec::default_catalog_path(), write_log, request_log;
+  std::vector<std::string> exceptions;
+  app.add_option("-s,--snapshot", snapshot, "Words to serve: {\"<address>\": [words]} or a case file")
+      ->option_text("FILE");
+  app.add_option("--registers", registers, "Register catalog")->option_text("FILE");
+  app.add_option("-H,--host", o.host, "Address to bind")->capture_default_str();
+  app.add_option("-p,--port", o.port, "TCP port; 0 picks a free one (printed on stdout)")
+      ->check(CLI::Range(0, 65535))->capture_default_str();
+  app.add_option("-u,--unit", o.unit, "Unit id to answer")->check(CLI::Range(0, 255))
+      ->capture_default_str();
+  app.add_option("--delay", o.delay_ms, "Delay every reply by MS milliseconds")
+      ->check(CLI::NonNegativeNumber)->option_text("MS");
+  app.add_option("--drop-after", o.drop_after, "Close a connection after N requests")
+      ->check(CLI::NonNegativeNumber)->option_text("N");
+  app.add_option("--exception", exceptions, "Answer requests touching ADDR with exception CODE (default 2)")
+      ->option_text("ADDR[:CODE]");
+  app.add_flag("--single-client", o.single_client, "Refuse a second concurrent client");
+  app.add_flag("--refuse", o.refuse, "Bind the port but refuse every connection");
+  app.add_flag("--ignore-writes", o.ignore_writes, "Acknowledge writes but keep the old words");
+  app.add_option("--write-log", write_log, "Append one NDJSON line per write to FILE (default stderr)")
+      ->option_text("FILE");
+  app.add_option("--request-log", request_log, "Append one NDJSON line per request to FILE")
+      ->option_text("FILE");
+  mtec::parse_args(app, argc, argv);
+
+  for (const auto& e : exceptions) o.exceptions.insert(parse_exception(e));
+  const mtec::Catalog catalog = mtec::Catalog::load(registers);
+  const auto snap = snapshot.empty() ? mtec::sim::builtin_snapshot(catalog)
+                                     : mtec::sim::load_snapshot(snapshot);
+  std::unique_ptr<FILE, FileCloser> wlog, rlog;
+  auto open_log = [](const std::string& path) {
+    FILE* f = std::fopen(path.c_str(), "a");
+    if (!f) throw mtec::Error(mtec::ErrorClass::io, "cannot open " + path + " for appending");
+    return f;
+  };
+  if (!write_log.empty()) wlog.reset(open_log(write_log));
+  if (!request_log.empty()) rlog.reset(open_log(request_log));
+  o.write_log = wlog.get();
+  o.request_log = rlog.get();
+
+  sigset_t mask;
+  sigemptyset(&mask);
+  sigaddset(&mask, SIGTERM);
+  sigaddset(&mask, SIGINT);
+  sigprocmask(SIG_BLOCK, &mask, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+  mtec::sim::serve(o, snap);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return mtec::run_main("mtec-sim", [&] { return sim_main(argc, argv); });
+}

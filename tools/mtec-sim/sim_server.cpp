@@ -1,0 +1,225 @@
+#include "sim_server.hpp"
+
+#include <arpa/inet.h>
+#include <fmt/format.h>
+#include <modbus/modbus.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "mtec/errors.hpp"
+
+namespace mtec::sim {
+
+namespace {
+
+constexpr int kTcpHeader = 7;  // MBAP header; the unit id is its last byte
+
+struct Fd {
+  int fd = -1;
+  explicit Fd(int f) : fd(f) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() { if (fd >= 0) ::close(fd); }
+};
+
+struct MappingDeleter {
+  void operator()(modbus_mapping_t* m) const { modbus_mapping_free(m); }
+};
+struct CtxDeleter {
+  void operator()(modbus_t* c) const { modbus_free(c); }
+};
+
+struct Client {
+  int fd;
+  int requests = 0;
+};
+
+int bound_port(int fd) {
+  sockaddr_in a{};
+  socklen_t len = sizeof a;
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) return -1;
+  return ntohs(a.sin_port);
+}
+
+int bind_socket(const ServerOptions& o, bool listen_too) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) throw Error(ErrorClass::io, fmt::format("socket: {}", std::strerror(errno)));
+  const int yes = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(o.port));
+  if (::inet_pton(AF_INET, o.host.c_str(), &a.sin_addr) != 1) {
+    ::close(fd);
+    throw Error(ErrorClass::usage, fmt::format("--host {}: not an IPv4 address", o.host));
+  }
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+      (listen_too && ::listen(fd, 16) != 0)) {
+    const int e = errno;
+    ::close(fd);
+    throw Error(ErrorClass::unavailable,
+                fmt::format("cannot listen on {}:{}: {}", o.host, o.port, std::strerror(e)));
+  }
+  return fd;
+}
+
+// The exception code configured for any address in [start, start+count).
+std::optional<int> injected_exception(const ServerOptions& o, int start, int count) {
+  auto it = o.exceptions.lower_bound(static_cast<uint16_t>(start));
+  if (it != o.exceptions.end() && it->first < start + count) return it->second;
+  return std::nullopt;
+}
+
+void log_line(FILE* f, const nlohmann::json& j) {
+  if (!f) return;
+  const std::string s = j.dump() + "\n";
+  std::fwrite(s.data(), 1, s.size(), f);
+  std::fflush(f);
+}
+
+class Server {
+ public:
+  Server(const ServerOptions& o, const Snapshot& snap, int sigfd) : o_(o), sigfd_(sigfd) {
+    int lo = 65535, hi = 0;
+    for (const auto& [addr, words] : snap) {
+      lo = std::min<int>(lo, addr);
+      hi = std::max<int>(hi, addr + static_cast<int>(words.size()));
+    }
+    if (snap.empty()) lo = hi = 0;
+    map_.reset(modbus_mapping_new_start_address(0, 0, 0, 0, static_cast<unsigned>(lo),
+                                                static_cast<unsigned>(hi - lo), 0, 0));
+    if (!map_) throw Error(ErrorClass::software, "cannot allocate the register map");
+    for (const auto& [addr, words] : snap)
+      std::copy(words.begin(), words.end(), map_->tab_registers + (addr - lo));
+    ctx_.reset(modbus_new_tcp("127.0.0.1", 0));
+    if (!ctx_) throw Error(ErrorClass::software, "cannot create a Modbus context");
+    modbus_set_indication_timeout(ctx_.get(), 5, 0);
+  }
+
+  void run(int listen_fd) {
+    for (;;) {
+      std::vector<pollfd> fds = {{sigfd_, POLLIN, 0}, {listen_fd, POLLIN, 0}};
+      if (o_.refuse) fds[1].events = 0;
+      for (const auto& c : clients_) fds.push_back({c.fd, POLLIN, 0});
+      if (::poll(fds.data(), fds.size(), -1) < 0) {
+        if (errno == EINTR) continue;
+        throw Error(ErrorClass::io, fmt::format("poll: {}", std::strerror(errno)));
+      }
+      if (fds[0].revents) return;  // SIGTERM / SIGINT
+      if (fds[1].revents & POLLIN) accept_client(listen_fd);
+      for (size_t i = 2; i < fds.size(); ++i)
+        if (fds[i].revents) {
+          if (!serve_one(fds[i].fd)) drop(fds[i].fd);
+          if (stopping_) return;
+        }
+    }
+  }
+
+  ~Server() {
+    for (const auto& c : clients_) ::close(c.fd);
+  }
+
+ private:
+  void accept_client(int listen_fd) {
+    const int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
+    if (fd < 0) return;
+    if (o_.single_client && !clients_.empty()) {
+      ::close(fd);  // like the inverter's gateway: one client at a time
+      return;
+    }
+    clients_.push_back(Client{fd});
+  }
+
+  void drop(int fd) {
+    ::close(fd);
+    std::erase_if(clients_, [fd](const Client& c) { return c.fd == fd; });
+  }
+
+  // Waits `ms` unless a stop signal arrives; false if stopping.
+  bool pause(int ms) {
+    pollfd p{sigfd_, POLLIN, 0};
+    if (::poll(&p, 1, ms) > 0) {
+      stopping_ = true;
+      return false;
+    }
+    return true;
+  }
+
+  // Handle one request on `fd`; false when the connection must be closed.
+  bool serve_one(int fd) {
+    Client& c = *std::find_if(clients_.begin(), clients_.end(),
+                              [fd](const Client& x) { return x.fd == fd; });
+    uint8_t q[MODBUS_TCP_MAX_ADU_LENGTH];
+    modbus_set_socket(ctx_.get(), fd);
+    const int n = modbus_receive(ctx_.get(), q);
+    if (n <= 0) return false;
+    ++c.requests;
+    const int unit = q[kTcpHeader - 1];
+    const int fc = q[kTcpHeader];
+    const int addr = (q[kTcpHeader + 1] << 8) | q[kTcpHeader + 2];
+    const int count = fc == 0x06 ? 1 : (q[kTcpHeader + 3] << 8) | q[kTcpHeader + 4];
+    log_line(o_.request_log, {{"unit", unit}, {"function", fc}, {"address", addr}, {"count", count}});
+    if (unit != o_.unit) return true;  // not ours: no answer, like a real gateway
+    if (o_.delay_ms > 0 && !pause(o_.delay_ms)) return false;
+    if (auto code = injected_exception(o_, addr, count)) {
+      modbus_reply_exception(ctx_.get(), q, static_cast<unsigned>(*code));
+    } else if (fc == 0x06 || fc == 0x10) {
+      reply_write(q, n, unit, fc, addr, count);
+    } else {
+      modbus_reply(ctx_.get(), q, n, map_.get());
+    }
+    return o_.drop_after == 0 || c.requests < o_.drop_after;
+  }
+
+  void reply_write(const uint8_t* q, int n, int unit, int fc, int addr, int count) {
+    const int offset = addr - map_->start_registers;
+    const bool inside = offset >= 0 && offset + count <= map_->nb_registers;
+    std::vector<uint16_t> before;
+    if (inside) before.assign(map_->tab_registers + offset, map_->tab_registers + offset + count);
+    if (modbus_reply(ctx_.get(), q, n, map_.get()) < 0 || !inside) return;
+    std::vector<uint16_t> written(map_->tab_registers + offset, map_->tab_registers + offset + count);
+    if (o_.ignore_writes) std::copy(before.begin(), before.end(), map_->tab_registers + offset);
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::system_clock::now().time_since_epoch()).count();
+    log_line(o_.write_log ? o_.write_log : stderr,
+             {{"ts_ms", ms}, {"unit", unit}, {"function", fc}, {"address", addr},
+              {"words", written}, {"applied", !o_.ignore_writes}});
+  }
+
+  const ServerOptions& o_;
+  int sigfd_;
+  std::unique_ptr<modbus_mapping_t, MappingDeleter> map_;
+  std::unique_ptr<modbus_t, CtxDeleter> ctx_;
+  std::vector<Client> clients_;
+  bool stopping_ = false;
+};
+
+}  // namespace
+
+void serve(const ServerOptions& o, const Snapshot& snap) {
+  sigset_t mask;
+  sigemptyset(&mask);
+  sigaddset(&mask, SIGTERM);
+  sigaddset(&mask, SIGINT);
+  Fd sig(::signalfd(-1, &mask, SFD_CLOEXEC));
+  if (sig.fd < 0) throw Error(ErrorClass::software, fmt::format("signalfd: {}", std::strerror(errno)));
+  Fd listener(bind_socket(o, !o.refuse));
+  std::printf("%d\n", bound_port(listener.fd));
+  std::fflush(stdout);
+  Server server(o, snap, sig.fd);
+  server.run(listener.fd);
+}
+
+}  // namespace mtec::sim

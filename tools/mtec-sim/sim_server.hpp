@@ -1,0 +1,36 @@
+// mtec-sim's Modbus TCP server: holding registers from a snapshot, function
+// codes 0x03, 0x06 and 0x10, fault injection for tests.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "sim_snapshot.hpp"
+
+namespace mtec::sim {
+
+// --- Interface ---
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 1502;          // 0: pick a free port
+  int unit = 247;           // requests for other unit ids are not answered
+  int delay_ms = 0;         // delay before every reply
+  int drop_after = 0;       // close a connection after this many requests (0: never)
+  std::map<uint16_t, int> exceptions;  // address -> exception code
+  bool single_client = false;  // refuse a second concurrent client
+  bool refuse = false;      // bind the port but never accept: connections are refused
+  bool ignore_writes = false;  // acknowledge writes but keep the old words
+  FILE* write_log = nullptr;   // NDJSON line per write (stderr by default)
+  FILE* request_log = nullptr; // NDJSON line per request (--request-log), for counting
+};
+
+// Serve `snapshot` until SIGTERM or SIGINT (the caller blocks both signals
+// first). Prints the bound port on stdout (one line) when ready. Throws
+// Error(unavailable) when the address cannot be bound.
+void serve(const ServerOptions& opts, const Snapshot& snapshot);
+
+}  // namespace mtec::sim

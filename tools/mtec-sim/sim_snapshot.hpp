@@ -1,0 +1,27 @@
+// The words mtec-sim serves: from a fixture snapshot or built-in values.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "mtec/catalog.hpp"
+
+namespace mtec::sim {
+
+// --- Interface ---
+
+// address -> words, as in the fixtures' "snapshot" object.
+using Snapshot = std::map<uint16_t, std::vector<uint16_t>>;
+
+// Read `path`: {"<address>": [words...]} or a case file whose "snapshot" key
+// holds that. Error(no_input) if unreadable, Error(data) naming the file and
+// address when malformed.
+Snapshot load_snapshot(const std::string& path);
+
+// Plausible values for every register of `catalog` (serial MTECSIM00000001,
+// 230 V, 50 Hz, a few kW, ...).
+Snapshot builtin_snapshot(const Catalog& catalog);
+
+}  // namespace mtec::sim
