@@ -56,6 +56,16 @@ start_sim() {
   [[ "$SIM_PORT" =~ ^[0-9]+$ ]]
 }
 
+# start_bg OUT ERR COMMAND...: runs COMMAND in the background (its own PID,
+# no subshell in between, so signals reach it); sets BG_PID.
+start_bg() {
+  local out=$1 err=$2
+  shift 2
+  "$@" >"$out" 2>"$err" &
+  BG_PID=$!
+  PIDS+=("$BG_PID")
+}
+
 # stop_pid PID: SIGTERM and reap; prints nothing.
 stop_pid() {
   kill "$1" 2>/dev/null || true

@@ -1,0 +1,93 @@
+// mtec-read: read the inverter over Modbus TCP and write NDJSON frames.
+#include <signal.h>
+
+#include <algorithm>
+
+#include "mtec/catalog.hpp"
+#include "mtec/cli.hpp"
+#include "mtec/control.hpp"
+#include "mtec/errors.hpp"
+#include "mtec/tool_options.hpp"
+#include "read_job.hpp"
+
+namespace {
+
+using mtec::Error;
+using mtec::ErrorClass;
+
+int read_main(int argc, char** argv) {
+  CLI::App app{"Read M-TEC inverter registers over Modbus TCP and write NDJSON frames.\n"
+               "Without REGISTER or -g, all groups are read."};
+  app.set_version_flag("--version", mtec::version_string("mtec-read"));
+  mtec::CommonOptions common;
+  mtec::ModbusOptions modbus;
+  mtec::LogOptions logopts;
+  std::vector<std::string> targets, groups;
+  bool all = false, list = false, follow = false, raw = false, table = false;
+  std::optional<std::string> control;
+  std::optional<int> max_gap;
+  std::optional<double> refresh_now;
+  app.add_option("REGISTER", targets, "mqtt key, address or catalog name");
+  app.add_option("-g,--group", groups, "Read a group (repeatable)")->option_text("GROUP");
+  app.add_flag("-a,--all", all, "Read every group (the default)");
+  app.add_flag("-l,--list", list, "Print the catalog and exit (no connection)");
+  app.add_flag("-f,--follow", follow, "Poll on the legacy schedule until stopped");
+  app.add_flag("-r,--raw", raw, "Add the words read to each frame");
+  app.add_flag("-t,--table", table, "Aligned columns for people instead of NDJSON");
+  app.add_option("--control", control, "With --follow: control socket for writes")->option_text("PATH");
+  app.add_option("--max-gap", max_gap, "Merge requests across gaps of up to N words (MODBUS_MAX_GAP)")
+      ->option_text("N");
+  app.add_option("--refresh-now", refresh_now, "Poll period in seconds (REFRESH_NOW)")->option_text("SECONDS");
+  common.add_to(app);
+  modbus.add_to(app);
+  logopts.add_to(app);
+  mtec::parse_args(app, argc, argv);
+
+  mtec::Logger log = mtec::Logger::for_tool("mtec-read");
+  logopts.apply(log);
+  const mtec::Catalog catalog = common.load_catalog();
+  if (list) {
+    mtec::read::print_list(catalog);
+    return 0;
+  }
+  mtec::Config config = common.load_config(log);
+  modbus.apply(config);
+  if (max_gap) config.set_flag("MODBUS_MAX_GAP", std::to_string(*max_gap));
+  if (refresh_now) config.set_flag("REFRESH_NOW", std::to_string(*refresh_now));
+  const mtec::Settings settings = config.settings();
+  if (follow && (!targets.empty() || !groups.empty() || table))
+    throw Error(ErrorClass::usage, "--follow reads the legacy schedule; it takes no REGISTER, -g or --table");
+  if (control && !follow) throw Error(ErrorClass::usage, "--control needs --follow");
+
+  mtec::read::ReadJob job{catalog, settings, log, {}, {}, raw, table, control.value_or("")};
+  for (const auto& t : targets) {
+    const mtec::Register* r = catalog.find(t);
+    if (!r) throw Error(ErrorClass::usage, "unknown register '" + t + "' (see mtec-read --list)");
+    if (!r->address)
+      throw Error(ErrorClass::usage, "'" + t + "' is calculated, not read: mtec-calc adds it");
+    job.selected.insert(r);
+  }
+  const auto& known = mtec::known_groups();
+  for (const auto& g : groups) {
+    if (std::find(known.begin(), known.end(), g) == known.end())
+      throw Error(ErrorClass::usage, "unknown group '" + g + "'");
+    for (const mtec::Register* r : catalog.group(g))
+      if (r->address) job.selected.insert(r);
+  }
+  if (all || job.selected.empty())
+    for (const auto& r : catalog.entries())
+      if (r.address) job.selected.insert(&r);
+  for (const auto& g : known)
+    if (std::any_of(job.selected.begin(), job.selected.end(),
+                    [&g](const mtec::Register* r) { return r->group == g; }))
+      job.groups.push_back(g);
+
+  signal(SIGPIPE, SIG_IGN);
+  return follow ? mtec::read::read_follow(job) : mtec::read::read_once(job);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return mtec::run_main("mtec-read", [&] { return read_main(argc, argv); });
+}

@@ -1,0 +1,198 @@
+// --follow: the legacy schedule at a fixed rate, reconnecting with backoff,
+// executing control-socket requests between polls.
+#include <fmt/format.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <random>
+
+#include "mtec/control.hpp"
+#include "mtec/errors.hpp"
+#include "mtec/line_writer.hpp"
+#include "mtec/link.hpp"
+#include "mtec/reader.hpp"
+#include "mtec/schedule.hpp"
+#include "mtec/tool_options.hpp"
+#include "read_job.hpp"
+
+namespace mtec::read {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct StopSignals {
+  int fd = -1;
+  StopSignals() {
+    sigset_t mask;
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGTERM);
+    sigaddset(&mask, SIGINT);
+    sigprocmask(SIG_BLOCK, &mask, nullptr);
+    fd = ::signalfd(-1, &mask, SFD_CLOEXEC);
+    if (fd < 0) throw Error(ErrorClass::software, "signalfd failed");
+  }
+  ~StopSignals() { ::close(fd); }
+};
+
+Schedule::Periods periods_of(const Settings& s) {
+  return {Schedule::Seconds(s.refresh_now), Schedule::Seconds(s.refresh_config),
+          Schedule::Seconds(s.refresh_day), Schedule::Seconds(s.refresh_total),
+          Schedule::Seconds(s.refresh_static)};
+}
+
+class Follower {
+ public:
+  Follower(const ReadJob& job, int stop_fd)
+      : job_(job),
+        client_(endpoint_of(job.settings), stop_fd),
+        rng_(std::random_device{}()),
+        link_(client_, job.log, [this] { return std::uniform_real_distribution<double>(0, 1)(rng_); }),
+        schedule_(periods_of(job.settings), Clock::now()),
+        stop_fd_(stop_fd) {
+    if (!job.control_path.empty()) control_ = std::make_unique<ControlServer>(job.control_path);
+  }
+
+  // Returns when a stop signal arrived or stdout was closed.
+  void run() {
+    Clock::time_point next = Clock::now();
+    while (true) {
+      if (!wait_until(next)) return;
+      const auto now = Clock::now();
+      if (now < next) continue;  // woke for a control request
+      if (!cycle(now)) return;
+      if (link_.down()) next = link_.retry_at();
+      else if (serial_.empty()) next = now + serial_retry();
+      else next = schedule_.next_iteration(Clock::now());
+    }
+  }
+
+ private:
+  // The static group gave no serial (yet): retry like the legacy (10 s), or
+  // sooner with a short REFRESH_NOW.
+  std::chrono::milliseconds serial_retry() const {
+    return std::chrono::milliseconds(static_cast<long>(std::min(10.0, job_.settings.refresh_now) * 1000));
+  }
+
+  // Poll stop signal and control socket until `deadline`; false on stop.
+  bool wait_until(Clock::time_point deadline) {
+    for (;;) {
+      std::vector<pollfd> fds = {{stop_fd_, POLLIN, 0}};
+      if (control_)
+        for (int fd : control_->fds()) fds.push_back({fd, POLLIN, 0});
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+      const int n = ::poll(fds.data(), fds.size(), left.count() > 0 ? static_cast<int>(left.count()) + 1 : 0);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return true;
+      if (fds[0].revents) return false;
+      for (size_t i = 1; i < fds.size(); ++i)
+        if (fds[i].revents)
+          control_->on_readable(fds[i].fd, [this](const nlohmann::json& req) { return on_control(req); });
+      return true;
+    }
+  }
+
+  nlohmann::json on_control(const nlohmann::json& req) {
+    const std::string op = req.value("op", "");
+    const int address = req.value("address", -1);
+    if (address < 0 || address > 65535 || (op != "write" && op != "read"))
+      return {{"ok", false}, {"class", "data"}, {"error", "expected {\"op\":\"write\"|\"read\",\"address\":0..65535,...}"}};
+    try {
+      if (!link_.ensure(Clock::now()))
+        return {{"ok", false}, {"class", "unavailable"}, {"error", "the inverter is not reachable now"}};
+      const auto start = static_cast<uint16_t>(address);
+      if (op == "read") {
+        const int count = req.value("count", 1);
+        if (count < 1 || count > 125) return {{"ok", false}, {"class", "data"}, {"error", "count must be 1..125"}};
+        const auto words = client_.read(start, static_cast<uint16_t>(count));
+        link_.succeeded();
+        return {{"ok", true}, {"address", address}, {"words", words}};
+      }
+      const auto words = req.at("words").get<std::vector<uint16_t>>();
+      if (words.empty() || words.size() > 123) return {{"ok", false}, {"class", "data"}, {"error", "words must hold 1..123 words"}};
+      client_.write(start, words);
+      const auto back = client_.read(start, static_cast<uint16_t>(words.size()));
+      link_.succeeded();
+      job_.log.info(fmt::format("control: wrote {} to {}, read back {}", nlohmann::json(words).dump(),
+                                address, nlohmann::json(back).dump()));
+      return {{"ok", true}, {"address", address}, {"words", words}, {"read_back", back}};
+    } catch (const modbus::ModbusError& e) {
+      link_.failed(Clock::now(), e.what());
+      return {{"ok", false}, {"class", std::string(class_name(e.cls()))}, {"error", e.what()},
+              {"exception", e.exception_code()}};
+    } catch (const nlohmann::json::exception& e) {
+      return {{"ok", false}, {"class", "data"}, {"error", std::string("bad request: ") + e.what()}};
+    }
+  }
+
+  // One iteration; false when stdout is gone.
+  bool cycle(Clock::time_point now) {
+    if (!link_.ensure(now)) return true;
+    if (serial_.empty()) return read_serial(now);
+    const auto groups = schedule_.due(now);
+    std::vector<const Register*> regs;
+    for (const auto& g : groups)
+      for (const Register* r : job_.catalog.group(g))
+        if (r->address) regs.push_back(r);
+    const ReadOutcome outcome = read_registers(client_, regs, job_.settings.modbus_max_gap);
+    note(outcome, now);
+    const std::set<const Register*> selected(regs.begin(), regs.end());
+    const auto frames = frames_by_group(job_.catalog, groups, selected, outcome,
+                                        iso_timestamp(std::chrono::system_clock::now()), serial_, job_.raw);
+    for (const auto& f : frames) {
+      schedule_.done(f.group, now, !f.values.empty());
+      if (f.values.empty() && outcome.connection_lost) continue;  // nothing read: no frame
+      if (!out_.write_line(frame_line(f))) return false;
+    }
+    return true;
+  }
+
+  bool read_serial(Clock::time_point now) {
+    const ReadOutcome outcome = read_registers(client_, job_.catalog.group("static"), job_.settings.modbus_max_gap);
+    note(outcome, now);
+    serial_ = serial_from(job_.catalog, outcome);
+    if (serial_.empty() && !outcome.connection_lost)
+      job_.log.warn("the static group gave no serial number yet; retrying");
+    else if (!serial_.empty())
+      job_.log.info(fmt::format("serial number {}", serial_));
+    return true;
+  }
+
+  void note(const ReadOutcome& outcome, Clock::time_point now) {
+    for (const auto& e : outcome.errors)
+      if (!outcome.connection_lost) job_.log.warn(e.message);
+    if (!outcome.words.empty()) link_.succeeded();
+    if (outcome.connection_lost) link_.failed(now, outcome.errors.front().message);
+  }
+
+  const ReadJob& job_;
+  modbus::Client client_;
+  std::mt19937_64 rng_;
+  Link link_;
+  Schedule schedule_;
+  int stop_fd_;
+  std::unique_ptr<ControlServer> control_;
+  LineWriter out_;
+  std::string serial_;
+};
+
+}  // namespace
+
+int read_follow(const ReadJob& job) {
+  StopSignals stop;
+  Follower f(job, stop.fd);
+  try {
+    f.run();
+  } catch (const modbus::Interrupted&) {
+    // a stop signal during a request: drop the frame and end cleanly
+  }
+  job.log.info("stopped");
+  return 0;
+}
+
+}  // namespace mtec::read

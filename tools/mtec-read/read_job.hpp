@@ -1,0 +1,39 @@
+// What mtec-read's modes share: the loaded catalog and settings, the
+// selection, the output options.
+#pragma once
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "mtec/catalog.hpp"
+#include "mtec/config.hpp"
+#include "mtec/frame.hpp"
+#include "mtec/log.hpp"
+
+namespace mtec::read {
+
+struct ReadJob {
+  const Catalog& catalog;
+  const Settings& settings;
+  const Logger& log;
+  std::set<const Register*> selected;  // Modbus registers to output
+  std::vector<std::string> groups;     // their groups, in schedule order
+  bool raw = false;
+  bool table = false;
+  std::string control_path;            // --control (follow only)
+};
+
+// One-shot: read the selection once, print it; returns the exit code.
+int read_once(const ReadJob& job);
+// --follow: poll on the legacy schedule until SIGTERM/SIGINT; returns 0.
+int read_follow(const ReadJob& job);
+
+// --list: the catalog as aligned columns.
+void print_list(const Catalog& catalog);
+// --table: frames as aligned columns for people.
+std::string table_of(const Catalog& catalog, const std::vector<Frame>& frames, const Settings& s);
+// The NDJSON line of a frame.
+std::string frame_line(const Frame& f);
+
+}  // namespace mtec::read

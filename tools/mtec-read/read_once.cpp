@@ -1,0 +1,35 @@
+#include <fmt/format.h>
+
+#include <chrono>
+
+#include "mtec/errors.hpp"
+#include "mtec/line_writer.hpp"
+#include "mtec/reader.hpp"
+#include "mtec/tool_options.hpp"
+#include "read_job.hpp"
+
+namespace mtec::read {
+
+int read_once(const ReadJob& job) {
+  modbus::Client client(endpoint_of(job.settings));
+  std::vector<const Register*> regs(job.selected.begin(), job.selected.end());
+  // The serial number goes into every frame: read it along.
+  if (const Register* serial = job.catalog.by_address(10000); serial && !job.selected.count(serial))
+    regs.push_back(serial);
+  client.connect();
+  const ReadOutcome outcome = read_registers(client, regs, job.settings.modbus_max_gap);
+  const std::string ts = iso_timestamp(std::chrono::system_clock::now());
+  const auto frames = frames_by_group(job.catalog, job.groups, job.selected, outcome, ts,
+                                      serial_from(job.catalog, outcome), job.raw);
+  for (const auto& e : outcome.errors) job.log.warn(e.message);
+  if (job.table) {
+    std::fputs(table_of(job.catalog, frames, job.settings).c_str(), stdout);
+  } else {
+    LineWriter out;
+    for (const auto& f : frames)
+      if (!out.write_line(frame_line(f))) return 0;  // reader gone: end quietly
+  }
+  return outcome.worst ? exit_code(*outcome.worst) : 0;
+}
+
+}  // namespace mtec::read
