@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <set>
 #include <sstream>
 
@@ -176,6 +177,10 @@ Register read_entry(const std::string& file, const std::string& key,
   r.group = in.str("group");
   r.unit = in.str("unit");
   r.formula = in.str("formula");
+  if (const YAML::Node f = node["formula"]) {
+    r.formula_pos = pos_of(file, f.Mark());
+    if (f.Tag() == "!") ++r.formula_pos.column;  // quoted: the text starts after the quote
+  }
   r.hass_component_type = in.str("hass_component_type");
   r.hass_device_class = in.str("hass_device_class");
   r.hass_value_template = in.str("hass_value_template");
@@ -292,6 +297,25 @@ Catalog Catalog::load(const std::string& path) {
 Catalog Catalog::parse(const std::string& text, const std::string& file) {
   Catalog c;
   c.file_ = file;
+  c.add_entries(text, file);
+  c.compile_formulas();
+  return c;
+}
+
+void Catalog::add_overlay(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw Error(ErrorClass::no_input, fmt::format("cannot read overlay {}", path));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  add_overlay_text(ss.str(), path);
+}
+
+void Catalog::add_overlay_text(const std::string& text, const std::string& file) {
+  add_entries(text, file);
+  compile_formulas();
+}
+
+void Catalog::add_entries(const std::string& text, const std::string& file) {
   YAML::Node root;
   try {
     root = YAML::Load(text);
@@ -305,28 +329,87 @@ Catalog Catalog::parse(const std::string& text, const std::string& file) {
   for (const auto& kv : root) {
     const std::string key = kv.first.as<std::string>();
     Register r = read_entry(file, key, kv.first, kv.second);
-    if (c.by_mqtt_.count(r.mqtt))
+    if (by_mqtt_.count(r.mqtt))
       fail_at(r.pos, key, fmt::format("duplicate mqtt key '{}' (first used by register '{}')",
-                                      r.mqtt, c.entries_[c.by_mqtt_[r.mqtt]].key));
-    c.by_mqtt_[r.mqtt] = c.entries_.size();
+                                      r.mqtt, entries_[by_mqtt_[r.mqtt]].key));
+    by_mqtt_[r.mqtt] = entries_.size();
     if (r.address) {
       // Non-overlap: check the neighbours in address order.
-      auto next = c.by_address_.lower_bound(*r.address);
-      if (next != c.by_address_.end() && next->first < *r.address + r.length)
+      auto next = by_address_.lower_bound(*r.address);
+      if (next != by_address_.end() && next->first < *r.address + r.length)
         fail_at(r.pos, key, fmt::format("addresses {}..{} overlap register '{}'", *r.address,
-                                        *r.address + r.length - 1,
-                                        c.entries_[next->second].key));
-      if (next != c.by_address_.begin()) {
-        const Register& prev = c.entries_[std::prev(next)->second];
+                                        *r.address + r.length - 1, entries_[next->second].key));
+      if (next != by_address_.begin()) {
+        const Register& prev = entries_[std::prev(next)->second];
         if (*prev.address + prev.length > *r.address)
           fail_at(r.pos, key, fmt::format("addresses {}..{} overlap register '{}'", *r.address,
                                           *r.address + r.length - 1, prev.key));
       }
-      c.by_address_[*r.address] = c.entries_.size();
+      by_address_[*r.address] = entries_.size();
     }
-    c.entries_.push_back(std::move(r));
+    entries_.push_back(std::move(r));
   }
-  return c;
+}
+
+namespace {
+
+[[noreturn]] void formula_fail(const Register& r, size_t offset, const std::string& what) {
+  const SourcePos& p = r.formula_pos;
+  throw Error(ErrorClass::config,
+              fmt::format("{}:{}:{}: register '{}': formula: {}", p.file, p.line,
+                          p.column + static_cast<int>(offset == std::string::npos ? 0 : offset),
+                          r.key, what));
+}
+
+}  // namespace
+
+void Catalog::compile_formulas() {
+  std::vector<Derived> parsed;
+  std::map<const Register*, size_t> index;
+  for (const auto& r : entries_) {
+    if (!r.is_calculated()) continue;
+    Derived d;
+    d.reg = &r;
+    try {
+      d.formula = Formula::parse(r.formula);
+    } catch (const FormulaError& e) {
+      formula_fail(r, e.offset, e.message);
+    }
+    for (const auto& [name, offset] : d.formula.names()) {
+      const Register* in = by_mqtt(name);
+      if (!in) formula_fail(r, offset, fmt::format("unknown name '{}'", name));
+      if (in->group != r.group)
+        formula_fail(r, offset, fmt::format("'{}' is in group '{}', not '{}': a formula reads "
+                                            "one group's frame", name, in->group, r.group));
+      d.inputs.push_back(in);
+    }
+    index[&r] = parsed.size();
+    parsed.push_back(std::move(d));
+  }
+  // Depth-first topological order; a back edge is a cycle.
+  enum class Mark { none, active, done };
+  std::vector<Mark> mark(parsed.size(), Mark::none);
+  std::vector<size_t> stack, order;
+  std::function<void(size_t)> visit = [&](size_t i) {
+    if (mark[i] == Mark::done) return;
+    if (mark[i] == Mark::active) {
+      std::string cycle;
+      auto from = std::find(stack.begin(), stack.end(), i);
+      for (auto it = from; it != stack.end(); ++it) cycle += parsed[*it].reg->mqtt + " -> ";
+      cycle += parsed[i].reg->mqtt;
+      formula_fail(*parsed[*from].reg, std::string::npos, fmt::format("cycle {}", cycle));
+    }
+    mark[i] = Mark::active;
+    stack.push_back(i);
+    for (const Register* in : parsed[i].inputs)
+      if (auto it = index.find(in); it != index.end()) visit(it->second);
+    stack.pop_back();
+    mark[i] = Mark::done;
+    order.push_back(i);
+  };
+  for (size_t i = 0; i < parsed.size(); ++i) visit(i);
+  derived_.clear();
+  for (size_t i : order) derived_.push_back(std::move(parsed[i]));
 }
 
 const Register* Catalog::by_mqtt(const std::string& mqtt) const {

@@ -5,11 +5,14 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "mtec/formula.hpp"
 
 namespace mtec {
 
@@ -42,6 +45,7 @@ struct Register {
   bool writable = false;
   std::optional<double> min, max;  // user units, inclusive (writable registers)
   std::string formula;             // calculated entries only
+  SourcePos formula_pos;           // where the formula text starts
   std::string hass_component_type, hass_device_class, hass_value_template,
       hass_state_class, hass_payload_on, hass_payload_off;
   std::vector<std::pair<int64_t, std::string>> value_items;  // catalog order
@@ -58,6 +62,13 @@ struct Register {
 // The groups of the legacy bridge, in schedule order.
 const std::vector<std::string>& known_groups();
 
+// A calculated entry with its parsed formula and its inputs.
+struct Derived {
+  const Register* reg = nullptr;
+  Formula formula;
+  std::vector<const Register*> inputs;  // registers or other calculated entries
+};
+
 class Catalog {
  public:
   // Load and validate `path`. Throws Error(no_input) when the file cannot be
@@ -66,7 +77,15 @@ class Catalog {
   // Parse and validate YAML text; `file` is used in messages.
   static Catalog parse(const std::string& text, const std::string& file);
 
-  const std::vector<Register>& entries() const { return entries_; }
+  // Add the entries of an overlay file (calculated entries with formulas,
+  // or more registers) and validate everything again. Error(config) /
+  // Error(no_input) as for load().
+  void add_overlay(const std::string& path);
+  void add_overlay_text(const std::string& text, const std::string& file);
+
+  const std::deque<Register>& entries() const { return entries_; }
+  // Calculated entries in dependency order (inputs before users).
+  const std::vector<Derived>& derived() const { return derived_; }
   const std::string& file() const { return file_; }
 
   // Lookup by mqtt key, catalog key, decimal address or name; nullptr if none.
@@ -78,8 +97,12 @@ class Catalog {
   std::vector<const Register*> group(const std::string& name) const;
 
  private:
+  void add_entries(const std::string& text, const std::string& file);
+  void compile_formulas();
+
   std::string file_;
-  std::vector<Register> entries_;
+  std::deque<Register> entries_;
+  std::vector<Derived> derived_;
   std::map<std::string, size_t> by_mqtt_;
   std::map<uint16_t, size_t> by_address_;
 };

@@ -1,0 +1,41 @@
+// Reading lines from a file descriptor (stdin) while watching a stop
+// descriptor (a signalfd), so a filter ends cleanly on SIGTERM even while it
+// waits for input.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace mtec {
+
+// --- Interface ---
+
+class LineReader {
+ public:
+  // `fd` is read; `stop_fd` (optional, -1) ends reading when readable.
+  // Lines longer than `max_line` bytes are cut off and flagged.
+  LineReader(int fd, int stop_fd, size_t max_line = 1 << 20)
+      : fd_(fd), stop_fd_(stop_fd), max_line_(max_line) {}
+
+  enum class Status { line, eof, stopped };
+  // Next line without its '\n' (a last line without '\n' counts too).
+  Status next(std::string& line);
+  // Whether the last line returned was longer than max_line (and was cut).
+  bool truncated() const { return truncated_; }
+  // Returns immediately when nothing is buffered and no input is ready.
+  bool ready_within(int timeout_ms);
+
+ private:
+  bool fill(int timeout_ms);
+  int fd_, stop_fd_;
+  size_t max_line_;
+  std::string buf_;
+  size_t pos_ = 0;
+  bool eof_ = false, stopped_ = false, truncated_ = false;
+};
+
+// Blocks SIGTERM and SIGINT and returns a signalfd that becomes readable when
+// one arrives (the caller owns it).
+int stop_signal_fd();
+
+}  // namespace mtec

@@ -1,0 +1,67 @@
+// mtec-calc: add the catalog's calculated values to a stream of frames.
+#include <fmt/format.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include "mtec/calc.hpp"
+#include "mtec/catalog.hpp"
+#include "mtec/cli.hpp"
+#include "mtec/errors.hpp"
+#include "mtec/line_reader.hpp"
+#include "mtec/line_writer.hpp"
+
+namespace {
+
+int calc_main(int argc, char** argv) {
+  CLI::App app{"Read NDJSON frames on stdin, add the calculated values declared in the\n"
+               "register catalog (consumption, autarky, ...), write the frames to stdout."};
+  app.set_version_flag("--version", mtec::version_string("mtec-calc"));
+  std::optional<std::string> registers;
+  std::vector<std::string> overlays;
+  bool strict = false;
+  mtec::LogOptions logopts;
+  app.add_option("--registers", registers, "Register catalog")->option_text("FILE");
+  app.add_option("-F,--formulas", overlays, "Overlay file of calculated entries (repeatable)")
+      ->option_text("FILE");
+  app.add_flag("--strict", strict, "Exit 65 at the first line that is not a frame");
+  logopts.add_to(app);
+  mtec::parse_args(app, argc, argv);
+  mtec::Logger log = mtec::Logger::for_tool("mtec-calc");
+  logopts.apply(log);
+
+  mtec::Catalog catalog = mtec::Catalog::load(registers.value_or(mtec::default_catalog_path()));
+  for (const auto& o : overlays) catalog.add_overlay(o);
+  const mtec::Calculator calc(catalog);
+
+  signal(SIGPIPE, SIG_IGN);
+  const int stop = mtec::stop_signal_fd();
+  mtec::LineReader in(STDIN_FILENO, stop);
+  mtec::LineWriter out;
+  std::string line;
+  uint64_t n = 0, bad = 0;
+  for (;;) {
+    const auto st = in.next(line);
+    if (st != mtec::LineReader::Status::line) break;
+    ++n;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    mtec::Json frame = mtec::Json::parse(line, nullptr, false);
+    std::string problem = frame.is_discarded() ? "not valid JSON" : mtec::frame_problem(frame);
+    if (in.truncated()) problem = "line too long";
+    if (!problem.empty()) {
+      ++bad;
+      if (strict) throw mtec::Error(mtec::ErrorClass::data, fmt::format("line {}: not a frame: {}", n, problem));
+      log.warn(fmt::format("line {}: not a frame: {} (skipped)", n, problem));
+      continue;
+    }
+    calc.apply(frame);
+    if (!out.write_line(frame.dump(-1, ' ', false, mtec::Json::error_handler_t::replace))) break;
+  }
+  if (bad) log.notice(fmt::format("{} of {} lines were not frames and were skipped", bad, n));
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return mtec::run_main("mtec-calc", [&] { return calc_main(argc, argv); });
+}
