@@ -1,0 +1,40 @@
+// Home Assistant discovery messages exactly as the legacy bridge sends them
+// (CONTRACT.md §4, D1): topics, key order, Python json.dumps separators and
+// \uXXXX escapes.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "mtec/catalog.hpp"
+
+namespace mtec {
+
+// --- Interface ---
+
+struct DiscoveryOptions {
+  std::string hass_base_topic = "homeassistant";
+  std::string mqtt_topic = "MTEC";
+  std::string serial, equipment, firmware;
+  bool serial_unique_ids = false;  // --unique-ids serial: MTEC_<serial>_<key>
+  std::string device_name = "MTEC EnergyButler";
+};
+
+struct DiscoveryMessage {
+  std::string topic;
+  std::string payload;
+  std::string command_topic;  // "" when the platform takes no commands
+};
+
+// The discovery messages of `catalog` in the legacy order (98 for the
+// shipped catalog).
+std::vector<DiscoveryMessage> discovery_messages(const Catalog& catalog, const DiscoveryOptions& o);
+
+// A string as Python's json.dumps writes it (ASCII only, \u00b0 escapes).
+std::string python_json_string(const std::string& utf8);
+
+// The state topic of a value.
+std::string state_topic(const std::string& mqtt_topic, const std::string& serial,
+                        const std::string& group, const std::string& key);
+
+}  // namespace mtec
