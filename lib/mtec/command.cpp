@@ -78,9 +78,7 @@ std::pair<double, double> type_range(RegType t) {
   }
 }
 
-std::string number_text(double v) {
-  return format_float(v, FloatFormat::parse("{}"));
-}
+std::string number_text(double v) { return fmt::format("{}", v); }
 
 }  // namespace
 

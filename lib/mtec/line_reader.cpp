@@ -50,9 +50,13 @@ bool LineReader::fill(int timeout_ms) {
   return true;
 }
 
-bool LineReader::ready_within(int timeout_ms) {
-  if (buf_.find('\n', pos_) != std::string::npos || eof_ || stopped_) return true;
-  return fill(timeout_ms);
+LineReader::Status LineReader::next_within(std::string& line, int timeout_ms) {
+  for (;;) {
+    if (stopped_ || eof_ || buf_.find('\n', pos_) != std::string::npos ||
+        buf_.size() - pos_ > max_line_)
+      return next(line);
+    if (!fill(timeout_ms)) return Status::timeout;
+  }
 }
 
 LineReader::Status LineReader::next(std::string& line) {

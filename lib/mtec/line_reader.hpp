@@ -17,13 +17,14 @@ class LineReader {
   LineReader(int fd, int stop_fd, size_t max_line = 1 << 20)
       : fd_(fd), stop_fd_(stop_fd), max_line_(max_line) {}
 
-  enum class Status { line, eof, stopped };
+  enum class Status { line, eof, stopped, timeout };
   // Next line without its '\n' (a last line without '\n' counts too).
   Status next(std::string& line);
   // Whether the last line returned was longer than max_line (and was cut).
   bool truncated() const { return truncated_; }
-  // Returns immediately when nothing is buffered and no input is ready.
-  bool ready_within(int timeout_ms);
+  // Like next(), but gives up with Status::timeout when no complete line
+  // arrived within about `timeout_ms`.
+  Status next_within(std::string& line, int timeout_ms);
 
  private:
   bool fill(int timeout_ms);

@@ -147,7 +147,7 @@ follow_frames() { [ "$(jq -s "map(select(.group == \"now-base\" and (.values | l
   before=$(wc -l <follow.ndjson)
   start_bg /dev/null /dev/null mtec-sim --port "$port" --snapshot "$GOLDEN/case_A.json"
   wait_until 60 grep -q "connected to 127.0.0.1:$port again" follow.err
-  wait_until 20 test "$(wc -l <follow.ndjson)" -gt "$before"
+  wait_until 20 lines_at_least follow.ndjson $((before + 1))
   kill -0 "$reader"
   [ "$(grep -c 'inverter unreachable\|lost the inverter' follow.err)" -eq 1 ]   # logged once
 }

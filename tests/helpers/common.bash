@@ -43,6 +43,14 @@ wait_until() {
   done
 }
 
+# lines_at_least FILE N [PATTERN]: FILE has at least N lines (matching PATTERN);
+# re-evaluated on every poll of wait_until.
+lines_at_least() {
+  local n
+  if [[ -n "${3:-}" ]]; then n=$(grep -c -- "$3" "$1" 2>/dev/null); else n=$(wc -l <"$1" 2>/dev/null); fi
+  [[ "${n:-0}" -ge "$2" ]]
+}
+
 file_has_line() { [[ -s "$1" ]] && [[ "$(wc -l <"$1")" -ge "${2:-1}" ]]; }
 
 # start_sim [ARGS...]: starts mtec-sim on a free port; sets SIM_PID, SIM_PORT.

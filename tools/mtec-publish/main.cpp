@@ -1,0 +1,169 @@
+// mtec-publish: frames to the legacy MQTT topics and Home Assistant discovery.
+#include <fmt/format.h>
+#include <poll.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <fstream>
+#include <sstream>
+
+#include "mtec/calc.hpp"
+#include "mtec/cli.hpp"
+#include "mtec/errors.hpp"
+#include "mtec/line_reader.hpp"
+#include "mtec/tool_options.hpp"
+#include "publisher.hpp"
+
+namespace {
+
+using mtec::Error;
+using mtec::ErrorClass;
+
+std::string read_secret(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw Error(ErrorClass::no_input, "cannot read password file " + path);
+  std::string s;
+  std::getline(in, s);
+  return s;
+}
+
+int publish_main(int argc, char** argv) {
+  CLI::App app{"Publish NDJSON frames from stdin to the legacy aiomtec2mqtt MQTT topics,\n"
+               "with Home Assistant discovery and the /set command path."};
+  app.set_version_flag("--version", mtec::version_string("mtec-publish"));
+  mtec::CommonOptions common;
+  mtec::LogOptions logopts;
+  std::optional<std::string> host, topic, client_id, user, password_file, float_format, hass_base;
+  std::optional<int> port;
+  std::optional<double> grace;
+  std::string cafile, capath, cert, key, commands_out, unique_ids = "legacy", device_name = "MTEC EnergyButler", serial;
+  bool insecure = false, unregister = false, strict = false, hass = false, no_hass = false;
+  double linger = 5;
+  std::vector<std::string> overlays;
+  app.add_option("-b,--broker", host, "Broker host (MQTT_SERVER)")->option_text("HOST");
+  app.add_option("-P,--broker-port", port, "Broker port (MQTT_PORT)")->option_text("PORT");
+  app.add_option("-t,--topic", topic, "Topic root (MQTT_TOPIC)")->option_text("ROOT");
+  app.add_option("-i,--client-id", client_id, "MQTT client id (MQTT_CLIENT_ID)")->option_text("ID");
+  app.add_option("--user", user, "User name (MQTT_LOGIN)")->option_text("NAME");
+  app.add_option("--password-file", password_file, "Read the password from FILE (else MTEC_MQTT_PASSWORD)")
+      ->option_text("FILE");
+  app.add_option("--cafile", cafile, "TLS: CA certificate file")->option_text("FILE");
+  app.add_option("--capath", capath, "TLS: CA certificate directory")->option_text("DIR");
+  app.add_option("--cert", cert, "TLS: client certificate")->option_text("FILE");
+  app.add_option("--key", key, "TLS: client key")->option_text("FILE");
+  app.add_flag("--insecure", insecure, "TLS: do not verify the broker's certificate");
+  app.add_flag("--hass", hass, "Home Assistant discovery on (HASS_ENABLE)");
+  app.add_flag("--no-hass", no_hass, "Home Assistant discovery off");
+  app.add_option("--hass-base", hass_base, "Discovery root (HASS_BASE_TOPIC)")->option_text("TOPIC");
+  app.add_option("--grace", grace, "Seconds after HA's 'online' before discovery (HASS_BIRTH_GRACETIME)")
+      ->option_text("SECONDS");
+  app.add_option("--unique-ids", unique_ids, "legacy (MTEC_<key>) or serial (MTEC_<serial>_<key>)")
+      ->check(CLI::IsMember({"legacy", "serial"}));
+  app.add_option("--device-name", device_name, "Device name in discovery")->option_text("NAME");
+  app.add_option("--float-format", float_format, "Float payload format (MQTT_FLOAT_FORMAT)")->option_text("SPEC");
+  app.add_option("--commands-out", commands_out, "Write accepted /set commands as NDJSON to PATH (file or FIFO)")
+      ->option_text("PATH");
+  app.add_flag("--unregister", unregister, "Clear the discovery topics (empty retained) and exit");
+  app.add_option("--serial", serial, "With --unregister --unique-ids serial: the serial number")->option_text("SERIAL");
+  app.add_option("--linger", linger, "At end of input, wait up to SECONDS for the broker")->option_text("SECONDS");
+  app.add_option("-F,--formulas", overlays, "Catalog overlay (user values get discovery too)")->option_text("FILE");
+  app.add_flag("--strict", strict, "Exit 65 at the first line that is not a frame");
+  common.add_to(app);
+  logopts.add_to(app);
+  mtec::parse_args(app, argc, argv);
+  mtec::Logger log = mtec::Logger::for_tool("mtec-publish");
+  logopts.apply(log);
+
+  mtec::Catalog catalog = common.load_catalog();
+  for (const auto& o : overlays) catalog.add_overlay(o);
+  mtec::Config config = common.load_config(log);
+  if (host) config.set_flag("MQTT_SERVER", *host);
+  if (port) config.set_flag("MQTT_PORT", std::to_string(*port));
+  if (topic) config.set_flag("MQTT_TOPIC", *topic);
+  if (client_id) config.set_flag("MQTT_CLIENT_ID", *client_id);
+  if (user) config.set_flag("MQTT_LOGIN", *user);
+  if (password_file) config.set_flag("MQTT_PASSWORD", read_secret(*password_file));
+  if (float_format) config.set_flag("MQTT_FLOAT_FORMAT", *float_format);
+  if (hass) config.set_flag("HASS_ENABLE", "true");
+  if (no_hass) config.set_flag("HASS_ENABLE", "false");
+  if (hass_base) config.set_flag("HASS_BASE_TOPIC", *hass_base);
+  if (grace) config.set_flag("HASS_BIRTH_GRACETIME", fmt::format("{}", *grace));
+  const mtec::Settings s = config.settings();
+  if (unregister && unique_ids == "serial" && serial.empty())
+    throw Error(ErrorClass::usage, "--unregister with --unique-ids serial needs --serial");
+
+  mtec::publish::Options o;
+  o.host = s.mqtt_server;
+  o.port = s.mqtt_port;
+  o.client_id = s.mqtt_client_id;
+  // the legacy template's login is one blank: a blank login means no login
+  if (s.mqtt_login.find_first_not_of(' ') != std::string::npos) {
+    o.username = s.mqtt_login;
+    o.password = s.mqtt_password;
+  }
+  o.cafile = cafile;
+  o.capath = capath;
+  o.certfile = cert;
+  o.keyfile = key;
+  o.insecure = insecure;
+  o.hass = s.hass_enable;
+  o.hass_base = s.hass_base_topic;
+  o.grace_seconds = s.hass_birth_gracetime;
+  o.topic_root = s.mqtt_topic;
+  o.float_format = s.float_format;
+  o.serial_unique_ids = unique_ids == "serial";
+  o.device_name = device_name;
+  o.commands_out = commands_out;
+  o.linger = std::chrono::milliseconds(static_cast<long>(linger * 1000));
+
+  signal(SIGPIPE, SIG_IGN);
+  const int stop = mtec::stop_signal_fd();
+  mtec::publish::Publisher pub(catalog, o, log);
+  pub.start();
+  if (unregister) return pub.unregister(serial);
+
+  mtec::LineReader in(STDIN_FILENO, stop);
+  std::string line;
+  uint64_t n = 0, bad = 0;
+  bool input_open = true;
+  while (input_open) {
+    if (auto f = pub.fatal()) return *f;
+    pub.tick();
+    pollfd fds[3] = {{STDIN_FILENO, POLLIN, 0}, {stop, POLLIN, 0},
+                     {pub.socket(), static_cast<short>(POLLIN | (pub.wants_write() ? POLLOUT : 0)), 0}};
+    if (::poll(fds, 3, pub.next_timeout_ms()) < 0 && errno != EINTR)
+      throw Error(ErrorClass::io, "poll failed");
+    if (fds[1].revents) break;  // SIGTERM / SIGINT: disconnect cleanly below
+    if (fds[2].revents) pub.io(fds[2].revents);
+    if (!fds[0].revents) continue;
+    // take every complete line that is there, without blocking
+    for (;;) {
+      const auto st = in.next_within(line, 0);
+      if (st == mtec::LineReader::Status::timeout) break;
+      if (st != mtec::LineReader::Status::line) {
+        input_open = false;
+        break;
+      }
+      ++n;
+      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+      mtec::Json frame = mtec::Json::parse(line, nullptr, false);
+      const std::string problem = frame.is_discarded() ? "not valid JSON" : mtec::frame_problem(frame);
+      if (!problem.empty()) {
+        ++bad;
+        if (strict) throw Error(ErrorClass::data, fmt::format("line {}: not a frame: {}", n, problem));
+        log.warn(fmt::format("line {}: not a frame: {} (skipped)", n, problem));
+        continue;
+      }
+      pub.frame(frame);
+    }
+  }
+  if (bad) log.notice(fmt::format("{} of {} lines were not frames and were skipped", bad, n));
+  return pub.finish();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return mtec::run_main("mtec-publish", [&] { return publish_main(argc, argv); });
+}

@@ -1,0 +1,376 @@
+#include "publisher.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <mosquitto.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <poll.h>
+
+#include <random>
+
+#include "mtec/command.hpp"
+#include "mtec/errors.hpp"
+#include "mtec/format.hpp"
+
+namespace mtec::publish {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr int kKeepalive = 60;
+constexpr int kConnackBadCredentials = 4;
+constexpr int kConnackNotAuthorized = 5;
+
+// Number of '/'-separated levels of `topic`.
+size_t levels(const std::string& topic) { return static_cast<size_t>(std::count(topic.begin(), topic.end(), '/')) + 1; }
+
+std::vector<std::string> split(const std::string& s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  for (;;) {
+    const size_t slash = s.find('/', start);
+    out.push_back(s.substr(start, slash - start));
+    if (slash == std::string::npos) return out;
+    start = slash + 1;
+  }
+}
+
+}  // namespace
+
+Publisher::Publisher(const Catalog& catalog, Options o, const Logger& log)
+    : catalog_(catalog), o_(std::move(o)), log_(log), rng_(std::random_device{}()),
+      backoff_([this] { return std::uniform_real_distribution<double>(0, 1)(rng_); }) {
+  mosquitto_lib_init();
+  m_ = mosquitto_new(o_.client_id.c_str(), true, this);
+  if (!m_) throw Error(ErrorClass::software, "mosquitto_new failed");
+  mosquitto_int_option(m_, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
+  const std::string will = o_.hass_base + "/status/lwt";
+  mosquitto_will_set(m_, will.c_str(), 7, "offline", 0, true);
+  if (!o_.username.empty())
+    mosquitto_username_pw_set(m_, o_.username.c_str(), o_.password.c_str());
+  mosquitto_connect_callback_set(m_, &Publisher::on_connect);
+  mosquitto_disconnect_callback_set(m_, &Publisher::on_disconnect);
+  mosquitto_message_callback_set(m_, &Publisher::on_message);
+  mosquitto_unsubscribe_callback_set(m_, &Publisher::on_unsubscribe);
+  if (!o_.cafile.empty() || !o_.capath.empty()) {
+    const int rc = mosquitto_tls_set(m_, o_.cafile.empty() ? nullptr : o_.cafile.c_str(),
+                                     o_.capath.empty() ? nullptr : o_.capath.c_str(),
+                                     o_.certfile.empty() ? nullptr : o_.certfile.c_str(),
+                                     o_.keyfile.empty() ? nullptr : o_.keyfile.c_str(), nullptr);
+    if (rc != MOSQ_ERR_SUCCESS)
+      throw Error(ErrorClass::config, fmt::format("TLS set-up: {}", mosquitto_strerror(rc)));
+    mosquitto_tls_opts_set(m_, o_.insecure ? 0 : 1, nullptr, nullptr);
+    mosquitto_tls_insecure_set(m_, o_.insecure);
+  }
+}
+
+Publisher::~Publisher() {
+  if (m_) mosquitto_destroy(m_);
+  if (commands_fd_ >= 0) ::close(commands_fd_);
+  mosquitto_lib_cleanup();
+}
+
+void Publisher::start() { try_connect(); }
+
+void Publisher::try_connect() {
+  const int rc = ever_connected_ || socket_open_ ? mosquitto_reconnect(m_)
+                                                 : mosquitto_connect(m_, o_.host.c_str(), o_.port, kKeepalive);
+  if (rc == MOSQ_ERR_SUCCESS) {
+    socket_open_ = true;
+    return;
+  }
+  retry_at_ = Clock::now() + backoff_.next();
+  const std::string why = rc == MOSQ_ERR_ERRNO ? std::strerror(errno) : mosquitto_strerror(rc);
+  if (!down_logged_)
+    log_.warn(fmt::format("broker {}:{} unreachable: {}; retrying with backoff", o_.host, o_.port, why));
+  else
+    log_.debug(fmt::format("broker {}:{} still unreachable: {}", o_.host, o_.port, why));
+  down_logged_ = true;
+}
+
+void Publisher::lost(const std::string& why) {
+  if (!socket_open_ && !connected_) return;
+  socket_open_ = false;
+  if (connected_ && !down_logged_)
+    log_.warn(fmt::format("lost the broker {}:{} ({}); holding the latest value per topic until it is back",
+                          o_.host, o_.port, why));
+  down_logged_ = down_logged_ || connected_;
+  connected_ = false;
+  retry_at_ = Clock::now() + backoff_.next();
+}
+
+int Publisher::socket() const { return socket_open_ ? mosquitto_socket(m_) : -1; }
+
+bool Publisher::wants_write() const { return socket_open_ && mosquitto_want_write(m_); }
+
+void Publisher::io(short revents) {
+  if (!socket_open_) return;
+  int rc = MOSQ_ERR_SUCCESS;
+  if (revents & (POLLIN | POLLHUP | POLLERR)) rc = mosquitto_loop_read(m_, 1);
+  if (rc == MOSQ_ERR_SUCCESS && socket_open_ && (revents & POLLOUT)) rc = mosquitto_loop_write(m_, 1);
+  if (rc != MOSQ_ERR_SUCCESS) lost(rc == MOSQ_ERR_ERRNO ? std::strerror(errno) : mosquitto_strerror(rc));
+}
+
+void Publisher::tick() {
+  const auto now = Clock::now();
+  if (socket_open_) {
+    const int rc = mosquitto_loop_misc(m_);
+    if (rc != MOSQ_ERR_SUCCESS) lost(mosquitto_strerror(rc));
+  } else if (!fatal_ && now >= retry_at_) {
+    try_connect();
+  }
+  if (birth_due_ && now >= *birth_due_) {
+    birth_due_.reset();
+    if (device_ && connected_) {
+      send_discovery();
+      log_.info("discovery sent again after the Home Assistant birth message");
+    }
+  }
+}
+
+int Publisher::next_timeout_ms() const {
+  auto until = [](Clock::time_point t) {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t - Clock::now()).count();
+    return static_cast<int>(std::clamp<long>(ms, 0, 1000));
+  };
+  int t = 1000;
+  if (!socket_open_) t = std::min(t, until(retry_at_));
+  if (birth_due_) t = std::min(t, until(*birth_due_));
+  return t;
+}
+
+void Publisher::on_connect(mosquitto*, void* self, int rc) { static_cast<Publisher*>(self)->connected(rc); }
+
+void Publisher::on_disconnect(mosquitto*, void* self, int rc) {
+  auto* p = static_cast<Publisher*>(self);
+  if (rc != 0) p->lost("connection closed");
+  else p->socket_open_ = p->connected_ = false;
+}
+
+void Publisher::on_unsubscribe(mosquitto*, void* self, int mid) {
+  auto* p = static_cast<Publisher*>(self);
+  if (mid == p->barrier_mid_) p->barrier_done_ = true;
+}
+
+void Publisher::on_message(mosquitto*, void* self, const mosquitto_message* m) {
+  auto* p = static_cast<Publisher*>(self);
+  p->message(m->topic, std::string(static_cast<const char*>(m->payload), static_cast<size_t>(m->payloadlen)),
+             m->retain);
+}
+
+void Publisher::connected(int rc) {
+  if (rc == kConnackBadCredentials || rc == kConnackNotAuthorized) {
+    log_.error(fmt::format("broker {}:{} refused the login: {}", o_.host, o_.port, mosquitto_connack_string(rc)));
+    fatal_ = exit_code(ErrorClass::no_perm);
+    return;
+  }
+  if (rc != 0) {
+    log_.warn(fmt::format("broker {}:{} refused the connection: {}", o_.host, o_.port, mosquitto_connack_string(rc)));
+    return;
+  }
+  if (down_logged_) log_.notice(fmt::format("connected to the broker {}:{} again", o_.host, o_.port));
+  else log_.info(fmt::format("connected to the broker {}:{}", o_.host, o_.port));
+  down_logged_ = false;
+  connected_ = true;
+  ever_connected_ = true;
+  backoff_.reset();
+  if (o_.hass) {
+    const std::string status = o_.hass_base + "/status";
+    mosquitto_subscribe(m_, nullptr, status.c_str(), 0);
+  }
+  for (const auto& t : command_topics_) mosquitto_subscribe(m_, nullptr, t.c_str(), 0);
+  if (device_ && o_.hass) send_discovery();
+  const auto held = std::move(held_);
+  held_.clear();
+  for (const auto& [topic, payload] : held) publish(topic, payload, false);
+  if (!held.empty()) log_.info(fmt::format("published {} held values", held.size()));
+}
+
+void Publisher::publish(const std::string& topic, const std::string& payload, bool retain) {
+  if (connected_) {
+    const int rc = mosquitto_publish(m_, nullptr, topic.c_str(), static_cast<int>(payload.size()),
+                                     payload.data(), 0, retain);
+    if (rc == MOSQ_ERR_SUCCESS) {
+      ++published_;
+      return;
+    }
+  }
+  if (!retain) held_[topic] = payload;  // retained messages are re-sent on connect anyway
+}
+
+void Publisher::send_discovery() {
+  for (const auto& m : discovery_messages(catalog_, *device_)) publish(m.topic, m.payload, true);
+  subscribe_commands();
+}
+
+void Publisher::subscribe_commands() {
+  if (!o_.hass && o_.commands_out.empty()) return;
+  // one wildcard for every key, so that unknown keys are answered with a reason too
+  const std::string t = fmt::format("{}/{}/+/+/set", o_.topic_root, serial_);
+  if (command_topics_.insert(t).second && connected_) mosquitto_subscribe(m_, nullptr, t.c_str(), 0);
+}
+
+void Publisher::frame(const Json& f) {
+  std::string serial = f.contains("serial") && f["serial"].is_string() ? f["serial"].get<std::string>() : "";
+  const std::string& group = f["group"].get_ref<const std::string&>();
+  const Json& values = f["values"];
+  if (serial.empty()) serial = serial_;
+  if (serial.empty()) {
+    log_.warn(fmt::format("a {} frame without a serial number: not published (no topic for it yet)", group));
+    return;
+  }
+  if (serial_.empty()) {
+    serial_ = serial;
+    if (!o_.hass) subscribe_commands();
+  }
+  if (group == "static" && !device_ && values.contains("serial_no") && values.contains("equipment_info") &&
+      values.contains("firmware_version")) {
+    DiscoveryOptions d;
+    d.hass_base_topic = o_.hass_base;
+    d.mqtt_topic = o_.topic_root;
+    d.serial = serial_;
+    d.equipment = values["equipment_info"].is_string() ? values["equipment_info"].get<std::string>() : "";
+    d.firmware = values["firmware_version"].is_string() ? values["firmware_version"].get<std::string>() : "";
+    d.serial_unique_ids = o_.serial_unique_ids;
+    d.device_name = o_.device_name;
+    device_ = d;
+    if (o_.hass && connected_) send_discovery();
+  }
+  for (const auto& [key, v] : values.items()) {
+    const auto value = value_from_json(v);
+    if (!value) continue;
+    publish(state_topic(o_.topic_root, serial, group, key), format_payload(*value, o_.float_format), false);
+  }
+}
+
+void Publisher::message(const std::string& topic, const std::string& payload, bool retained) {
+  if (o_.hass && topic == o_.hass_base + "/status") {
+    if (payload == "online") {
+      birth_due_ = Clock::now() + std::chrono::milliseconds(static_cast<long>(o_.grace_seconds * 1000));
+      log_.info(fmt::format("Home Assistant is online: discovery again in {} s", o_.grace_seconds));
+    } else if (payload == "offline") {
+      log_.info("Home Assistant is offline");
+    }
+    return;
+  }
+  if (retained) {
+    log_.warn(fmt::format("ignored a retained command on {} (commands must not be retained)", topic));
+    return;
+  }
+  command(topic, payload);
+}
+
+void Publisher::command(const std::string& topic, const std::string& payload) {
+  const auto parts = split(topic);
+  // the key is the level right after <MQTT_TOPIC>/<serial>/<group>/ (D1)
+  const size_t key_level = levels(o_.topic_root) + 2;
+  if (parts.size() <= key_level) return;
+  const std::string& key = parts[key_level];
+  const Register* r = catalog_.by_mqtt(key);
+  try {
+    if (!r || !r->address) throw Error(ErrorClass::usage, fmt::format("unknown register '{}'", key));
+    const EncodedWrite w = encode_write(catalog_, key, payload);
+    Json line;
+    line["ts"] = iso_timestamp(std::chrono::system_clock::now());
+    line["key"] = key;
+    line["value"] = payload;
+    line["address"] = *r->address;
+    line["words"] = w.words;
+    line["topic"] = topic;
+    const std::string text = line.dump() + "\n";
+    if (o_.commands_out.empty()) {
+      log_.warn(fmt::format("command {} = '{}' accepted but there is no --commands-out to send it to", key, payload));
+      return;
+    }
+    if (commands_fd_ < 0) {
+      commands_fd_ = ::open(o_.commands_out.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK | O_CLOEXEC, 0600);
+      if (commands_fd_ < 0) {
+        log_.error(fmt::format("command {} = '{}' dropped: cannot open {}: {}", key, payload, o_.commands_out,
+                               std::strerror(errno)));
+        return;
+      }
+    }
+    if (::write(commands_fd_, text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
+      log_.error(fmt::format("command {} = '{}' dropped: {}: {}", key, payload, o_.commands_out, std::strerror(errno)));
+      ::close(commands_fd_);
+      commands_fd_ = -1;
+      return;
+    }
+    log_.info(fmt::format("command {} = '{}' -> {}", key, payload, o_.commands_out));
+  } catch (const Error& e) {
+    log_.warn(fmt::format("command on {} rejected: {}", topic, e.what()));
+  }
+}
+
+bool Publisher::pump_until(const std::function<bool()>& done, std::chrono::milliseconds limit) {
+  const auto deadline = Clock::now() + limit;
+  while (!done()) {
+    if (fatal_ || Clock::now() >= deadline) return false;
+    tick();
+    pollfd p{socket(), static_cast<short>(POLLIN | (wants_write() ? POLLOUT : 0)), 0};
+    const int timeout = std::min(next_timeout_ms(), 100);
+    if (p.fd < 0) {
+      ::poll(nullptr, 0, timeout);  // waiting for the next reconnect attempt
+      continue;
+    }
+    if (::poll(&p, 1, timeout) > 0) io(p.revents);
+  }
+  return true;
+}
+
+int Publisher::finish() {
+  if (!held_.empty() || !ever_connected_) log_.info("end of input: waiting for the broker to take what is held");
+  pump_until([this] { return connected_ && held_.empty(); }, o_.linger);
+  if (fatal_) return fatal_;
+  if (!ever_connected_) {
+    log_.error(fmt::format("broker {}:{} was never reachable; {} values not delivered", o_.host, o_.port, held_.size()));
+    return exit_code(ErrorClass::unavailable);
+  }
+  // Barrier: the broker answers an UNSUBSCRIBE after it has processed every
+  // packet before it. Closing earlier, with its answers unread, would reset
+  // the connection and lose the tail of what we sent. Like the legacy, the
+  // command topics are unsubscribed at the end.
+  if (connected_) {
+    std::vector<std::string> topics(command_topics_.begin(), command_topics_.end());
+    if (topics.empty()) topics.push_back(o_.topic_root + "/" + serial_ + "/mtec-publish-barrier");
+    for (const auto& t : topics) mosquitto_unsubscribe(m_, &barrier_mid_, t.c_str());
+    if (!pump_until([this] { return barrier_done_ || !connected_; }, o_.linger))
+      log_.warn("the broker did not confirm the last messages in time");
+  }
+  const size_t lost = held_.size();
+  if (socket_open_) {
+    mosquitto_disconnect(m_);  // a clean DISCONNECT: the broker does not send the will
+    pump_until([this] { return !socket_open_; }, std::chrono::milliseconds(1000));
+  }
+  if (lost) {
+    log_.error(fmt::format("{} held values could not be delivered", lost));
+    return exit_code(ErrorClass::unavailable);
+  }
+  return 0;
+}
+
+int Publisher::unregister(const std::string& serial) {
+  if (!pump_until([this] { return connected_; }, o_.linger)) {
+    if (fatal_) return fatal_;
+    log_.error(fmt::format("broker {}:{} unreachable", o_.host, o_.port));
+    return exit_code(ErrorClass::unavailable);
+  }
+  DiscoveryOptions d;
+  d.hass_base_topic = o_.hass_base;
+  d.mqtt_topic = o_.topic_root;
+  d.serial = serial;
+  d.serial_unique_ids = o_.serial_unique_ids;
+  int n = 0;
+  for (const auto& m : discovery_messages(catalog_, d)) {
+    mosquitto_publish(m_, nullptr, m.topic.c_str(), 0, nullptr, 0, true);
+    ++n;
+  }
+  log_.notice(fmt::format("cleared {} discovery topics", n));
+  return finish();
+}
+
+}  // namespace mtec::publish

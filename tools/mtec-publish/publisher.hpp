@@ -1,0 +1,120 @@
+// mtec-publish's MQTT side: the legacy session (client id, will, login,
+// TLS), state messages, discovery, the HA birth timer, the outage buffer and
+// the command path. Single-threaded: the caller polls the MQTT socket next to
+// stdin and hands readiness to io(); libmosquitto's read/write/misc calls run
+// here, reconnects follow our backoff.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <cstdio>
+#include <map>
+#include <optional>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "mtec/backoff.hpp"
+#include "mtec/catalog.hpp"
+#include "mtec/config.hpp"
+#include "mtec/discovery.hpp"
+#include "mtec/frame.hpp"
+#include "mtec/log.hpp"
+
+struct mosquitto;
+struct mosquitto_message;
+
+namespace mtec::publish {
+
+struct Options {
+  std::string host = "localhost";
+  int port = 1883;
+  std::string client_id = "M-TEC-MQTT";
+  std::string username, password;  // empty username: no login
+  std::string cafile, capath, certfile, keyfile;
+  bool insecure = false;
+  bool hass = false;
+  std::string hass_base = "homeassistant";
+  double grace_seconds = 15;
+  std::string topic_root = "MTEC";
+  FloatFormat float_format = FloatFormat::legacy_default();
+  bool serial_unique_ids = false;
+  std::string device_name = "MTEC EnergyButler";
+  std::string commands_out;  // "" : no command path unless HA
+  std::chrono::milliseconds linger{5000};  // at EOF: how long to wait for the broker
+};
+
+class Publisher {
+ public:
+  Publisher(const Catalog& catalog, Options o, const Logger& log);
+  ~Publisher();
+  Publisher(const Publisher&) = delete;
+  Publisher& operator=(const Publisher&) = delete;
+
+  // First connection attempt (a refused one is retried with backoff).
+  void start();
+  // Publish one frame (a parsed, validated frame object).
+  void frame(const Json& f);
+  // The MQTT socket to poll (-1 while disconnected) and whether to poll it for writing.
+  int socket() const;
+  bool wants_write() const;
+  // Socket readiness from poll().
+  void io(short revents);
+  // Keepalive, reconnects and the HA birth timer; call at least every second.
+  void tick();
+  // Milliseconds until tick() has work (capped at 1000).
+  int next_timeout_ms() const;
+  // A fatal session error (authentication refused: 77), if any.
+  std::optional<int> fatal() const { return fatal_ ? std::optional<int>(fatal_) : std::nullopt; }
+  // End: deliver what is pending within the linger time, disconnect cleanly.
+  // Returns the exit code (0, or 69 when the broker was never reached).
+  int finish();
+  // --unregister: clear every discovery config topic (empty retained).
+  // `serial` is needed for the topics with --unique-ids serial only.
+  int unregister(const std::string& serial);
+
+  // Counters for logs and tests.
+  uint64_t published() const { return published_; }
+  size_t held() const { return held_.size(); }
+
+ private:
+  static void on_connect(mosquitto*, void* self, int rc);
+  static void on_disconnect(mosquitto*, void* self, int rc);
+  static void on_message(mosquitto*, void* self, const mosquitto_message* m);
+  static void on_unsubscribe(mosquitto*, void* self, int mid);
+  void connected(int rc);
+  void lost(const std::string& why);
+  void try_connect();
+  void message(const std::string& topic, const std::string& payload, bool retained);
+  void command(const std::string& topic, const std::string& payload);
+  void publish(const std::string& topic, const std::string& payload, bool retain);
+  void send_discovery();
+  void subscribe_commands();
+  // Run the socket alone until `done()` or the deadline; false on timeout.
+  bool pump_until(const std::function<bool()>& done, std::chrono::milliseconds limit);
+
+  const Catalog& catalog_;
+  Options o_;
+  const Logger& log_;
+  mosquitto* m_ = nullptr;
+  std::mt19937_64 rng_;
+  Backoff backoff_;
+  bool socket_open_ = false;   // TCP connected (CONNACK may still be pending)
+  bool connected_ = false;     // CONNACK accepted
+  bool ever_connected_ = false;
+  bool down_logged_ = false;
+  int fatal_ = 0;
+  std::chrono::steady_clock::time_point retry_at_{};
+  std::optional<DiscoveryOptions> device_;    // known after the first static frame
+  std::map<std::string, std::string> held_;   // latest payload per topic while disconnected
+  std::set<std::string> command_topics_;
+  std::optional<std::chrono::steady_clock::time_point> birth_due_;
+  int commands_fd_ = -1;
+  uint64_t published_ = 0;
+  int barrier_mid_ = -1;
+  bool barrier_done_ = false;
+  std::string serial_;
+};
+
+}  // namespace mtec::publish
