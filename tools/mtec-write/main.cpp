@@ -1,0 +1,177 @@
+// mtec-write: safe, validated, verified register writes.
+#include <fmt/format.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <iostream>
+
+#include "mtec/cli.hpp"
+#include "mtec/command.hpp"
+#include "mtec/control.hpp"
+#include "mtec/errors.hpp"
+#include "mtec/frame.hpp"
+#include "mtec/line_reader.hpp"
+#include "mtec/line_writer.hpp"
+#include "mtec/register_io.hpp"
+#include "mtec/tool_options.hpp"
+
+namespace {
+
+using mtec::Error;
+using mtec::ErrorClass;
+
+struct Job {
+  const mtec::Catalog& catalog;
+  const mtec::Logger& log;
+  mtec::RegisterIO* io;  // null with --dry-run
+  bool quiet = false;
+  mtec::LineWriter out;
+};
+
+std::string hex_words(const std::vector<uint16_t>& w) {
+  std::string s;
+  for (uint16_t x : w) s += fmt::format("{}0x{:04x}", s.empty() ? "" : " ", x);
+  return s;
+}
+
+mtec::Json result_json(const mtec::EncodedWrite& w, const std::vector<uint16_t>* back, bool dry_run) {
+  mtec::Json j;
+  j["key"] = w.reg->mqtt;
+  j["address"] = *w.reg->address;
+  j["requested"] = w.requested;
+  j["words"] = w.words;
+  if (back) j["read_back"] = *back;
+  if (dry_run) j["dry_run"] = true;
+  j["ok"] = dry_run || (back && *back == w.words);
+  return j;
+}
+
+// Write one validated value and verify it. Throws Error(protocol) on a read-back mismatch.
+void apply(Job& job, const mtec::EncodedWrite& w) {
+  const auto back = job.io->write_and_read_back(*w.reg->address, w.words);
+  const auto line = result_json(w, &back, false).dump();
+  if (!job.quiet) job.out.write_line(line);
+  if (back != w.words)
+    throw Error(ErrorClass::protocol,
+                fmt::format("{} ({}): wrote {} ({}) but read back {} ({})", w.reg->mqtt, *w.reg->address,
+                            hex_words(w.words), mtec::describe_words(*w.reg, w.words), hex_words(back),
+                            mtec::describe_words(*w.reg, back)));
+  job.log.info(fmt::format("{} ({}) = {} written and verified via {}", w.reg->mqtt, *w.reg->address,
+                           w.requested, job.io->describe()));
+}
+
+bool confirm(const mtec::EncodedWrite& w, mtec::RegisterIO& io) {
+  const auto old = io.read(*w.reg->address, static_cast<uint16_t>(w.words.size()));
+  std::cerr << fmt::format("{} ({}, {}): {} -> {} (raw {} -> {}). Write? [y/N] ", w.reg->name, w.reg->mqtt,
+                           *w.reg->address, mtec::describe_words(*w.reg, old),
+                           mtec::describe_words(*w.reg, w.words), hex_words(old), hex_words(w.words));
+  std::string answer;
+  std::getline(std::cin, answer);
+  return answer == "y" || answer == "Y" || answer == "yes";
+}
+
+int run_stdin(Job& job) {
+  const int stop = mtec::stop_signal_fd();
+  mtec::LineReader in(STDIN_FILENO, stop);
+  std::string line;
+  uint64_t n = 0, failed = 0;
+  while (in.next(line) == mtec::LineReader::Status::line) {
+    ++n;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    try {
+      const auto j = mtec::Json::parse(line, nullptr, false);
+      if (j.is_discarded() || !j.is_object() || !j.contains("key") || !j.contains("value") ||
+          !j["key"].is_string() || !(j["value"].is_string() || j["value"].is_number()))
+        throw Error(ErrorClass::data, "not a command {\"key\":...,\"value\":...}");
+      const std::string value = j["value"].is_string() ? j["value"].get<std::string>() : j["value"].dump();
+      const auto w = mtec::encode_write(job.catalog, j["key"].get<std::string>(), value);
+      if (!job.io) {
+        if (!job.quiet) job.out.write_line(result_json(w, nullptr, true).dump());
+        continue;
+      }
+      apply(job, w);
+    } catch (const Error& e) {
+      ++failed;
+      job.log.warn(fmt::format("line {}: {} (skipped)", n, e.what()));
+    }
+  }
+  if (failed) job.log.notice(fmt::format("{} of {} commands failed", failed, n));
+  return 0;
+}
+
+bool is_socket(const std::string& path) {
+  struct stat st{};
+  return ::stat(path.c_str(), &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
+int write_main(int argc, char** argv) {
+  CLI::App app{"Write a register of the inverter: validated against the catalog, confirmed,\n"
+               "read back and verified."};
+  app.set_version_flag("--version", mtec::version_string("mtec-write"));
+  mtec::CommonOptions common;
+  mtec::ModbusOptions modbus;
+  mtec::LogOptions logopts;
+  std::string key, value;
+  std::optional<std::string> via;
+  bool yes = false, dry_run = false, quiet = false, from_stdin = false, direct = false;
+  app.add_option("REGISTER", key, "mqtt key, address or name of a writable register");
+  app.add_option("VALUE", value, "a label of the register or a number in its unit");
+  app.add_flag("-y,--yes", yes, "Do not ask for confirmation");
+  app.add_flag("-n,--dry-run", dry_run, "Print what would be written; write nothing");
+  app.add_flag("--stdin", from_stdin, "Apply command lines (JSON) from stdin, as mtec-publish writes them");
+  app.add_option("--via", via, "Write through this mtec-read control socket")->option_text("PATH");
+  app.add_flag("--direct", direct, "Connect to the inverter even if a control socket exists");
+  common.add_to(app);
+  modbus.add_to(app);
+  logopts.add_to(app);
+  mtec::parse_args(app, argc, argv);
+  quiet = logopts.quiet > 0;  // -q/--quiet: no result line either
+  mtec::Logger log = mtec::Logger::for_tool("mtec-write");
+  logopts.apply(log);
+  if (from_stdin == !key.empty() || (!from_stdin && app.count("VALUE") == 0))
+    throw Error(ErrorClass::usage, from_stdin ? "--stdin takes no REGISTER VALUE" : "expected REGISTER VALUE (or --stdin)");
+
+  const mtec::Catalog catalog = common.load_catalog();
+  mtec::Config config = common.load_config(log);
+  modbus.apply(config);
+  const mtec::Settings settings = config.settings();
+
+  std::optional<mtec::EncodedWrite> single;
+  if (!from_stdin) single = mtec::encode_write(catalog, key, value);  // refuse before any I/O
+
+  std::unique_ptr<mtec::RegisterIO> io;
+  if (!dry_run) {
+    const std::string path = via.value_or(mtec::default_control_path());
+    const auto timeout = std::chrono::milliseconds(static_cast<long>(settings.modbus_timeout * 1000) * 3);
+    if (via || (!direct && is_socket(path))) io = mtec::control_io(path, timeout);
+    else io = mtec::direct_io(mtec::endpoint_of(settings));
+  }
+  signal(SIGPIPE, SIG_IGN);
+  Job job{catalog, log, io.get(), quiet, mtec::LineWriter()};
+  if (from_stdin) return run_stdin(job);
+
+  const auto& w = *single;
+  if (dry_run) {
+    if (!quiet) job.out.write_line(result_json(w, nullptr, true).dump());
+    log.notice(fmt::format("dry run: would write {} to {} ({})", hex_words(w.words), *w.reg->address, w.reg->mqtt));
+    return 0;
+  }
+  if (!yes) {
+    if (!::isatty(STDIN_FILENO) || !::isatty(STDERR_FILENO))
+      throw Error(ErrorClass::usage, fmt::format("refusing to write {} = {} without confirmation: not on a terminal; "
+                                                 "use --yes", w.reg->mqtt, value));
+    if (!confirm(w, *io)) {
+      log.notice("not written");
+      return 0;
+    }
+  }
+  apply(job, w);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return mtec::run_main("mtec-write", [&] { return write_main(argc, argv); });
+}
