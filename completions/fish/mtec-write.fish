@@ -1,0 +1,20 @@
+# fish completion for mtec-write
+function __mtec_write_keys
+    mtec-read --list 2>/dev/null | awk '$NF == "RW" {print $2}'
+end
+complete -c mtec-write -f -n '__fish_is_nth_token 1' -a '(__mtec_write_keys)'
+complete -c mtec-write -l help -d 'Show help'
+complete -c mtec-write -l version -d 'Show version'
+complete -c mtec-write -s y -l yes -d 'Do not ask'
+complete -c mtec-write -s n -l dry-run -d 'Write nothing'
+complete -c mtec-write -l stdin -d 'Commands from stdin'
+complete -c mtec-write -l via -r -F -d 'Control socket'
+complete -c mtec-write -l direct -d 'Own connection'
+complete -c mtec-write -s H -l host -x -d 'Inverter host'
+complete -c mtec-write -s p -l port -x -d 'Modbus port'
+complete -c mtec-write -s u -l unit -x -d 'Unit id'
+complete -c mtec-write -l timeout -x -d 'Timeout in seconds'
+complete -c mtec-write -l framer -x -a 'tcp rtu' -d 'Framing'
+complete -c mtec-write -s c -l config -r -F -d 'Config file'
+complete -c mtec-write -l registers -r -F -d 'Register catalog'
+complete -c mtec-write -s q -l quiet -d 'No result line'
