@@ -15,6 +15,7 @@
 #include "mtec/command.hpp"
 #include "mtec/errors.hpp"
 #include "mtec/format.hpp"
+#include "mtec/sd_notify.hpp"
 
 namespace mtec::publish {
 
@@ -244,6 +245,12 @@ void Publisher::frame(const Json& f) {
     const auto value = value_from_json(v);
     if (!value) continue;
     publish(state_topic(o_.topic_root, serial, group, key), format_payload(*value, o_.float_format), false);
+  }
+  // systemd: ready with the first fresh now-base data on the broker; every
+  // later one feeds the watchdog, so a pipeline that stops delivering is restarted
+  if (group == "now-base" && connected_ && !values.empty()) {
+    if (!notified_ready_) notified_ready_ = sd_notify("READY=1\nSTATUS=publishing");
+    sd_notify("WATCHDOG=1");
   }
 }
 

@@ -114,6 +114,7 @@ class Publisher {
   uint64_t published_ = 0;
   int barrier_mid_ = -1;
   bool barrier_done_ = false;
+  bool notified_ready_ = false;
   std::string serial_;
 };
 

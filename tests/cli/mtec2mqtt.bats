@@ -1,0 +1,109 @@
+#!/usr/bin/env bats
+# End to end: scripts/mtec2mqtt with mtec-sim serving case_A and a real
+# mosquitto, both on free loopback ports.
+
+load ../helpers/common
+load ../helpers/mqtt
+
+setup() {
+  common_setup
+  export PATH="$MTEC_SOURCE_DIR/scripts:$PATH"
+  start_broker
+  start_sim --snapshot "$GOLDEN/case_A.json" --single-client --write-log writes.ndjson
+  touch writes.ndjson
+  export MTEC_MODBUS_IP=127.0.0.1 MTEC_MODBUS_PORT=$SIM_PORT MTEC_MQTT_SERVER=127.0.0.1 MTEC_MQTT_PORT=$BROKER_PORT
+  export MTEC_HASS_ENABLE=true MTEC_HASS_BIRTH_GRACETIME=1 MTEC_REFRESH_NOW=1
+}
+teardown() { common_teardown; }
+
+start_pipeline() {
+  start_bg pipeline.out pipeline.err mtec2mqtt --runtime-dir "$BATS_TEST_TMPDIR/run" -- -v
+  PIPE_PID=$BG_PID
+}
+
+# no process of ours but the services is left running
+no_stage_left() { ! pgrep -f "$BATS_TEST_TMPDIR/run" >/dev/null && ! pgrep -P "$PIPE_PID" >/dev/null; }
+exited() { ! kill -0 "$1" 2>/dev/null; }
+
+@test "--help and a bad option" {
+  run mtec2mqtt --help
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"--runtime-dir"* ]]
+  run --separate-stderr mtec2mqtt --bogus
+  [ "$status" -eq 64 ]
+}
+
+@test "case_A state messages and the 98 discovery messages reach the broker; online -> discovery again" {
+  start_sub capture.txt
+  start_pipeline
+  wait_until 30 lines_at_least capture.txt 98 '/config	'
+  wait_until 30 grep -q $'\tMTEC/B2308P01240004/static/serial_no/state\t' capture.txt
+  wait_until 30 grep -q $'\tMTEC/B2308P01240004/now-grid/grid_fequency/state\t' capture.txt
+  run python3 "$MTEC_SOURCE_DIR/tests/helpers/compare_mqtt.py" "$GOLDEN/case_A.json" capture.txt --discovery
+  echo "$output"
+  [ "$status" -eq 0 ]
+  # every state topic of the first cycles, with the contract's payloads (all groups by now)
+  wait_until 30 grep -q $'\tMTEC/B2308P01240004/now-pv/pv_2/state\t' capture.txt
+  run python3 "$MTEC_SOURCE_DIR/tests/helpers/compare_mqtt.py" "$GOLDEN/case_A.json" capture.txt --states
+  echo "$output"
+  [ "$status" -eq 0 ]
+  local before
+  before=$(grep -c '/config	' capture.txt)
+  mosquitto_pub -h 127.0.0.1 -p "$BROKER_PORT" -t homeassistant/status -m online
+  wait_until 20 lines_at_least capture.txt $((before + 98)) '/config	'
+}
+
+@test "mode/set = Economic mode: written over the reader's one connection, shown by the next now-base" {
+  start_sub capture.txt
+  start_pipeline
+  wait_until 30 lines_at_least capture.txt 98 '/config	'
+  mosquitto_pub -h 127.0.0.1 -p "$BROKER_PORT" -t MTEC/B2308P01240004/now-base/mode/set -m "Economic mode"
+  wait_until 20 grep -q '"address":50000' writes.ndjson
+  [ "$(jq -c .words writes.ndjson)" = '[258]' ]
+  wait_until 20 grep -q $'\tMTEC/B2308P01240004/now-base/mode/state\tEconomic mode' capture.txt
+}
+
+@test "simulator and broker killed and restarted: data resumes, discovery re-sent, no exit" {
+  start_sub capture.txt
+  start_pipeline
+  wait_until 30 lines_at_least capture.txt 98 '/config	'
+  stop_pid "$SIM_PID"
+  local port=$SIM_PORT
+  wait_until 20 grep -q 'lost the inverter' pipeline.err
+  start_bg sim2.port sim2.err mtec-sim --port "$port" --snapshot "$GOLDEN/case_A.json"
+  wait_until 60 grep -q "connected to $MTEC_MODBUS_IP:$port again" pipeline.err
+  : >capture.txt
+  wait_until 20 grep -q '/now-base/grid_power/state' capture.txt
+  stop_pid "$BROKER_PID"
+  wait_until 20 grep -q 'lost the broker' pipeline.err
+  BROKER_PORT=$MTEC_MQTT_PORT start_broker
+  start_sub capture2.txt
+  wait_until 60 lines_at_least capture2.txt 98 '/config	'
+  wait_until 20 grep -q '/now-base/grid_power/state' capture2.txt
+  kill -0 "$PIPE_PID"
+}
+
+@test "SIGTERM: exit 0 within 5 s, no stage left running" {
+  start_sub capture.txt
+  start_pipeline
+  wait_until 30 grep -q '/now-base/grid_power/state' capture.txt
+  kill -TERM "$PIPE_PID"
+  wait_until 5 exited "$PIPE_PID"
+  local status=0
+  wait "$PIPE_PID" || status=$?
+  [ "$status" -eq 0 ]
+  wait_until 2 no_stage_left
+}
+
+@test "a stage killed: the script exits non-zero within 5 s, no stage left running" {
+  start_sub capture.txt
+  start_pipeline
+  wait_until 30 grep -q '/now-base/grid_power/state' capture.txt
+  pkill -KILL -P "$PIPE_PID" -x mtec-calc
+  wait_until 5 exited "$PIPE_PID"
+  local status=0
+  wait "$PIPE_PID" || status=$?
+  [ "$status" -ne 0 ]
+  grep -q 'mtec-calc ended' pipeline.err
+  wait_until 2 no_stage_left
+}
