@@ -107,3 +107,12 @@ exited() { ! kill -0 "$1" 2>/dev/null; }
   grep -q 'mtec-calc ended' pipeline.err
   wait_until 2 no_stage_left
 }
+
+@test "the README's main-job command shows published topics (demo without an inverter)" {
+  unset MTEC_MODBUS_IP MTEC_MODBUS_PORT MTEC_MQTT_SERVER MTEC_MQTT_PORT
+  grep -q '^    scripts/run$' "$MTEC_SOURCE_DIR/README.md"
+  run --separate-stderr env MTEC_RUN_FOR=8 "$MTEC_SOURCE_DIR/scripts/run"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"MTEC/MTECSIM00000001/now-base/grid_power/state 1500"* ]]
+  [[ "$output" == *"homeassistant/sensor/MTEC_consumption/config {"* ]]
+}
