@@ -37,6 +37,9 @@ int read_main(int argc, char** argv) {
   app.add_option("--control", control, "With --follow: control socket for writes")->option_text("PATH");
   app.add_option("--max-gap", max_gap, "Merge requests across gaps of up to N words (MODBUS_MAX_GAP)")
       ->option_text("N");
+  std::optional<std::string> probe_host;
+  app.add_option("--probe", probe_host, "Find the port, framing and unit id HOST answers on (-p limits the ports)")
+      ->option_text("HOST")->expected(0, 1);
   app.add_option("--refresh-now", refresh_now, "Poll period in seconds (REFRESH_NOW)")->option_text("SECONDS");
   common.add_to(app);
   modbus.add_to(app);
@@ -52,6 +55,14 @@ int read_main(int argc, char** argv) {
   }
   mtec::Config config = common.load_config(log);
   modbus.apply(config);
+  if (app.count("--probe")) {
+    std::string host = probe_host.value_or("");
+    if (host.empty()) host = modbus.host.value_or(config.raw("MODBUS_IP").value_or(""));
+    if (host.empty() || host == "0.0.0.0") throw Error(ErrorClass::usage, "--probe needs a HOST");
+    std::vector<int> ports = {502, 5743};
+    if (modbus.port) ports = {*modbus.port};
+    return mtec::read::probe(host, ports, log);
+  }
   if (max_gap) config.set_flag("MODBUS_MAX_GAP", std::to_string(*max_gap));
   if (refresh_now) config.set_flag("REFRESH_NOW", std::to_string(*refresh_now));
   const mtec::Settings settings = config.settings();

@@ -29,6 +29,10 @@ int read_once(const ReadJob& job);
 // --follow: poll on the legacy schedule until SIGTERM/SIGINT; returns 0.
 int read_follow(const ReadJob& job);
 
+// --probe: try ports, framings and unit ids on `host`; print what answers and
+// the config lines for the first that gives a plausible serial (0), or 69.
+int probe(const std::string& host, const std::vector<int>& ports, const Logger& log);
+
 // --list: the catalog as aligned columns.
 void print_list(const Catalog& catalog);
 // --table: frames as aligned columns for people.

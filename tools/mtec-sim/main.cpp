@@ -51,6 +51,9 @@ int sim_main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber)->option_text("N");
   app.add_option("--exception", exceptions, "Answer requests touching ADDR with exception CODE (default 2)")
       ->option_text("ADDR[:CODE]");
+  std::string framer = "tcp";
+  app.add_option("--framer", framer, "tcp (Modbus TCP) or rtu (RTU frames over TCP)")
+      ->check(CLI::IsMember({"tcp", "rtu"}))->capture_default_str();
   app.add_flag("--single-client", o.single_client, "Refuse a second concurrent client");
   app.add_flag("--refuse", o.refuse, "Bind the port but refuse every connection");
   app.add_flag("--ignore-writes", o.ignore_writes, "Acknowledge writes but keep the old words");
@@ -61,6 +64,7 @@ int sim_main(int argc, char** argv) {
   mtec::parse_args(app, argc, argv);
 
   for (const auto& e : exceptions) o.exceptions.insert(parse_exception(e));
+  o.rtu = framer == "rtu";
   const mtec::Catalog catalog = mtec::Catalog::load(registers);
   const auto snap = snapshot.empty() ? mtec::sim::builtin_snapshot(catalog)
                                      : mtec::sim::load_snapshot(snapshot);

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "mtec/errors.hpp"
+#include "mtec/modbus_frame.hpp"
 
 namespace mtec::sim {
 
@@ -44,6 +45,7 @@ struct CtxDeleter {
 struct Client {
   int fd;
   int requests = 0;
+  std::vector<uint8_t> buf;  // RTU: bytes received so far
 };
 
 int bound_port(int fd) {
@@ -139,7 +141,7 @@ class Server {
       ::close(fd);  // like the inverter's gateway: one client at a time
       return;
     }
-    clients_.push_back(Client{fd});
+    clients_.push_back(Client{fd, 0, {}});
   }
 
   void drop(int fd) {
@@ -161,6 +163,7 @@ class Server {
   bool serve_one(int fd) {
     Client& c = *std::find_if(clients_.begin(), clients_.end(),
                               [fd](const Client& x) { return x.fd == fd; });
+    if (o_.rtu) return serve_rtu(c);
     uint8_t q[MODBUS_TCP_MAX_ADU_LENGTH];
     modbus_set_socket(ctx_.get(), fd);
     const int n = modbus_receive(ctx_.get(), q);
@@ -183,6 +186,79 @@ class Server {
     return o_.drop_after == 0 || c.requests < o_.drop_after;
   }
 
+  // RTU over TCP: frames are unit + PDU + CRC-16; libmodbus's RTU server
+  // cannot answer unit ids above 247, so the PDU is handled here.
+  bool serve_rtu(Client& c) {
+    uint8_t chunk[512];
+    const ssize_t n = ::recv(c.fd, chunk, sizeof chunk, 0);
+    if (n <= 0) return false;
+    c.buf.insert(c.buf.end(), chunk, chunk + n);
+    while (c.buf.size() >= 8) {
+      const int fc = c.buf[1];
+      const size_t len = fc == 0x10 ? 9u + c.buf[6] : 8u;
+      if (c.buf.size() < len) break;
+      const std::vector<uint8_t> frame(c.buf.begin(), c.buf.begin() + static_cast<long>(len));
+      c.buf.erase(c.buf.begin(), c.buf.begin() + static_cast<long>(len));
+      const uint16_t crc = mtec::modbus::crc16(std::span(frame).first(len - 2));
+      if ((frame[len - 2] | (frame[len - 1] << 8)) != crc) {
+        c.buf.clear();  // out of step: drop what is buffered, like a serial device
+        return true;
+      }
+      ++c.requests;
+      const int unit = frame[0];
+      const int addr = (frame[2] << 8) | frame[3];
+      const int count = fc == 0x06 ? 1 : (frame[4] << 8) | frame[5];
+      log_line(o_.request_log, {{"unit", unit}, {"function", fc}, {"address", addr}, {"count", count}});
+      if (unit == o_.unit) {
+        if (o_.delay_ms > 0 && !pause(o_.delay_ms)) return false;
+        const auto reply = handle_pdu(std::span(frame).subspan(1, len - 3), unit);
+        const auto adu = mtec::modbus::encode(mtec::modbus::Framer::rtu, 0, static_cast<uint8_t>(unit), reply);
+        if (::send(c.fd, adu.data(), adu.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(adu.size())) return false;
+      }
+      if (o_.drop_after != 0 && c.requests >= o_.drop_after) return false;
+    }
+    return true;
+  }
+
+  // The reply PDU to a request PDU (read holding registers, write single, write multiple).
+  std::vector<uint8_t> handle_pdu(std::span<const uint8_t> pdu, int unit) {
+    const int fc = pdu[0];
+    const int addr = (pdu[1] << 8) | pdu[2];
+    const int count = fc == 0x06 ? 1 : (pdu[3] << 8) | pdu[4];
+    auto exception = [fc](int code) {
+      return std::vector<uint8_t>{static_cast<uint8_t>(fc | 0x80), static_cast<uint8_t>(code)};
+    };
+    if (fc != 0x03 && fc != 0x06 && fc != 0x10) return exception(1);
+    if (auto code = injected_exception(o_, addr, count)) return exception(*code);
+    const int offset = addr - map_->start_registers;
+    if (count < 1 || count > 125 || offset < 0 || offset + count > map_->nb_registers) return exception(2);
+    uint16_t* regs = map_->tab_registers + offset;
+    if (fc == 0x03) {
+      std::vector<uint8_t> r = {0x03, static_cast<uint8_t>(count * 2)};
+      for (int i = 0; i < count; ++i) {
+        r.push_back(static_cast<uint8_t>(regs[i] >> 8));
+        r.push_back(static_cast<uint8_t>(regs[i] & 0xFF));
+      }
+      return r;
+    }
+    std::vector<uint16_t> words;
+    if (fc == 0x06) words = {static_cast<uint16_t>((pdu[3] << 8) | pdu[4])};
+    else
+      for (int i = 0; i < count; ++i) words.push_back(static_cast<uint16_t>((pdu[6 + 2 * i] << 8) | pdu[7 + 2 * i]));
+    if (!o_.ignore_writes) std::copy(words.begin(), words.end(), regs);
+    log_write(unit, fc, addr, words);
+    if (fc == 0x06) return std::vector<uint8_t>(pdu.begin(), pdu.begin() + 5);
+    return {0x10, pdu[1], pdu[2], pdu[3], pdu[4]};
+  }
+
+  void log_write(int unit, int fc, int addr, const std::vector<uint16_t>& words) {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::system_clock::now().time_since_epoch()).count();
+    log_line(o_.write_log ? o_.write_log : stderr,
+             {{"ts_ms", ms}, {"unit", unit}, {"function", fc}, {"address", addr},
+              {"words", words}, {"applied", !o_.ignore_writes}});
+  }
+
   void reply_write(const uint8_t* q, int n, int unit, int fc, int addr, int count) {
     const int offset = addr - map_->start_registers;
     const bool inside = offset >= 0 && offset + count <= map_->nb_registers;
@@ -191,11 +267,7 @@ class Server {
     if (modbus_reply(ctx_.get(), q, n, map_.get()) < 0 || !inside) return;
     std::vector<uint16_t> written(map_->tab_registers + offset, map_->tab_registers + offset + count);
     if (o_.ignore_writes) std::copy(before.begin(), before.end(), map_->tab_registers + offset);
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::system_clock::now().time_since_epoch()).count();
-    log_line(o_.write_log ? o_.write_log : stderr,
-             {{"ts_ms", ms}, {"unit", unit}, {"function", fc}, {"address", addr},
-              {"words", written}, {"applied", !o_.ignore_writes}});
+    log_write(unit, fc, addr, written);
   }
 
   const ServerOptions& o_;

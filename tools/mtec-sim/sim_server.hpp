@@ -18,6 +18,7 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 1502;          // 0: pick a free port
   int unit = 247;           // requests for other unit ids are not answered
+  bool rtu = false;         // RTU frames (unit, PDU, CRC) over TCP instead of Modbus TCP
   int delay_ms = 0;         // delay before every reply
   int drop_after = 0;       // close a connection after this many requests (0: never)
   std::map<uint16_t, int> exceptions;  // address -> exception code
