@@ -117,6 +117,20 @@ void Client::send_all(const std::vector<uint8_t>& bytes, Clock::time_point deadl
 }
 
 std::vector<uint8_t> Client::transact(const std::vector<uint8_t>& pdu, const std::string& what) {
+  if (!observer_) return exchange(pdu, what);
+  const auto start = Clock::now();
+  auto seconds = [start] { return std::chrono::duration<double>(Clock::now() - start).count(); };
+  try {
+    auto reply = exchange(pdu, what);
+    observer_(true, "", seconds());
+    return reply;
+  } catch (const ModbusError& e) {
+    observer_(false, class_name(e.cls()), seconds());
+    throw;  // counted, not handled here
+  }
+}
+
+std::vector<uint8_t> Client::exchange(const std::vector<uint8_t>& pdu, const std::string& what) {
   if (!connected()) connect();
   const uint8_t function = pdu[0];
   const uint16_t tid = ++tid_;

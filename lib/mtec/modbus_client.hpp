@@ -5,6 +5,8 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <string_view>
 #include <optional>
 #include <span>
 #include <string>
@@ -66,9 +68,14 @@ class Client {
   std::string peer() const;
   // Requests sent since construction (for metrics and benchmarks).
   uint64_t requests() const { return requests_; }
+  // Called after every request: whether it succeeded, the failure's class
+  // ("" on success) and how long it took.
+  using Observer = std::function<void(bool ok, std::string_view cls, double seconds)>;
+  void set_observer(Observer o) { observer_ = std::move(o); }
 
  private:
   std::vector<uint8_t> transact(const std::vector<uint8_t>& pdu, const std::string& what);
+  std::vector<uint8_t> exchange(const std::vector<uint8_t>& pdu, const std::string& what);
   void connect_to(int port);
   void send_all(const std::vector<uint8_t>& bytes, std::chrono::steady_clock::time_point deadline);
   // Waits for `events` on the socket until `deadline`; false on timeout.
@@ -80,6 +87,7 @@ class Client {
   int port_in_use_ = 0;
   uint16_t tid_ = 0;
   uint64_t requests_ = 0;
+  Observer observer_;
 };
 
 }  // namespace mtec::modbus

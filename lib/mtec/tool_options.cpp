@@ -41,6 +41,13 @@ void ModbusOptions::apply(Config& c) const {
   if (framer) c.set_flag("MODBUS_FRAMER", *framer);
 }
 
+void MetricsOptions::add_to(CLI::App& app) {
+  app.add_option("--metrics-file", file, "Keep Prometheus metrics in PATH (textfile collector)")
+      ->option_text("PATH");
+  app.add_option("--metrics-interval", interval, "Rewrite the metrics file every SECONDS")
+      ->option_text("SECONDS")->check(CLI::PositiveNumber);
+}
+
 modbus::Endpoint endpoint_of(const Settings& s) {
   if (s.modbus_ip.empty() || s.modbus_ip == "0.0.0.0")
     throw Error(ErrorClass::config,

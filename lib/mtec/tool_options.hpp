@@ -32,6 +32,16 @@ struct ModbusOptions {
   void apply(Config& c) const;
 };
 
+// --metrics-file / --metrics-interval of the long-running tools.
+struct MetricsOptions {
+  std::string file;
+  double interval = 5;
+  void add_to(CLI::App& app);
+  std::chrono::milliseconds period() const {
+    return std::chrono::milliseconds(static_cast<long>(interval * 1000));
+  }
+};
+
 // The Modbus endpoint of `s`; Error(config) when no inverter is configured.
 modbus::Endpoint endpoint_of(const Settings& s);
 

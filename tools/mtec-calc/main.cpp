@@ -9,6 +9,8 @@
 #include "mtec/errors.hpp"
 #include "mtec/line_reader.hpp"
 #include "mtec/line_writer.hpp"
+#include "mtec/metrics.hpp"
+#include "mtec/tool_options.hpp"
 
 namespace {
 
@@ -20,6 +22,8 @@ int calc_main(int argc, char** argv) {
   std::vector<std::string> overlays;
   bool strict = false;
   mtec::LogOptions logopts;
+  mtec::MetricsOptions metrics_opts;
+  metrics_opts.add_to(app);
   app.add_option("--registers", registers, "Register catalog")->option_text("FILE");
   app.add_option("-F,--formulas", overlays, "Overlay file of calculated entries (repeatable)")
       ->option_text("FILE");
@@ -37,10 +41,18 @@ int calc_main(int argc, char** argv) {
   const int stop = mtec::stop_signal_fd();
   mtec::LineReader in(STDIN_FILENO, stop);
   mtec::LineWriter out;
+  mtec::Metrics metrics(metrics_opts.file, "mtec-calc", metrics_opts.period());
+  metrics.counter("mtec_frames_in_total", "Frames read");
+  metrics.counter("mtec_frames_out_total", "Frames written");
+  metrics.counter("mtec_bad_lines_total", "Input lines that were not frames");
+  for (const char* m : {"mtec_frames_in_total", "mtec_frames_out_total", "mtec_bad_lines_total"}) metrics.add(m, 0);
+  metrics.write();
   std::string line;
   uint64_t n = 0, bad = 0;
   for (;;) {
-    const auto st = in.next(line);
+    const auto st = in.next_within(line, metrics.enabled() ? 1000 : -1);
+    metrics.maybe_write(std::chrono::steady_clock::now());
+    if (st == mtec::LineReader::Status::timeout) continue;
     if (st != mtec::LineReader::Status::line) break;
     ++n;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
@@ -49,12 +61,15 @@ int calc_main(int argc, char** argv) {
     if (in.truncated()) problem = "line too long";
     if (!problem.empty()) {
       ++bad;
+      metrics.add("mtec_bad_lines_total");
       if (strict) throw mtec::Error(mtec::ErrorClass::data, fmt::format("line {}: not a frame: {}", n, problem));
       log.warn(fmt::format("line {}: not a frame: {} (skipped)", n, problem));
       continue;
     }
+    metrics.add("mtec_frames_in_total");
     calc.apply(frame);
     if (!out.write_line(frame.dump(-1, ' ', false, mtec::Json::error_handler_t::replace))) break;
+    metrics.add("mtec_frames_out_total");
   }
   if (bad) log.notice(fmt::format("{} of {} lines were not frames and were skipped", bad, n));
   return 0;

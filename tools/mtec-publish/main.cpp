@@ -34,6 +34,7 @@ int publish_main(int argc, char** argv) {
   app.set_version_flag("--version", mtec::version_string("mtec-publish"));
   mtec::CommonOptions common;
   mtec::LogOptions logopts;
+  mtec::MetricsOptions metrics_opts;
   std::optional<std::string> host, topic, client_id, user, password_file, float_format, hass_base;
   std::optional<int> port;
   std::optional<double> grace;
@@ -71,6 +72,7 @@ int publish_main(int argc, char** argv) {
   app.add_flag("--strict", strict, "Exit 65 at the first line that is not a frame");
   common.add_to(app);
   logopts.add_to(app);
+  metrics_opts.add_to(app);
   mtec::parse_args(app, argc, argv);
   mtec::Logger log = mtec::Logger::for_tool("mtec-publish");
   logopts.apply(log);
@@ -119,7 +121,13 @@ int publish_main(int argc, char** argv) {
 
   signal(SIGPIPE, SIG_IGN);
   const int stop = mtec::stop_signal_fd();
+  mtec::Metrics metrics(metrics_opts.file, "mtec-publish", metrics_opts.period());
+  metrics.counter("mtec_frames_in_total", "Frames read");
+  metrics.counter("mtec_bad_lines_total", "Input lines that were not frames");
+  metrics.add("mtec_frames_in_total", 0);
+  metrics.add("mtec_bad_lines_total", 0);
   mtec::publish::Publisher pub(catalog, o, log);
+  pub.attach(metrics);
   pub.start();
   if (unregister) return pub.unregister(serial);
 
@@ -130,6 +138,8 @@ int publish_main(int argc, char** argv) {
   while (input_open) {
     if (auto f = pub.fatal()) return *f;
     pub.tick();
+    pub.update_metrics();
+    metrics.maybe_write(std::chrono::steady_clock::now());
     pollfd fds[3] = {{STDIN_FILENO, POLLIN, 0}, {stop, POLLIN, 0},
                      {pub.socket(), static_cast<short>(POLLIN | (pub.wants_write() ? POLLOUT : 0)), 0}};
     if (::poll(fds, 3, pub.next_timeout_ms()) < 0 && errno != EINTR)
@@ -151,15 +161,19 @@ int publish_main(int argc, char** argv) {
       const std::string problem = frame.is_discarded() ? "not valid JSON" : mtec::frame_problem(frame);
       if (!problem.empty()) {
         ++bad;
+        metrics.add("mtec_bad_lines_total");
         if (strict) throw Error(ErrorClass::data, fmt::format("line {}: not a frame: {}", n, problem));
         log.warn(fmt::format("line {}: not a frame: {} (skipped)", n, problem));
         continue;
       }
+      metrics.add("mtec_frames_in_total");
       pub.frame(frame);
     }
   }
   if (bad) log.notice(fmt::format("{} of {} lines were not frames and were skipped", bad, n));
-  return pub.finish();
+  const int rc = pub.finish();
+  pub.update_metrics();
+  return rc;
 }
 
 }  // namespace

@@ -77,6 +77,26 @@ Publisher::~Publisher() {
 
 void Publisher::start() { try_connect(); }
 
+void Publisher::attach(Metrics& m) {
+  metrics_ = &m;
+  m.counter("mtec_mqtt_publishes_total", "MQTT messages handed to the broker connection");
+  m.gauge("mtec_mqtt_connected", "1 while connected to the broker");
+  m.gauge("mtec_mqtt_held_messages", "Latest values held while the broker is unreachable");
+  m.counter("mtec_commands_total", "/set commands by result");
+  m.gauge("mtec_nowbase_age_seconds", "Age of the newest now-base data when it was published");
+  m.gauge("mtec_battery_soc_percent", "The battery's state of charge as last published");
+  m.add("mtec_commands_total", 0, "result=\"accepted\"");
+  m.add("mtec_commands_total", 0, "result=\"rejected\"");
+  update_metrics();
+}
+
+void Publisher::update_metrics() {
+  if (!metrics_) return;
+  metrics_->set("mtec_mqtt_publishes_total", static_cast<double>(published_));
+  metrics_->set("mtec_mqtt_connected", connected_ ? 1 : 0);
+  metrics_->set("mtec_mqtt_held_messages", static_cast<double>(held_.size()));
+}
+
 void Publisher::try_connect() {
   const int rc = ever_connected_ || socket_open_ ? mosquitto_reconnect(m_)
                                                  : mosquitto_connect(m_, o_.host.c_str(), o_.port, kKeepalive);
@@ -248,6 +268,12 @@ void Publisher::frame(const Json& f) {
   }
   // systemd: ready with the first fresh now-base data on the broker; every
   // later one feeds the watchdog, so a pipeline that stops delivering is restarted
+  if (group == "now-base" && metrics_ && values.contains("battery_soc") && values["battery_soc"].is_number())
+    metrics_->set("mtec_battery_soc_percent", values["battery_soc"].get<double>());
+  if (group == "now-base" && metrics_ && f.contains("ts") && f["ts"].is_string())
+    if (auto t = parse_timestamp(f["ts"].get<std::string>()))
+      metrics_->set("mtec_nowbase_age_seconds",
+                    std::chrono::duration<double>(std::chrono::system_clock::now() - *t).count());
   if (group == "now-base" && connected_ && !values.empty()) {
     if (!notified_ready_) notified_ready_ = sd_notify("READY=1\nSTATUS=publishing");
     sd_notify("WATCHDOG=1");
@@ -308,8 +334,10 @@ void Publisher::command(const std::string& topic, const std::string& payload) {
       return;
     }
     log_.info(fmt::format("command {} = '{}' -> {}", key, payload, o_.commands_out));
+    if (metrics_) metrics_->add("mtec_commands_total", 1, "result=\"accepted\"");
   } catch (const Error& e) {
     log_.warn(fmt::format("command on {} rejected: {}", topic, e.what()));
+    if (metrics_) metrics_->add("mtec_commands_total", 1, "result=\"rejected\"");
   }
 }
 

@@ -21,6 +21,7 @@
 #include "mtec/discovery.hpp"
 #include "mtec/frame.hpp"
 #include "mtec/log.hpp"
+#include "mtec/metrics.hpp"
 
 struct mosquitto;
 struct mosquitto_message;
@@ -74,6 +75,10 @@ class Publisher {
   // `serial` is needed for the topics with --unique-ids serial only.
   int unregister(const std::string& serial);
 
+  // Keep metrics in `m` (declares its families).
+  void attach(Metrics& m);
+  void update_metrics();
+
   // Counters for logs and tests.
   uint64_t published() const { return published_; }
   size_t held() const { return held_.size(); }
@@ -115,6 +120,7 @@ class Publisher {
   int barrier_mid_ = -1;
   bool barrier_done_ = false;
   bool notified_ready_ = false;
+  Metrics* metrics_ = nullptr;
   std::string serial_;
 };
 

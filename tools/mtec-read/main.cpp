@@ -22,6 +22,7 @@ int read_main(int argc, char** argv) {
   mtec::CommonOptions common;
   mtec::ModbusOptions modbus;
   mtec::LogOptions logopts;
+  mtec::MetricsOptions metrics;
   std::vector<std::string> targets, groups;
   bool all = false, list = false, follow = false, raw = false, table = false;
   std::optional<std::string> control;
@@ -44,6 +45,7 @@ int read_main(int argc, char** argv) {
   common.add_to(app);
   modbus.add_to(app);
   logopts.add_to(app);
+  metrics.add_to(app);
   mtec::parse_args(app, argc, argv);
 
   mtec::Logger log = mtec::Logger::for_tool("mtec-read");
@@ -70,7 +72,8 @@ int read_main(int argc, char** argv) {
     throw Error(ErrorClass::usage, "--follow reads the legacy schedule; it takes no REGISTER, -g or --table");
   if (control && !follow) throw Error(ErrorClass::usage, "--control needs --follow");
 
-  mtec::read::ReadJob job{catalog, settings, log, {}, {}, raw, table, control.value_or("")};
+  mtec::read::ReadJob job{catalog, settings, log, {}, {}, raw, table, control.value_or(""),
+                          metrics.file, metrics.period()};
   for (const auto& t : targets) {
     const mtec::Register* r = catalog.find(t);
     if (!r) throw Error(ErrorClass::usage, "unknown register '" + t + "' (see mtec-read --list)");

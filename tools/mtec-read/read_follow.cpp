@@ -15,6 +15,7 @@
 #include "mtec/errors.hpp"
 #include "mtec/line_writer.hpp"
 #include "mtec/link.hpp"
+#include "mtec/metrics.hpp"
 #include "mtec/reader.hpp"
 #include "mtec/schedule.hpp"
 #include "mtec/tool_options.hpp"
@@ -54,8 +55,33 @@ class Follower {
         rng_(std::random_device{}()),
         link_(client_, job.log, [this] { return std::uniform_real_distribution<double>(0, 1)(rng_); }),
         schedule_(periods_of(job.settings), Clock::now()),
-        stop_fd_(stop_fd) {
+        stop_fd_(stop_fd),
+        metrics_(job.metrics_file, "mtec-read", job.metrics_interval) {
     if (!job.control_path.empty()) control_ = std::make_unique<ControlServer>(job.control_path);
+    metrics_.counter("mtec_modbus_requests_total", "Modbus requests by result and error class");
+    metrics_.histogram("mtec_modbus_request_duration_seconds", "Duration of Modbus requests",
+                       {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5});
+    metrics_.counter("mtec_modbus_connect_attempts_total", "Connection attempts to the inverter");
+    metrics_.gauge("mtec_modbus_connected", "1 while connected to the inverter");
+    metrics_.gauge("mtec_modbus_breaker_open", "1 while the circuit breaker keeps requests back");
+    metrics_.gauge("mtec_group_last_success_timestamp_seconds", "Last read of a group with data (Unix time)");
+    metrics_.counter("mtec_frames_out_total", "Frames written");
+    metrics_.set("mtec_modbus_connected", 0);
+    metrics_.set("mtec_modbus_breaker_open", 0);
+    metrics_.add("mtec_frames_out_total", 0);
+    metrics_.add("mtec_modbus_connect_attempts_total", 0);
+    client_.set_observer([this](bool ok, std::string_view cls, double seconds) {
+      metrics_.add("mtec_modbus_requests_total", 1,
+                   ok ? std::string("result=\"ok\"") : fmt::format("result=\"error\",class=\"{}\"", cls));
+      metrics_.observe("mtec_modbus_request_duration_seconds", seconds);
+    });
+    metrics_.write();
+  }
+
+  void update_link_metrics() {
+    metrics_.set("mtec_modbus_connected", client_.connected() ? 1 : 0);
+    metrics_.set("mtec_modbus_breaker_open", link_.breaker().state() == CircuitBreaker::State::closed ? 0 : 1);
+    metrics_.set("mtec_modbus_connect_attempts_total", static_cast<double>(link_.connect_attempts()));
   }
 
   // Returns when a stop signal arrived or stdout was closed.
@@ -82,12 +108,17 @@ class Follower {
   // Poll stop signal and control socket until `deadline`; false on stop.
   bool wait_until(Clock::time_point deadline) {
     for (;;) {
+      update_link_metrics();
+      metrics_.maybe_write(Clock::now());
+      const bool metrics_first = metrics_.enabled() && metrics_.next_write() < deadline;
+      const Clock::time_point wake = metrics_first ? metrics_.next_write() : deadline;
       std::vector<pollfd> fds = {{stop_fd_, POLLIN, 0}};
       if (control_)
         for (int fd : control_->fds()) fds.push_back({fd, POLLIN, 0});
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(wake - Clock::now());
       const int n = ::poll(fds.data(), fds.size(), left.count() > 0 ? static_cast<int>(left.count()) + 1 : 0);
       if (n < 0 && errno == EINTR) continue;
+      if (n == 0 && metrics_first) continue;  // only the metrics were due
       if (n <= 0) return true;
       if (fds[0].revents) return false;
       for (size_t i = 1; i < fds.size(); ++i)
@@ -144,11 +175,16 @@ class Follower {
     const std::set<const Register*> selected(regs.begin(), regs.end());
     const auto frames = frames_by_group(job_.catalog, groups, selected, outcome,
                                         iso_timestamp(std::chrono::system_clock::now()), serial_, job_.raw);
+    const double unix_now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
     for (const auto& f : frames) {
       schedule_.done(f.group, now, !f.values.empty());
+      if (!f.values.empty())
+        metrics_.set("mtec_group_last_success_timestamp_seconds", unix_now, fmt::format("group=\"{}\"", f.group));
       if (f.values.empty() && outcome.connection_lost) continue;  // nothing read: no frame
       if (!out_.write_line(frame_line(f))) return false;
+      metrics_.add("mtec_frames_out_total");
     }
+    update_link_metrics();
     return true;
   }
 
@@ -177,6 +213,7 @@ class Follower {
   Schedule schedule_;
   int stop_fd_;
   std::unique_ptr<ControlServer> control_;
+  Metrics metrics_;
   LineWriter out_;
   std::string serial_;
 };

@@ -2,6 +2,7 @@
 // selection, the output options.
 #pragma once
 
+#include <chrono>
 #include <set>
 #include <string>
 #include <vector>
@@ -22,6 +23,8 @@ struct ReadJob {
   bool raw = false;
   bool table = false;
   std::string control_path;            // --control (follow only)
+  std::string metrics_file;            // --metrics-file (follow only)
+  std::chrono::milliseconds metrics_interval{5000};
 };
 
 // One-shot: read the selection once, print it; returns the exit code.

@@ -13,6 +13,7 @@
 #include "mtec/frame.hpp"
 #include "mtec/line_reader.hpp"
 #include "mtec/line_writer.hpp"
+#include "mtec/metrics.hpp"
 #include "mtec/register_io.hpp"
 #include "mtec/tool_options.hpp"
 
@@ -71,12 +72,22 @@ bool confirm(const mtec::EncodedWrite& w, mtec::RegisterIO& io) {
   return answer == "y" || answer == "Y" || answer == "yes";
 }
 
-int run_stdin(Job& job) {
+int run_stdin(Job& job, const mtec::MetricsOptions& mo) {
+  mtec::Metrics metrics(mo.file, "mtec-write", mo.period());
+  metrics.counter("mtec_writes_total", "Register writes by result");
+  metrics.add("mtec_writes_total", 0, "result=\"ok\"");
+  metrics.add("mtec_writes_total", 0, "result=\"failed\"");
+  metrics.add("mtec_writes_total", 0, "result=\"refused\"");
+  metrics.write();
   const int stop = mtec::stop_signal_fd();
   mtec::LineReader in(STDIN_FILENO, stop);
   std::string line;
   uint64_t n = 0, failed = 0;
-  while (in.next(line) == mtec::LineReader::Status::line) {
+  for (;;) {
+    const auto st = in.next_within(line, metrics.enabled() ? 1000 : -1);
+    metrics.maybe_write(std::chrono::steady_clock::now());
+    if (st == mtec::LineReader::Status::timeout) continue;
+    if (st != mtec::LineReader::Status::line) break;
     ++n;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     try {
@@ -90,9 +101,17 @@ int run_stdin(Job& job) {
         if (!job.quiet) job.out.write_line(result_json(w, nullptr, true).dump());
         continue;
       }
-      apply(job, w);
+      try {
+        apply(job, w);
+        metrics.add("mtec_writes_total", 1, "result=\"ok\"");
+      } catch (const Error&) {
+        metrics.add("mtec_writes_total", 1, "result=\"failed\"");
+        throw;  // counted; reported below like any bad line
+      }
     } catch (const Error& e) {
       ++failed;
+      if (e.cls() == ErrorClass::data || e.cls() == ErrorClass::no_perm || e.cls() == ErrorClass::usage)
+        metrics.add("mtec_writes_total", 1, "result=\"refused\"");
       job.log.warn(fmt::format("line {}: {} (skipped)", n, e.what()));
     }
   }
@@ -112,6 +131,7 @@ int write_main(int argc, char** argv) {
   mtec::CommonOptions common;
   mtec::ModbusOptions modbus;
   mtec::LogOptions logopts;
+  mtec::MetricsOptions metrics_opts;
   std::string key, value;
   std::optional<std::string> via;
   bool yes = false, dry_run = false, quiet = false, from_stdin = false, direct = false;
@@ -125,6 +145,7 @@ int write_main(int argc, char** argv) {
   common.add_to(app);
   modbus.add_to(app);
   logopts.add_to(app);
+  metrics_opts.add_to(app);
   mtec::parse_args(app, argc, argv);
   quiet = logopts.quiet > 0;  // -q/--quiet: no result line either
   mtec::Logger log = mtec::Logger::for_tool("mtec-write");
@@ -149,7 +170,7 @@ int write_main(int argc, char** argv) {
   }
   signal(SIGPIPE, SIG_IGN);
   Job job{catalog, log, io.get(), quiet, mtec::LineWriter()};
-  if (from_stdin) return run_stdin(job);
+  if (from_stdin) return run_stdin(job, metrics_opts);
 
   const auto& w = *single;
   if (dry_run) {
