@@ -20,11 +20,21 @@ bool Link::ensure(TimePoint now) {
     client_.connect();
   } catch (const modbus::ModbusError& e) {
     schedule_retry(now);
-    if (!down_)
+    if (!down_) {
       log_.warn(fmt::format("inverter unreachable: {}; retrying with backoff", e.what()));
-    else
+      down_since_ = last_summary_ = now;
+      failed_attempts_ = 0;
+    } else if (now - last_summary_ >= kSummaryEvery) {
+      // not one line per retry: a summary every few minutes
+      last_summary_ = now;
+      log_.warn(fmt::format("inverter still unreachable after {} s and {} attempts: {}",
+                            std::chrono::duration_cast<std::chrono::seconds>(now - down_since_).count(),
+                            failed_attempts_ + 1, e.what()));
+    } else {
       log_.debug(fmt::format("still unreachable: {}; next attempt in {} ms", e.what(),
                              std::chrono::duration_cast<Duration>(retry_at_ - now).count()));
+    }
+    ++failed_attempts_;
     down_ = true;
     return false;
   }
@@ -37,7 +47,11 @@ bool Link::ensure(TimePoint now) {
 void Link::failed(TimePoint now, const std::string& message) {
   if (client_.connected()) return;  // e.g. an exception reply: the link is fine
   schedule_retry(now);
-  if (!down_) log_.warn(fmt::format("lost the inverter: {}; reconnecting with backoff", message));
+  if (!down_) {
+    log_.warn(fmt::format("lost the inverter: {}; reconnecting with backoff", message));
+    down_since_ = last_summary_ = now;
+    failed_attempts_ = 0;
+  }
   down_ = true;
 }
 

@@ -36,7 +36,10 @@ class Link {
   const Logger& log_;
   Backoff backoff_;
   CircuitBreaker breaker_;
+  static constexpr Duration kSummaryEvery{5 * 60 * 1000};
   TimePoint retry_at_{};
+  TimePoint down_since_{}, last_summary_{};
+  uint64_t failed_attempts_ = 0;
   bool down_ = false;
   uint64_t attempts_ = 0;
 };
