@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <set>
@@ -443,6 +444,13 @@ std::vector<const Register*> Catalog::group(const std::string& name) const {
 
 std::string default_catalog_path() {
   if (const char* p = std::getenv("MTEC_REGISTERS"); p && *p) return p;
+  // installed with another --prefix than configured: look beside the binary
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const auto beside = exe.parent_path().parent_path() / "share/mtec/registers.yaml";
+    if (std::filesystem::is_regular_file(beside, ec)) return beside.string();
+  }
   return MTEC_DATADIR "/registers.yaml";
 }
 

@@ -107,7 +107,8 @@ class Catalog {
   std::map<uint16_t, size_t> by_address_;
 };
 
-// The default catalog path: $MTEC_REGISTERS, else the installed data file.
+// The default catalog path: $MTEC_REGISTERS, else share/mtec/registers.yaml
+// beside the running binary's prefix, else the configured data directory.
 std::string default_catalog_path();
 
 }  // namespace mtec

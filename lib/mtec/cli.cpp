@@ -13,7 +13,22 @@
 
 namespace mtec {
 
-int run_main(const std::string& tool, const std::function<int()>& body) {
+namespace {
+
+bool wants_json_logs(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--log-format=json" || (a == "--log-format" && i + 1 < argc && std::string(argv[i + 1]) == "json"))
+      return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+int run_main(const std::string& tool, int argc, char** argv, const std::function<int()>& body) {
+  Logger log = Logger::for_tool(tool);
+  if (wants_json_logs(argc, argv)) log.set_format(Logger::Format::json);
   try {
     return body();
   } catch (const CLI::Success&) {
@@ -23,7 +38,7 @@ int run_main(const std::string& tool, const std::function<int()>& body) {
                  e.what(), tool.c_str());
     return exit_code(ErrorClass::usage);
   } catch (const Error& e) {
-    std::fprintf(stderr, "%s: error: %s\n", tool.c_str(), e.what());
+    log.error(e.what());
     return exit_code(e.cls());
   } catch (const std::bad_alloc&) {
     std::fprintf(stderr, "%s: error: out of memory\n", tool.c_str());

@@ -15,7 +15,9 @@ namespace mtec {
 // Runs `body` and maps what it throws: mtec::Error -> "<tool>: error: ..." and
 // exit_code(class); CLI11 parse errors -> 64 (--help/--version -> 0);
 // std::bad_alloc -> 70. Anything else propagates (a bug must not be hidden).
-int run_main(const std::string& tool, const std::function<int()>& body);
+// The error line follows --log-format json and JOURNAL_STREAM like every log
+// line (argv is looked at for the former).
+int run_main(const std::string& tool, int argc, char** argv, const std::function<int()>& body);
 
 // Parse argv with CLI11 inside run_main (throws CLI::ParseError upward).
 void parse_args(CLI::App& app, int argc, char** argv);

@@ -78,5 +78,5 @@ int calc_main(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  return mtec::run_main("mtec-calc", [&] { return calc_main(argc, argv); });
+  return mtec::run_main("mtec-calc", argc, argv, [&] { return calc_main(argc, argv); });
 }

@@ -101,5 +101,5 @@ int health_main(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  return mtec::run_main("mtec-health", [&] { return health_main(argc, argv); });
+  return mtec::run_main("mtec-health", argc, argv, [&] { return health_main(argc, argv); });
 }

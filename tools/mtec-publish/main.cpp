@@ -179,5 +179,5 @@ int publish_main(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  return mtec::run_main("mtec-publish", [&] { return publish_main(argc, argv); });
+  return mtec::run_main("mtec-publish", argc, argv, [&] { return publish_main(argc, argv); });
 }

@@ -103,5 +103,5 @@ int read_main(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  return mtec::run_main("mtec-read", [&] { return read_main(argc, argv); });
+  return mtec::run_main("mtec-read", argc, argv, [&] { return read_main(argc, argv); });
 }

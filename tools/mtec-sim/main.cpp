@@ -92,5 +92,5 @@ int sim_main(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  return mtec::run_main("mtec-sim", [&] { return sim_main(argc, argv); });
+  return mtec::run_main("mtec-sim", argc, argv, [&] { return sim_main(argc, argv); });
 }

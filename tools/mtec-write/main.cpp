@@ -194,5 +194,5 @@ int write_main(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  return mtec::run_main("mtec-write", [&] { return write_main(argc, argv); });
+  return mtec::run_main("mtec-write", argc, argv, [&] { return write_main(argc, argv); });
 }
