@@ -32,8 +32,10 @@ void Calculator::apply(Json& frame) const {
       const auto v = values.find(in->mqtt);
       std::optional<Value> val;
       if (v != values.end()) val = value_from_json(*v);
-      if (val) inputs.emplace_back(in->mqtt, std::move(*val));
-      else missing.push_back(in->mqtt);
+      if (val)
+        inputs.emplace_back(in->mqtt, std::move(*val));
+      else
+        missing.push_back(in->mqtt);
     }
     if (d->formula.uses_frame_time() && !time_done) {
       time_done = true;

@@ -35,15 +35,14 @@ const char* type_name(RegType t) {
 }
 
 bool Register::is_numeric_type() const {
-  return address && (type == RegType::u16 || type == RegType::i16 ||
-                     type == RegType::u32 || type == RegType::i32);
+  return address && (type == RegType::u16 || type == RegType::i16 || type == RegType::u32 ||
+                     type == RegType::i32);
 }
 
 bool Register::has_discovery() const {
   return !group.empty() &&
-         (!hass_component_type.empty() || !hass_device_class.empty() ||
-          !hass_payload_off.empty() || !hass_payload_on.empty() ||
-          !hass_state_class.empty() || !value_items.empty() ||
+         (!hass_component_type.empty() || !hass_device_class.empty() || !hass_payload_off.empty() ||
+          !hass_payload_on.empty() || !hass_state_class.empty() || !value_items.empty() ||
           !hass_value_template.empty());
 }
 
@@ -53,8 +52,8 @@ std::string Register::where() const {
 
 const std::vector<std::string>& known_groups() {
   static const std::vector<std::string> groups = {
-      "now-base", "config", "now-grid", "now-inverter", "now-backup",
-      "now-battery", "now-pv", "day", "total", "static"};
+      "now-base",    "config", "now-grid", "now-inverter", "now-backup",
+      "now-battery", "now-pv", "day",      "total",        "static"};
   return groups;
 }
 
@@ -68,34 +67,44 @@ struct TypeInfo {
 };
 
 constexpr TypeInfo kTypes[] = {
-    {"U16", RegType::u16, 1, 1}, {"I16", RegType::i16, 1, 1},
-    {"U32", RegType::u32, 2, 2}, {"I32", RegType::i32, 2, 2},
-    {"STR", RegType::str, 0, 125}, {"BYTE", RegType::byte, 0, 125},
+    {"U16", RegType::u16, 1, 1}, {"I16", RegType::i16, 1, 1},   {"U32", RegType::u32, 2, 2},
+    {"I32", RegType::i32, 2, 2}, {"STR", RegType::str, 0, 125}, {"BYTE", RegType::byte, 0, 125},
     {"BIT", RegType::bit, 0, 4}, {"DAT", RegType::dat, 3, 3},
 };
 
-const std::set<std::string> kComponents = {"sensor", "binary_sensor", "number",
-                                           "select", "switch"};
+const std::set<std::string> kComponents = {"sensor", "binary_sensor", "number", "select", "switch"};
 
-const std::set<std::string> kEntryKeys = {
-    "name", "length", "type", "unit", "scale", "writable", "mqtt", "group",
-    "min", "max", "formula", "hass_component_type", "hass_device_class",
-    "hass_value_template", "hass_state_class", "hass_payload_on",
-    "hass_payload_off", "hass_value_items"};
+const std::set<std::string> kEntryKeys = {"name",
+                                          "length",
+                                          "type",
+                                          "unit",
+                                          "scale",
+                                          "writable",
+                                          "mqtt",
+                                          "group",
+                                          "min",
+                                          "max",
+                                          "formula",
+                                          "hass_component_type",
+                                          "hass_device_class",
+                                          "hass_value_template",
+                                          "hass_state_class",
+                                          "hass_payload_on",
+                                          "hass_payload_off",
+                                          "hass_value_items"};
 
 SourcePos pos_of(const std::string& file, const YAML::Mark& m) {
   return SourcePos{file, m.line + 1, m.column + 1};
 }
 
-[[noreturn]] void fail_at(const SourcePos& p, const std::string& key,
-                          const std::string& what) {
+[[noreturn]] void fail_at(const SourcePos& p, const std::string& key, const std::string& what) {
   throw Error(ErrorClass::config,
               fmt::format("{}:{}:{}: register '{}': {}", p.file, p.line, p.column, key, what));
 }
 
 bool all_digits(const std::string& s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(),
-                                   [](unsigned char c) { return std::isdigit(c); });
+  return !s.empty() &&
+         std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
 }
 
 // Integer range of the raw value of a numeric type.
@@ -161,8 +170,8 @@ class EntryReader {
   const YAML::Node& node_;
 };
 
-Register read_entry(const std::string& file, const std::string& key,
-                    const YAML::Node& keynode, const YAML::Node& node) {
+Register read_entry(const std::string& file, const std::string& key, const YAML::Node& keynode,
+                    const YAML::Node& node) {
   Register r;
   r.key = key;
   r.pos = pos_of(file, keynode.Mark());
@@ -196,8 +205,8 @@ Register read_entry(const std::string& file, const std::string& key,
   if (r.mqtt.empty()) fail_at(r.pos, key, "missing 'mqtt'");
   for (unsigned char c : r.mqtt)
     if (!(std::islower(c) || std::isdigit(c) || c == '_'))
-      in.fail(node["mqtt"], fmt::format("mqtt key '{}' must be lowercase letters, digits and '_'",
-                                        r.mqtt));
+      in.fail(node["mqtt"],
+              fmt::format("mqtt key '{}' must be lowercase letters, digits and '_'", r.mqtt));
   if (r.group.empty()) fail_at(r.pos, key, "missing 'group'");
   const auto& groups = known_groups();
   if (std::find(groups.begin(), groups.end(), r.group) == groups.end())
@@ -205,12 +214,12 @@ Register read_entry(const std::string& file, const std::string& key,
   if (!r.hass_component_type.empty() && !kComponents.count(r.hass_component_type))
     in.fail(node["hass_component_type"],
             fmt::format("unknown hass_component_type '{}' (sensor, binary_sensor, number, "
-                        "select, switch)", r.hass_component_type));
+                        "select, switch)",
+                        r.hass_component_type));
 
   if (all_digits(key)) {
     const long long addr = std::atoll(key.c_str());
-    if (key.size() > 5 || addr > 65535)
-      fail_at(r.pos, key, "address must be 0..65535");
+    if (key.size() > 5 || addr > 65535) fail_at(r.pos, key, "address must be 0..65535");
     r.address = static_cast<uint16_t>(addr);
     const std::string t = in.str("type");
     if (t.empty()) fail_at(r.pos, key, "missing 'type'");
@@ -218,15 +227,17 @@ Register read_entry(const std::string& file, const std::string& key,
     for (const auto& ti : kTypes)
       if (t == ti.name) info = &ti;
     if (!info)
-      in.fail(node["type"], fmt::format("unknown type '{}' (U16, I16, U32, I32, STR, BYTE, BIT, DAT)", t));
+      in.fail(node["type"],
+              fmt::format("unknown type '{}' (U16, I16, U32, I32, STR, BYTE, BIT, DAT)", t));
     r.type = info->type;
     const auto len = in.integer("length");
     if (!len) fail_at(r.pos, key, "missing 'length'");
     if ((info->fixed_length && *len != info->fixed_length) || *len < 1 || *len > info->max_length)
-      in.fail(node["length"],
-              info->fixed_length
-                  ? fmt::format("type {} has length {}, not {}", t, info->fixed_length, *len)
-                  : fmt::format("type {} needs a length of 1..{}, not {}", t, info->max_length, *len));
+      in.fail(
+          node["length"],
+          info->fixed_length
+              ? fmt::format("type {} has length {}, not {}", t, info->fixed_length, *len)
+              : fmt::format("type {} needs a length of 1..{}, not {}", t, info->max_length, *len));
     if (addr + *len > 65536) in.fail(node["length"], "register runs past address 65535");
     if (info->type == RegType::byte && *len != 1 && *len != 2 && *len != 4)
       in.fail(node["length"], fmt::format("type BYTE needs a length of 1, 2 or 4, not {}", *len));
@@ -251,9 +262,11 @@ Register read_entry(const std::string& file, const std::string& key,
     const auto [lo, hi] = raw_range(r.type);
     const double ulo = lo / r.scale, uhi = hi / r.scale;
     if (r.min && (*r.min < ulo || *r.min > uhi))
-      in.fail(node["min"], fmt::format("min {} is outside the type's range {}..{}", *r.min, ulo, uhi));
+      in.fail(node["min"],
+              fmt::format("min {} is outside the type's range {}..{}", *r.min, ulo, uhi));
     if (r.max && (*r.max < ulo || *r.max > uhi))
-      in.fail(node["max"], fmt::format("max {} is outside the type's range {}..{}", *r.max, ulo, uhi));
+      in.fail(node["max"],
+              fmt::format("max {} is outside the type's range {}..{}", *r.max, ulo, uhi));
     if (r.min && r.max && *r.min > *r.max) in.fail(node["min"], "min is greater than max");
   }
 
@@ -321,8 +334,8 @@ void Catalog::add_entries(const std::string& text, const std::string& file) {
   try {
     root = YAML::Load(text);
   } catch (const YAML::ParserException& e) {
-    throw Error(ErrorClass::config, fmt::format("{}:{}:{}: invalid YAML: {}", file,
-                                                e.mark.line + 1, e.mark.column + 1, e.msg));
+    throw Error(ErrorClass::config, fmt::format("{}:{}:{}: invalid YAML: {}", file, e.mark.line + 1,
+                                                e.mark.column + 1, e.msg));
   }
   if (!root.IsMap() || root.size() == 0)
     throw Error(ErrorClass::config,
@@ -331,20 +344,23 @@ void Catalog::add_entries(const std::string& text, const std::string& file) {
     const std::string key = kv.first.as<std::string>();
     Register r = read_entry(file, key, kv.first, kv.second);
     if (by_mqtt_.count(r.mqtt))
-      fail_at(r.pos, key, fmt::format("duplicate mqtt key '{}' (first used by register '{}')",
-                                      r.mqtt, entries_[by_mqtt_[r.mqtt]].key));
+      fail_at(r.pos, key,
+              fmt::format("duplicate mqtt key '{}' (first used by register '{}')", r.mqtt,
+                          entries_[by_mqtt_[r.mqtt]].key));
     by_mqtt_[r.mqtt] = entries_.size();
     if (r.address) {
       // Non-overlap: check the neighbours in address order.
       auto next = by_address_.lower_bound(*r.address);
       if (next != by_address_.end() && next->first < *r.address + r.length)
-        fail_at(r.pos, key, fmt::format("addresses {}..{} overlap register '{}'", *r.address,
-                                        *r.address + r.length - 1, entries_[next->second].key));
+        fail_at(r.pos, key,
+                fmt::format("addresses {}..{} overlap register '{}'", *r.address,
+                            *r.address + r.length - 1, entries_[next->second].key));
       if (next != by_address_.begin()) {
         const Register& prev = entries_[std::prev(next)->second];
         if (*prev.address + prev.length > *r.address)
-          fail_at(r.pos, key, fmt::format("addresses {}..{} overlap register '{}'", *r.address,
-                                          *r.address + r.length - 1, prev.key));
+          fail_at(r.pos, key,
+                  fmt::format("addresses {}..{} overlap register '{}'", *r.address,
+                              *r.address + r.length - 1, prev.key));
       }
       by_address_[*r.address] = entries_.size();
     }
@@ -380,8 +396,10 @@ void Catalog::compile_formulas() {
       const Register* in = by_mqtt(name);
       if (!in) formula_fail(r, offset, fmt::format("unknown name '{}'", name));
       if (in->group != r.group)
-        formula_fail(r, offset, fmt::format("'{}' is in group '{}', not '{}': a formula reads "
-                                            "one group's frame", name, in->group, r.group));
+        formula_fail(r, offset,
+                     fmt::format("'{}' is in group '{}', not '{}': a formula reads "
+                                 "one group's frame",
+                                 name, in->group, r.group));
       d.inputs.push_back(in);
     }
     index[&r] = parsed.size();

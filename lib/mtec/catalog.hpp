@@ -33,11 +33,11 @@ struct SourcePos {
 
 // One catalog entry: a Modbus register (numeric key) or a calculated value.
 struct Register {
-  std::string key;                 // top-level catalog key ("11000", "consumption")
-  std::optional<uint16_t> address; // set for Modbus registers
+  std::string key;                  // top-level catalog key ("11000", "consumption")
+  std::optional<uint16_t> address;  // set for Modbus registers
   std::string name;
-  RegType type = RegType::u16;     // meaningful only with an address
-  int length = 0;                  // words
+  RegType type = RegType::u16;  // meaningful only with an address
+  int length = 0;               // words
   int scale = 1;
   std::string unit;
   std::string mqtt;
@@ -46,8 +46,8 @@ struct Register {
   std::optional<double> min, max;  // user units, inclusive (writable registers)
   std::string formula;             // calculated entries only
   SourcePos formula_pos;           // where the formula text starts
-  std::string hass_component_type, hass_device_class, hass_value_template,
-      hass_state_class, hass_payload_on, hass_payload_off;
+  std::string hass_component_type, hass_device_class, hass_value_template, hass_state_class,
+      hass_payload_on, hass_payload_off;
   std::vector<std::pair<int64_t, std::string>> value_items;  // catalog order
   SourcePos pos;
 

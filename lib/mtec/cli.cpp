@@ -18,7 +18,8 @@ namespace {
 bool wants_json_logs(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--log-format=json" || (a == "--log-format" && i + 1 < argc && std::string(argv[i + 1]) == "json"))
+    if (a == "--log-format=json" ||
+        (a == "--log-format" && i + 1 < argc && std::string(argv[i + 1]) == "json"))
       return true;
   }
   return false;

@@ -59,8 +59,10 @@ std::optional<double> python_float(const std::string& text) {
   if (!s || s->empty()) return std::nullopt;
   bool digit = false;
   for (char c : *s) {
-    if (std::isdigit(static_cast<unsigned char>(c))) digit = true;
-    else if (c != '+' && c != '-' && c != '.' && c != 'e' && c != 'E') return std::nullopt;
+    if (std::isdigit(static_cast<unsigned char>(c)))
+      digit = true;
+    else if (c != '+' && c != '-' && c != '.' && c != 'e' && c != 'E')
+      return std::nullopt;
   }
   if (!digit) return std::nullopt;
   char* end = nullptr;
@@ -98,38 +100,46 @@ EncodedWrite encode_write(const Catalog& catalog, const std::string& key, const 
     if (text.find('.') != std::string::npos) {
       const auto f = python_float(text);
       if (!f) throw Error(ErrorClass::data, fmt::format("{}: '{}' is not a number", who, text));
-      if (!std::isfinite(*f)) throw Error(ErrorClass::data, fmt::format("{}: '{}' is not a finite number", who, text));
+      if (!std::isfinite(*f))
+        throw Error(ErrorClass::data, fmt::format("{}: '{}' is not a finite number", who, text));
       value = Value{*f};
     } else {
       const auto i = python_int(text);
       if (!i) {
         std::string labels;
-        for (const auto& [code, label] : reg->value_items) labels += fmt::format("{}'{}'", labels.empty() ? "" : ", ", label);
+        for (const auto& [code, label] : reg->value_items)
+          labels += fmt::format("{}'{}'", labels.empty() ? "" : ", ", label);
         throw Error(ErrorClass::data,
-                    text.empty() ? fmt::format("{}: the value is empty", who)
+                    text.empty()     ? fmt::format("{}: the value is empty", who)
                     : labels.empty() ? fmt::format("{}: '{}' is not a number", who, text)
-                                     : fmt::format("{}: '{}' is neither a number nor one of {}", who, text, labels));
+                                     : fmt::format("{}: '{}' is neither a number nor one of {}",
+                                                   who, text, labels));
       }
       value = Value{*i};
     }
   }
   w.user_value = *value;
-  const double user = is_int(*value) ? static_cast<double>(std::get<int64_t>(*value)) : std::get<double>(*value);
+  const double user =
+      is_int(*value) ? static_cast<double>(std::get<int64_t>(*value)) : std::get<double>(*value);
   if ((reg->min && user < *reg->min) || (reg->max && user > *reg->max))
-    throw Error(ErrorClass::data, fmt::format("{}: {} is outside the allowed range {}..{}{}", who,
-                                              trim(text), number_text(*reg->min), number_text(*reg->max),
-                                              reg->unit.empty() ? "" : " " + reg->unit));
+    throw Error(ErrorClass::data,
+                fmt::format("{}: {} is outside the allowed range {}..{}{}", who, trim(text),
+                            number_text(*reg->min), number_text(*reg->max),
+                            reg->unit.empty() ? "" : " " + reg->unit));
   // scale, then truncate toward zero (int() of the legacy)
   double scaled = user * reg->scale;
-  int64_t raw = is_int(*value) ? std::get<int64_t>(*value) * reg->scale : static_cast<int64_t>(std::trunc(scaled));
+  int64_t raw = is_int(*value) ? std::get<int64_t>(*value) * reg->scale
+                               : static_cast<int64_t>(std::trunc(scaled));
   const auto [lo, hi] = type_range(reg->type);
   if (static_cast<double>(raw) < lo || static_cast<double>(raw) > hi)
     throw Error(ErrorClass::data, fmt::format("{}: {} does not fit {} (raw {} outside {}..{})", who,
                                               trim(text), type_name(reg->type), raw, lo, hi));
   w.raw = raw;
   const auto u = static_cast<uint32_t>(raw);
-  if (reg->length == 2) w.words = {static_cast<uint16_t>(u >> 16), static_cast<uint16_t>(u & 0xFFFF)};
-  else w.words = {static_cast<uint16_t>(u & 0xFFFF)};
+  if (reg->length == 2)
+    w.words = {static_cast<uint16_t>(u >> 16), static_cast<uint16_t>(u & 0xFFFF)};
+  else
+    w.words = {static_cast<uint16_t>(u & 0xFFFF)};
   return w;
 }
 

@@ -16,11 +16,12 @@ namespace mtec {
 namespace {
 
 const std::set<std::string> kKnownKeys = {
-    "MODBUS_IP", "MODBUS_PORT", "MODBUS_PORT2", "MODBUS_SLAVE", "MODBUS_TIMEOUT",
-    "MODBUS_RETRIES", "MODBUS_FRAMER", "MODBUS_MAX_GAP", "MQTT_SERVER", "MQTT_PORT",
-    "MQTT_LOGIN", "MQTT_PASSWORD", "MQTT_TOPIC", "MQTT_FLOAT_FORMAT", "MQTT_CLIENT_ID",
-    "REFRESH_NOW", "REFRESH_CONFIG", "REFRESH_DAY", "REFRESH_TOTAL", "REFRESH_STATIC",
-    "HASS_ENABLE", "HASS_BASE_TOPIC", "HASS_BIRTH_GRACETIME", "DEBUG"};
+    "MODBUS_IP",      "MODBUS_PORT",       "MODBUS_PORT2",         "MODBUS_SLAVE",
+    "MODBUS_TIMEOUT", "MODBUS_RETRIES",    "MODBUS_FRAMER",        "MODBUS_MAX_GAP",
+    "MQTT_SERVER",    "MQTT_PORT",         "MQTT_LOGIN",           "MQTT_PASSWORD",
+    "MQTT_TOPIC",     "MQTT_FLOAT_FORMAT", "MQTT_CLIENT_ID",       "REFRESH_NOW",
+    "REFRESH_CONFIG", "REFRESH_DAY",       "REFRESH_TOTAL",        "REFRESH_STATIC",
+    "HASS_ENABLE",    "HASS_BASE_TOPIC",   "HASS_BIRTH_GRACETIME", "DEBUG"};
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path);
@@ -48,12 +49,13 @@ Config Config::parse(const std::string& text, const std::string& file, const Env
   try {
     root = YAML::Load(text);
   } catch (const YAML::ParserException& e) {
-    throw Error(ErrorClass::config, fmt::format("{}:{}:{}: invalid YAML: {}", file,
-                                                e.mark.line + 1, e.mark.column + 1, e.msg));
+    throw Error(ErrorClass::config, fmt::format("{}:{}:{}: invalid YAML: {}", file, e.mark.line + 1,
+                                                e.mark.column + 1, e.msg));
   }
   if (root.IsNull()) return c;
   if (!root.IsMap())
-    throw Error(ErrorClass::config, fmt::format("{}:1:1: the config must be a mapping KEY: value", file));
+    throw Error(ErrorClass::config,
+                fmt::format("{}:1:1: the config must be a mapping KEY: value", file));
   for (const auto& kv : root) {
     const std::string key = kv.first.as<std::string>();
     const int line = kv.first.Mark().line + 1;
@@ -105,7 +107,8 @@ Settings Config::settings() const {
     if (flags_.count(key)) return std::string("command line");
     if (env_ && env_("MTEC_" + key)) return "environment MTEC_" + key;
     const auto l = file_lines_.find(key);
-    return fmt::format("{}:{}", source_.file.value_or("config"), l == file_lines_.end() ? 0 : l->second);
+    return fmt::format("{}:{}", source_.file.value_or("config"),
+                       l == file_lines_.end() ? 0 : l->second);
   };
   auto bad = [&](const std::string& key, const std::string& value, const std::string& rule) {
     return Error(ErrorClass::config,
@@ -132,9 +135,13 @@ Settings Config::settings() const {
   auto get_bool = [&](const std::string& key, bool& out) {
     auto v = raw(key);
     if (!v) return;
-    if (*v == "true" || *v == "True" || *v == "TRUE" || *v == "1" || *v == "yes") out = true;
-    else if (*v == "false" || *v == "False" || *v == "FALSE" || *v == "0" || *v == "no" || v->empty()) out = false;
-    else throw bad(key, *v, "must be true or false");
+    if (*v == "true" || *v == "True" || *v == "TRUE" || *v == "1" || *v == "yes")
+      out = true;
+    else if (*v == "false" || *v == "False" || *v == "FALSE" || *v == "0" || *v == "no" ||
+             v->empty())
+      out = false;
+    else
+      throw bad(key, *v, "must be true or false");
   };
   auto get_str = [&](const std::string& key, std::string& out) {
     if (auto v = raw(key)) out = *v;
@@ -151,9 +158,12 @@ Settings Config::settings() const {
   get_double("MODBUS_TIMEOUT", s.modbus_timeout, 0, 600);
   get_int("MODBUS_MAX_GAP", s.modbus_max_gap, 0, 124);
   if (auto v = raw("MODBUS_FRAMER"); v) {
-    if (*v == "socket" || *v == "tcp") s.modbus_framer = "tcp";
-    else if (*v == "rtu") s.modbus_framer = "rtu";
-    else throw bad("MODBUS_FRAMER", *v, "must be socket (or tcp) or rtu");
+    if (*v == "socket" || *v == "tcp")
+      s.modbus_framer = "tcp";
+    else if (*v == "rtu")
+      s.modbus_framer = "rtu";
+    else
+      throw bad("MODBUS_FRAMER", *v, "must be socket (or tcp) or rtu");
   }
   get_str("MQTT_SERVER", s.mqtt_server);
   get_int("MQTT_PORT", s.mqtt_port, 1, 65535);

@@ -20,11 +20,11 @@ EnvLookup process_env();
 
 // The typed settings every tool shares. Defaults are the legacy's.
 struct Settings {
-  std::string modbus_ip;            // "" or "0.0.0.0": no inverter configured
+  std::string modbus_ip;  // "" or "0.0.0.0": no inverter configured
   int modbus_port = 502;
   std::optional<int> modbus_port2;  // fallback port tried when the first refuses
   int modbus_slave = 247;
-  double modbus_timeout = 5;        // seconds
+  double modbus_timeout = 5;          // seconds
   std::string modbus_framer = "tcp";  // tcp (legacy "socket") or rtu
   int modbus_max_gap = 10;
   std::string mqtt_server = "localhost";
@@ -43,7 +43,7 @@ struct Settings {
 };
 
 struct ConfigSource {
-  std::optional<std::string> file;  // the file used, if any
+  std::optional<std::string> file;    // the file used, if any
   std::vector<std::string> warnings;  // unknown keys, ...
 };
 

@@ -40,16 +40,18 @@ void send_line(int fd, const std::string& line) {
 
 std::string default_control_path() {
   if (const char* p = std::getenv("MTEC_CONTROL"); p && *p) return p;
-  if (const char* d = std::getenv("RUNTIME_DIRECTORY"); d && *d) return std::string(d) + "/control.sock";
+  if (const char* d = std::getenv("RUNTIME_DIRECTORY"); d && *d)
+    return std::string(d) + "/control.sock";
   return "/run/mtec/control.sock";
 }
 
 ControlServer::ControlServer(std::string path) : path_(std::move(path)) {
   const sockaddr_un a = address_of(path_);
-  struct stat st{};
+  struct stat st {};
   if (::lstat(path_.c_str(), &st) == 0) {
     if (!S_ISSOCK(st.st_mode))
-      throw Error(ErrorClass::usage, fmt::format("--control {}: exists and is not a socket", path_));
+      throw Error(ErrorClass::usage,
+                  fmt::format("--control {}: exists and is not a socket", path_));
     ::unlink(path_.c_str());
   }
   listen_fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
@@ -84,13 +86,14 @@ void ControlServer::close_conn(int fd) {
   std::erase_if(conns_, [fd](const Conn& c) { return c.fd == fd; });
 }
 
-void ControlServer::on_readable(int fd,
-                                const std::function<nlohmann::json(const nlohmann::json&)>& handle) {
+void ControlServer::on_readable(
+    int fd, const std::function<nlohmann::json(const nlohmann::json&)>& handle) {
   if (fd == listen_fd_) {
     const int c = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
     if (c < 0) return;
     if (conns_.size() >= kControlMaxClients) {
-      send_line(c, R"({"ok":false,"class":"unavailable","error":"too many control clients"})" "\n");
+      send_line(c, R"({"ok":false,"class":"unavailable","error":"too many control clients"})"
+                   "\n");
       ::close(c);
       return;
     }
@@ -115,12 +118,14 @@ void ControlServer::on_readable(int fd,
     try {
       reply = handle(nlohmann::json::parse(line));
     } catch (const nlohmann::json::exception& e) {
-      reply = {{"ok", false}, {"class", "data"}, {"error", std::string("bad request: ") + e.what()}};
+      reply = {
+          {"ok", false}, {"class", "data"}, {"error", std::string("bad request: ") + e.what()}};
     }
     send_line(fd, reply.dump() + "\n");
   }
   if (it->buf.size() > kControlMaxLine) {
-    send_line(fd, R"({"ok":false,"class":"data","error":"request line too long"})" "\n");
+    send_line(fd, R"({"ok":false,"class":"data","error":"request line too long"})"
+                  "\n");
     close_conn(fd);
   }
 }
@@ -147,18 +152,20 @@ nlohmann::json control_request(const std::string& path, const nlohmann::json& re
     const int r = ::poll(&p, 1, left.count() > 0 ? static_cast<int>(left.count()) : 0);
     if (r < 0 && errno == EINTR) continue;
     if (r <= 0)
-      throw Error(ErrorClass::temp_fail, fmt::format("control socket {}: no answer within {} ms", path,
-                                                     timeout.count()));
+      throw Error(ErrorClass::temp_fail,
+                  fmt::format("control socket {}: no answer within {} ms", path, timeout.count()));
     char chunk[1024];
     const ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
     if (n <= 0)
-      throw Error(ErrorClass::unavailable, fmt::format("control socket {}: closed without an answer", path));
+      throw Error(ErrorClass::unavailable,
+                  fmt::format("control socket {}: closed without an answer", path));
     buf.append(chunk, static_cast<size_t>(n));
   }
   try {
     return nlohmann::json::parse(buf.substr(0, buf.find('\n')));
   } catch (const nlohmann::json::exception&) {
-    throw Error(ErrorClass::protocol, fmt::format("control socket {}: the answer is not JSON", path));
+    throw Error(ErrorClass::protocol,
+                fmt::format("control socket {}: the answer is not JSON", path));
   }
 }
 

@@ -49,9 +49,7 @@ std::string bit_string(std::span<const uint16_t> words) {
   return out;
 }
 
-bool is_enum(const Register& r) {
-  return r.hass_device_class == "enum" && !r.value_items.empty();
-}
+bool is_enum(const Register& r) { return r.hass_device_class == "enum" && !r.value_items.empty(); }
 
 }  // namespace
 
@@ -71,11 +69,21 @@ bool valid_utf8(const std::string& s) {
     const auto c = static_cast<unsigned char>(s[i]);
     int n = 0;
     uint32_t cp = 0;
-    if (c < 0x80) { ++i; continue; }
-    if (c >= 0xC2 && c <= 0xDF) { n = 1; cp = c & 0x1F; }
-    else if (c >= 0xE0 && c <= 0xEF) { n = 2; cp = c & 0x0F; }
-    else if (c >= 0xF0 && c <= 0xF4) { n = 3; cp = c & 0x07; }
-    else return false;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    if (c >= 0xC2 && c <= 0xDF) {
+      n = 1;
+      cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      n = 2;
+      cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      n = 3;
+      cp = c & 0x07;
+    } else
+      return false;
     if (i + n >= s.size()) return false;
     for (int k = 1; k <= n; ++k) {
       const auto cc = static_cast<unsigned char>(s[i + k]);

@@ -37,8 +37,7 @@ std::string_view class_name(ErrorClass cls);
 // An error with its class. what() is the complete, user-facing message.
 class Error : public std::runtime_error {
  public:
-  Error(ErrorClass cls, const std::string& message)
-      : std::runtime_error(message), cls_(cls) {}
+  Error(ErrorClass cls, const std::string& message) : std::runtime_error(message), cls_(cls) {}
   ErrorClass cls() const { return cls_; }
 
  private:

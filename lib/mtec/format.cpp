@@ -69,12 +69,15 @@ std::string general_no_type(double a, int p, bool alternate) {
     if (alternate || s.find('.') == std::string::npos) return s;
     while (s.back() == '0') s.pop_back();
     if (s.back() == '.') {
-      if (keep_one) s += '0';
-      else s.pop_back();
+      if (keep_one)
+        s += '0';
+      else
+        s.pop_back();
     }
     return s;
   };
-  if (exp >= -4 && exp < p - 1) return strip_zeros(printf_double("f", alternate, p - 1 - exp, a), true);
+  if (exp >= -4 && exp < p - 1)
+    return strip_zeros(printf_double("f", alternate, p - 1 - exp, a), true);
   const auto epos = sci.find('e');
   return strip_zeros(sci.substr(0, epos), false) + sci.substr(epos);
 }
@@ -137,10 +140,19 @@ FloatFormat FloatFormat::parse(std::string_view original) {
     i = 1;
   }
   if (i < s.size() && (s[i] == '+' || s[i] == '-' || s[i] == ' ')) f.sign = s[i++];
-  if (i < s.size() && s[i] == 'z') { f.no_neg_zero = true; ++i; }
-  if (i < s.size() && s[i] == '#') { f.alternate = true; ++i; }
+  if (i < s.size() && s[i] == 'z') {
+    f.no_neg_zero = true;
+    ++i;
+  }
+  if (i < s.size() && s[i] == '#') {
+    f.alternate = true;
+    ++i;
+  }
   if (i < s.size() && s[i] == '0') {
-    if (!f.align) { f.fill = '0'; f.align = '='; }
+    if (!f.align) {
+      f.fill = '0';
+      f.align = '=';
+    }
     ++i;
   }
   auto number = [&](int& out) {
@@ -175,16 +187,20 @@ std::string format_float(double v, const FloatFormat& f) {
     negative = false;
   if (f.grouping) digits = group_digits(digits, f.grouping);
   std::string sign;
-  if (negative) sign = "-";
-  else if (f.sign == '+') sign = "+";
-  else if (f.sign == ' ') sign = " ";
+  if (negative)
+    sign = "-";
+  else if (f.sign == '+')
+    sign = "+";
+  else if (f.sign == ' ')
+    sign = " ";
   const size_t len = sign.size() + digits.size();
   if (static_cast<size_t>(f.width) <= len) return sign + digits;
   const size_t pad = f.width - len;
   switch (f.align ? f.align : '>') {
     case '<': return sign + digits + std::string(pad, f.fill);
     case '=': return sign + std::string(pad, f.fill) + digits;
-    case '^': return std::string(pad / 2, f.fill) + sign + digits + std::string(pad - pad / 2, f.fill);
+    case '^':
+      return std::string(pad / 2, f.fill) + sign + digits + std::string(pad - pad / 2, f.fill);
     default: return std::string(pad, f.fill) + sign + digits;
   }
 }

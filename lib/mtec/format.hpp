@@ -12,17 +12,18 @@ namespace mtec {
 
 // --- Interface ---
 
-// A parsed Python float format spec ("[[fill]align][sign][z][#][0][width][grouping][.precision][type]").
+// A parsed Python float format spec
+// ("[[fill]align][sign][z][#][0][width][grouping][.precision][type]").
 struct FloatFormat {
   char fill = ' ';
-  char align = 0;     // '<', '>', '=', '^' or 0 (default: right for numbers)
-  char sign = '-';    // '-', '+', ' '
+  char align = 0;            // '<', '>', '=', '^' or 0 (default: right for numbers)
+  char sign = '-';           // '-', '+', ' '
   bool no_neg_zero = false;  // 'z'
   bool alternate = false;    // '#'
   int width = 0;
-  char grouping = 0;  // ',', '_' or 0
-  int precision = -1; // -1: none given
-  char type = 0;      // 'e','E','f','F','g','G','%' or 0 (Python's "no type")
+  char grouping = 0;   // ',', '_' or 0
+  int precision = -1;  // -1: none given
+  char type = 0;       // 'e','E','f','F','g','G','%' or 0 (Python's "no type")
 
   // Parse MQTT_FLOAT_FORMAT as the legacy does: strip '{' '}' at both ends,
   // then leading ':'; the rest is the spec ("{:.3f}" -> ".3f"). Throws

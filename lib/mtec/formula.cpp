@@ -13,8 +13,8 @@ enum class Op { num, name, neg, add, sub, mul, div, lt, le, gt, ge, eq, ne, call
 
 struct FormulaNode {
   Op op;
-  Value number;           // num
-  std::string name;       // name, call
+  Value number;      // num
+  std::string name;  // name, call
   size_t offset = 0;
   std::vector<std::shared_ptr<const FormulaNode>> kids;
 };
@@ -27,7 +27,7 @@ struct Fn {
   const char* name;
   size_t min_args, max_args;
 };
-constexpr Fn kFunctions[] = {{"if", 3, 3},  {"min", 2, 16}, {"max", 2, 16}, {"abs", 1, 1},
+constexpr Fn kFunctions[] = {{"if", 3, 3},    {"min", 2, 16},   {"max", 2, 16},      {"abs", 1, 1},
                              {"round", 1, 2}, {"nonneg", 1, 1}, {"frame_time", 0, 0}};
 
 class Parser {
@@ -72,7 +72,7 @@ class Parser {
     skip();
     const size_t off = i_;
     static const std::pair<const char*, Op> ops[] = {{"<=", Op::le}, {">=", Op::ge}, {"==", Op::eq},
-                                                      {"!=", Op::ne}, {"<", Op::lt},  {">", Op::gt}};
+                                                     {"!=", Op::ne}, {"<", Op::lt},  {">", Op::gt}};
     for (const auto& [tok, op] : ops)
       if (eat(tok)) return make(op, off, {left, sum(d + 1)});
     return left;
@@ -83,9 +83,12 @@ class Parser {
     for (;;) {
       skip();
       const size_t off = i_;
-      if (eat("+")) left = make(Op::add, off, {left, product(d + 1)});
-      else if (eat("-")) left = make(Op::sub, off, {left, product(d + 1)});
-      else return left;
+      if (eat("+"))
+        left = make(Op::add, off, {left, product(d + 1)});
+      else if (eat("-"))
+        left = make(Op::sub, off, {left, product(d + 1)});
+      else
+        return left;
     }
   }
   Node product(int d) {
@@ -94,9 +97,12 @@ class Parser {
     for (;;) {
       skip();
       const size_t off = i_;
-      if (eat("*")) left = make(Op::mul, off, {left, unary(d + 1)});
-      else if (eat("/")) left = make(Op::div, off, {left, unary(d + 1)});
-      else return left;
+      if (eat("*"))
+        left = make(Op::mul, off, {left, unary(d + 1)});
+      else if (eat("/"))
+        left = make(Op::div, off, {left, unary(d + 1)});
+      else
+        return left;
     }
   }
   Node unary(int d) {
@@ -114,7 +120,8 @@ class Parser {
     const char c = s_[i_];
     if (std::isdigit(static_cast<unsigned char>(c)) || c == '.') return number(off);
     if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
-      while (i_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[i_])) || s_[i_] == '_')) ++i_;
+      while (i_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[i_])) || s_[i_] == '_'))
+        ++i_;
       const std::string name = s_.substr(off, i_ - off);
       skip();
       if (i_ < s_.size() && s_[i_] == '(') return call(name, off, d);
@@ -147,13 +154,19 @@ class Parser {
     auto n = std::make_shared<FormulaNode>();
     n->op = Op::num;
     n->offset = off;
-    if (text == ".") { i_ = off; fail("malformed number"); }
+    if (text == ".") {
+      i_ = off;
+      fail("malformed number");
+    }
     if (is_float) {
       n->number = std::strtod(text.c_str(), nullptr);
     } else {
       errno = 0;
       const long long v = std::strtoll(text.c_str(), nullptr, 10);
-      if (errno == ERANGE) { i_ = off; fail("integer too large"); }
+      if (errno == ERANGE) {
+        i_ = off;
+        fail("integer too large");
+      }
       n->number = static_cast<int64_t>(v);
     }
     return n;
@@ -162,7 +175,10 @@ class Parser {
     const Fn* fn = nullptr;
     for (const auto& f : kFunctions)
       if (name == f.name) fn = &f;
-    if (!fn) { i_ = off; fail(fmt::format("unknown function '{}'", name)); }
+    if (!fn) {
+      i_ = off;
+      fail(fmt::format("unknown function '{}'", name));
+    }
     eat("(");
     std::vector<Node> args;
     skip();
@@ -175,7 +191,8 @@ class Parser {
     if (args.size() < fn->min_args || args.size() > fn->max_args) {
       i_ = off;
       fail(fn->min_args == fn->max_args
-               ? fmt::format("{}() takes {} argument{}", name, fn->min_args, fn->min_args == 1 ? "" : "s")
+               ? fmt::format("{}() takes {} argument{}", name, fn->min_args,
+                             fn->min_args == 1 ? "" : "s")
                : fmt::format("{}() takes {} to {} arguments", name, fn->min_args, fn->max_args));
     }
     if (name == "frame_time") uses_time = true;
@@ -309,10 +326,16 @@ struct Evaluator {
         }
         return -as_double(v);
       }
-      case Op::add: case Op::sub: case Op::mul: case Op::div:
-        return arith(n.op, eval(*n.kids[0]), eval(*n.kids[1]));
-      case Op::lt: case Op::le: case Op::gt: case Op::ge: case Op::eq: case Op::ne:
-        return compare_values(n.op, eval(*n.kids[0]), eval(*n.kids[1]));
+      case Op::add:
+      case Op::sub:
+      case Op::mul:
+      case Op::div: return arith(n.op, eval(*n.kids[0]), eval(*n.kids[1]));
+      case Op::lt:
+      case Op::le:
+      case Op::gt:
+      case Op::ge:
+      case Op::eq:
+      case Op::ne: return compare_values(n.op, eval(*n.kids[0]), eval(*n.kids[1]));
       case Op::call: return call(n);
     }
     runtime("bad formula node");
@@ -352,7 +375,8 @@ struct Evaluator {
     Value best = eval(*k[0]);
     for (size_t i = 1; i < k.size(); ++i) {
       Value v = eval(*k[i]);
-      const bool better = n.name == "min" ? compare_values(Op::lt, v, best) : compare_values(Op::gt, v, best);
+      const bool better =
+          n.name == "min" ? compare_values(Op::lt, v, best) : compare_values(Op::gt, v, best);
       if (better) best = std::move(v);
     }
     return best;

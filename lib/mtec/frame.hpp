@@ -25,7 +25,7 @@ struct FrameError {
   std::vector<std::string> keys;  // mqtt keys left out
   std::string cls;                // class_name(ErrorClass) or "missing-input", "undecodable"
   std::string message;
-  int exception = 0;              // Modbus exception code, if any
+  int exception = 0;  // Modbus exception code, if any
 };
 
 struct Frame {

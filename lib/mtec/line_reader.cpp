@@ -43,10 +43,13 @@ bool LineReader::fill(int timeout_ms) {
   }
   char chunk[65536];
   const ssize_t r = ::read(fd_, chunk, sizeof chunk);
-  if (r > 0) buf_.append(chunk, static_cast<size_t>(r));
-  else if (r == 0) eof_ = true;
+  if (r > 0)
+    buf_.append(chunk, static_cast<size_t>(r));
+  else if (r == 0)
+    eof_ = true;
   else if (errno != EINTR && errno != EAGAIN)
-    throw Error(ErrorClass::io, fmt::format("cannot read standard input: {}", std::strerror(errno)));
+    throw Error(ErrorClass::io,
+                fmt::format("cannot read standard input: {}", std::strerror(errno)));
   return true;
 }
 

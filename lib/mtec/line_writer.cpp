@@ -18,7 +18,8 @@ bool LineWriter::write_line(const std::string& line) {
     return true;
   }
   if (errno == EPIPE) return false;
-  throw Error(ErrorClass::io, fmt::format("cannot write to standard output: {}", std::strerror(errno)));
+  throw Error(ErrorClass::io,
+              fmt::format("cannot write to standard output: {}", std::strerror(errno)));
 }
 
 }  // namespace mtec

@@ -27,9 +27,10 @@ bool Link::ensure(TimePoint now) {
     } else if (now - last_summary_ >= kSummaryEvery) {
       // not one line per retry: a summary every few minutes
       last_summary_ = now;
-      log_.warn(fmt::format("inverter still unreachable after {} s and {} attempts: {}",
-                            std::chrono::duration_cast<std::chrono::seconds>(now - down_since_).count(),
-                            failed_attempts_ + 1, e.what()));
+      log_.warn(
+          fmt::format("inverter still unreachable after {} s and {} attempts: {}",
+                      std::chrono::duration_cast<std::chrono::seconds>(now - down_since_).count(),
+                      failed_attempts_ + 1, e.what()));
     } else {
       log_.debug(fmt::format("still unreachable: {}; next attempt in {} ms", e.what(),
                              std::chrono::duration_cast<Duration>(retry_at_ - now).count()));
@@ -38,8 +39,10 @@ bool Link::ensure(TimePoint now) {
     down_ = true;
     return false;
   }
-  if (down_) log_.notice(fmt::format("connected to {} again", client_.peer()));
-  else log_.info(fmt::format("connected to {}", client_.peer()));
+  if (down_)
+    log_.notice(fmt::format("connected to {} again", client_.peer()));
+  else
+    log_.info(fmt::format("connected to {}", client_.peer()));
   down_ = false;
   return true;
 }

@@ -18,16 +18,25 @@ Metrics::~Metrics() {
   if (enabled()) write();
 }
 
-void Metrics::counter(const std::string& name, const std::string& help) { families_[name] = {"counter", help, {}, {}, {}, 0, 0}; }
-void Metrics::gauge(const std::string& name, const std::string& help) { families_[name] = {"gauge", help, {}, {}, {}, 0, 0}; }
-void Metrics::histogram(const std::string& name, const std::string& help, std::vector<double> buckets) {
+void Metrics::counter(const std::string& name, const std::string& help) {
+  families_[name] = {"counter", help, {}, {}, {}, 0, 0};
+}
+void Metrics::gauge(const std::string& name, const std::string& help) {
+  families_[name] = {"gauge", help, {}, {}, {}, 0, 0};
+}
+void Metrics::histogram(const std::string& name, const std::string& help,
+                        std::vector<double> buckets) {
   Family f{"histogram", help, {}, std::move(buckets), {}, 0, 0};
   f.bucket_counts.assign(f.buckets.size(), 0);
   families_[name] = std::move(f);
 }
 
-void Metrics::add(const std::string& name, double v, const std::string& labels) { families_.at(name).series[labels] += v; }
-void Metrics::set(const std::string& name, double v, const std::string& labels) { families_.at(name).series[labels] = v; }
+void Metrics::add(const std::string& name, double v, const std::string& labels) {
+  families_.at(name).series[labels] += v;
+}
+void Metrics::set(const std::string& name, double v, const std::string& labels) {
+  families_.at(name).series[labels] = v;
+}
 
 void Metrics::observe(const std::string& name, double v) {
   Family& f = families_.at(name);
@@ -40,14 +49,18 @@ void Metrics::observe(const std::string& name, double v) {
 std::string Metrics::render() const {
   std::string out;
   const std::string tool = fmt::format("tool=\"{}\"", tool_);
-  auto labels = [&tool](const std::string& l) { return l.empty() ? "{" + tool + "}" : "{" + tool + "," + l + "}"; };
+  auto labels = [&tool](const std::string& l) {
+    return l.empty() ? "{" + tool + "}" : "{" + tool + "," + l + "}";
+  };
   for (const auto& [name, f] : families_) {
     out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, f.help, name, f.type);
     if (f.type == "histogram") {
       for (size_t i = 0; i < f.buckets.size(); ++i)
-        out += fmt::format("{}_bucket{{{},le=\"{}\"}} {}\n", name, tool, f.buckets[i], f.bucket_counts[i]);
+        out += fmt::format("{}_bucket{{{},le=\"{}\"}} {}\n", name, tool, f.buckets[i],
+                           f.bucket_counts[i]);
       out += fmt::format("{}_bucket{{{},le=\"+Inf\"}} {}\n", name, tool, f.count);
-      out += fmt::format("{}_sum{} {}\n{}_count{} {}\n", name, labels(""), f.sum, name, labels(""), f.count);
+      out += fmt::format("{}_sum{} {}\n{}_count{} {}\n", name, labels(""), f.sum, name, labels(""),
+                         f.count);
       continue;
     }
     for (const auto& [l, v] : f.series) out += fmt::format("{}{} {}\n", name, labels(l), v);
@@ -72,8 +85,8 @@ void Metrics::write() {
     ok = std::fclose(f) == 0 && written && std::rename(tmp.c_str(), path_.c_str()) == 0;
   }
   if (!ok && !write_failed_)
-    std::fprintf(stderr, "%s: warning: cannot write metrics file %s: %s\n", tool_.c_str(), path_.c_str(),
-                 std::strerror(errno));
+    std::fprintf(stderr, "%s: warning: cannot write metrics file %s: %s\n", tool_.c_str(),
+                 path_.c_str(), std::strerror(errno));
   write_failed_ = !ok;
 }
 

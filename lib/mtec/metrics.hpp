@@ -16,7 +16,8 @@ class Metrics {
  public:
   using Clock = std::chrono::steady_clock;
   // `path` empty: metrics are kept but never written.
-  Metrics(std::string path, std::string tool, std::chrono::milliseconds interval = std::chrono::seconds(5));
+  Metrics(std::string path, std::string tool,
+          std::chrono::milliseconds interval = std::chrono::seconds(5));
   ~Metrics();
   Metrics(const Metrics&) = delete;
   Metrics& operator=(const Metrics&) = delete;

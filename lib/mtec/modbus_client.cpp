@@ -70,8 +70,8 @@ void Client::connect_to(int port) {
   }
   if (!wait(POLLOUT, deadline)) {
     close();
-    throw ModbusError(ErrorClass::temp_fail, fmt::format("{}: connect timed out after {} ms", peer(),
-                                                         ep_.timeout.count()));
+    throw ModbusError(ErrorClass::temp_fail, fmt::format("{}: connect timed out after {} ms",
+                                                         peer(), ep_.timeout.count()));
   }
   int err = 0;
   socklen_t len = sizeof err;
@@ -141,34 +141,39 @@ std::vector<uint8_t> Client::exchange(const std::vector<uint8_t>& pdu, const std
   struct CloseOnFailure {
     Client* c;
     bool armed = true;
-    ~CloseOnFailure() { if (armed) c->close(); }
+    ~CloseOnFailure() {
+      if (armed) c->close();
+    }
   } guard{this};
   send_all(encode(ep_.framer, tid, ep_.unit, pdu), deadline);
   std::vector<uint8_t> buf;
   for (;;) {
     const Decoded d = decode_reply(ep_.framer, buf, tid, ep_.unit, function);
     if (d.status == Decoded::Status::bad)
-      throw ModbusError(ErrorClass::protocol, fmt::format("{}: {}: bad reply: {}", peer(), what, d.problem));
+      throw ModbusError(ErrorClass::protocol,
+                        fmt::format("{}: {}: bad reply: {}", peer(), what, d.problem));
     if (d.status == Decoded::Status::ok) {
       guard.armed = false;
       if (d.pdu[0] & 0x80)
-        throw ModbusError(ErrorClass::unavailable,
-                          fmt::format("{}: {}: exception reply: {}", peer(), what, exception_text(d.pdu[1])),
-                          d.pdu[1]);
+        throw ModbusError(
+            ErrorClass::unavailable,
+            fmt::format("{}: {}: exception reply: {}", peer(), what, exception_text(d.pdu[1])),
+            d.pdu[1]);
       return d.pdu;
     }
     if (!wait(POLLIN, deadline))
-      throw ModbusError(ErrorClass::temp_fail,
-                        fmt::format("{}: {}: no reply within {} ms", peer(), what, ep_.timeout.count()));
+      throw ModbusError(ErrorClass::temp_fail, fmt::format("{}: {}: no reply within {} ms", peer(),
+                                                           what, ep_.timeout.count()));
     uint8_t chunk[512];
     const ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
     if (n > 0) {
       buf.insert(buf.end(), chunk, chunk + n);
     } else if (n == 0) {
-      throw ModbusError(ErrorClass::unavailable, fmt::format("{}: {}: connection closed by the device", peer(), what));
-    } else if (errno != EAGAIN && errno != EINTR) {
       throw ModbusError(ErrorClass::unavailable,
-                        fmt::format("{}: {}: connection lost: {}", peer(), what, std::strerror(errno)));
+                        fmt::format("{}: {}: connection closed by the device", peer(), what));
+    } else if (errno != EAGAIN && errno != EINTR) {
+      throw ModbusError(ErrorClass::unavailable, fmt::format("{}: {}: connection lost: {}", peer(),
+                                                             what, std::strerror(errno)));
     }
   }
 }
@@ -189,12 +194,13 @@ std::vector<uint16_t> Client::read(uint16_t start, uint16_t count) {
 }
 
 void Client::write(uint16_t address, std::span<const uint16_t> words) {
-  const auto req = words.size() == 1 ? write_single_pdu(address, words[0])
-                                     : write_multiple_pdu(address, words);
+  const auto req =
+      words.size() == 1 ? write_single_pdu(address, words[0]) : write_multiple_pdu(address, words);
   const auto pdu = transact(req, fmt::format("write {}", address));
   if (((pdu[1] << 8) | pdu[2]) != address) {
     close();
-    throw ModbusError(ErrorClass::protocol, fmt::format("{}: write {}: reply for another address", peer(), address));
+    throw ModbusError(ErrorClass::protocol,
+                      fmt::format("{}: write {}: reply for another address", peer(), address));
   }
 }
 

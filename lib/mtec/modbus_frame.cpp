@@ -33,7 +33,8 @@ uint16_t crc16(std::span<const uint8_t> data) {
   uint16_t crc = 0xFFFF;
   for (uint8_t byte : data) {
     crc ^= byte;
-    for (int i = 0; i < 8; ++i) crc = (crc & 1) ? static_cast<uint16_t>((crc >> 1) ^ 0xA001) : crc >> 1;
+    for (int i = 0; i < 8; ++i)
+      crc = (crc & 1) ? static_cast<uint16_t>((crc >> 1) ^ 0xA001) : crc >> 1;
   }
   return crc;
 }
@@ -94,7 +95,8 @@ Decoded decode_reply(Framer f, std::span<const uint8_t> buf, uint16_t tid, uint8
     if (buf.size() < kMbapLength) return d;
     const uint16_t len = get16(buf, 4);
     if (get16(buf, 2) != 0) return bad("protocol id is not 0", buf.size());
-    if (len < 2 || len > kMaxPduLength + 1) return bad(fmt::format("bad MBAP length {}", len), buf.size());
+    if (len < 2 || len > kMaxPduLength + 1)
+      return bad(fmt::format("bad MBAP length {}", len), buf.size());
     if (buf.size() < kMbapLength - 1 + len) return d;
     d.consumed = kMbapLength - 1 + len;
     if (get16(buf, 0) != tid)
@@ -106,18 +108,21 @@ Decoded decode_reply(Framer f, std::span<const uint8_t> buf, uint16_t tid, uint8
     const size_t plen = rtu_pdu_length(buf.subspan(1), function);
     if (plen == 0) {
       if (buf.size() >= 3 && !(buf[1] & 0x80) && buf[1] != function)
-        return bad(fmt::format("function 0x{:02x} instead of 0x{:02x}", buf[1], function), buf.size());
+        return bad(fmt::format("function 0x{:02x} instead of 0x{:02x}", buf[1], function),
+                   buf.size());
       return d;
     }
     if (buf.size() < 1 + plen + 2) return d;
     d.consumed = 1 + plen + 2;
     const uint16_t want = crc16(buf.subspan(0, 1 + plen));
     const uint16_t got = static_cast<uint16_t>(buf[1 + plen] | (buf[2 + plen] << 8));
-    if (want != got) return bad(fmt::format("CRC 0x{:04x} instead of 0x{:04x}", got, want), d.consumed);
+    if (want != got)
+      return bad(fmt::format("CRC 0x{:04x} instead of 0x{:04x}", got, want), d.consumed);
     got_unit = buf[0];
     pdu = buf.subspan(1, plen);
   }
-  if (got_unit != unit) return bad(fmt::format("unit id {} instead of {}", got_unit, unit), d.consumed);
+  if (got_unit != unit)
+    return bad(fmt::format("unit id {} instead of {}", got_unit, unit), d.consumed);
   if (pdu.empty()) return bad("empty PDU", d.consumed);
   if ((pdu[0] & 0x7F) != function)
     return bad(fmt::format("function 0x{:02x} instead of 0x{:02x}", pdu[0], function), d.consumed);

@@ -29,9 +29,9 @@ std::vector<uint8_t> encode(Framer f, uint16_t tid, uint8_t unit, std::span<cons
 // Result of looking at received bytes.
 struct Decoded {
   enum class Status { need_more, ok, bad } status = Status::need_more;
-  size_t consumed = 0;          // bytes of the buffer that form this frame
-  std::vector<uint8_t> pdu;     // for ok
-  std::string problem;          // for bad: what was wrong (for the typed error)
+  size_t consumed = 0;       // bytes of the buffer that form this frame
+  std::vector<uint8_t> pdu;  // for ok
+  std::string problem;       // for bad: what was wrong (for the typed error)
 };
 
 // Try to take one reply frame for a request with `function`, `tid` and

@@ -4,8 +4,7 @@
 
 namespace mtec {
 
-std::vector<ReadRequest> plan_reads(std::vector<const Register*> regs, int max_gap,
-                                    int max_count) {
+std::vector<ReadRequest> plan_reads(std::vector<const Register*> regs, int max_gap, int max_count) {
   std::erase_if(regs, [](const Register* r) { return !r->address; });
   std::sort(regs.begin(), regs.end(),
             [](const Register* a, const Register* b) { return *a->address < *b->address; });

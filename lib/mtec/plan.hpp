@@ -25,8 +25,7 @@ struct ReadRequest {
 // address, merged while the gap between two registers is at most `max_gap`
 // words and the request stays within `max_count` registers. max_gap 0 gives
 // strictly contiguous requests (the legacy plan).
-std::vector<ReadRequest> plan_reads(std::vector<const Register*> regs,
-                                    int max_gap = kDefaultMaxGap,
+std::vector<ReadRequest> plan_reads(std::vector<const Register*> regs, int max_gap = kDefaultMaxGap,
                                     int max_count = kMaxRegistersPerRequest);
 
 // The fallback for a merged request the device refused: its members as

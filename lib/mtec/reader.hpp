@@ -18,9 +18,9 @@ namespace mtec {
 
 struct ReadOutcome {
   std::map<const Register*, std::vector<uint16_t>> words;  // what was read
-  std::vector<FrameError> errors;                           // per failed request
-  std::optional<ErrorClass> worst;  // class of the first failure, if any
-  bool connection_lost = false;     // a failure that closed the connection
+  std::vector<FrameError> errors;                          // per failed request
+  std::optional<ErrorClass> worst;                         // class of the first failure, if any
+  bool connection_lost = false;                            // a failure that closed the connection
 };
 
 // Read `regs` with a plan of at most `max_gap` gap words. A merged request

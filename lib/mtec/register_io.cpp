@@ -19,12 +19,18 @@ ErrorClass class_from_name(const std::string& name) {
 
 class ControlIO : public RegisterIO {
  public:
-  ControlIO(std::string path, std::chrono::milliseconds timeout) : path_(std::move(path)), timeout_(timeout) {}
+  ControlIO(std::string path, std::chrono::milliseconds timeout)
+      : path_(std::move(path)), timeout_(timeout) {}
   std::vector<uint16_t> read(uint16_t address, uint16_t count) override {
-    return call({{"op", "read"}, {"address", address}, {"count", count}}).at("words").get<std::vector<uint16_t>>();
+    return call({{"op", "read"}, {"address", address}, {"count", count}})
+        .at("words")
+        .get<std::vector<uint16_t>>();
   }
-  std::vector<uint16_t> write_and_read_back(uint16_t address, const std::vector<uint16_t>& words) override {
-    return call({{"op", "write"}, {"address", address}, {"words", words}}).at("read_back").get<std::vector<uint16_t>>();
+  std::vector<uint16_t> write_and_read_back(uint16_t address,
+                                            const std::vector<uint16_t>& words) override {
+    return call({{"op", "write"}, {"address", address}, {"words", words}})
+        .at("read_back")
+        .get<std::vector<uint16_t>>();
   }
   std::string describe() const override { return "control socket " + path_; }
 
@@ -43,8 +49,11 @@ class ControlIO : public RegisterIO {
 class DirectIO : public RegisterIO {
  public:
   explicit DirectIO(const modbus::Endpoint& ep) : client_(ep) {}
-  std::vector<uint16_t> read(uint16_t address, uint16_t count) override { return client_.read(address, count); }
-  std::vector<uint16_t> write_and_read_back(uint16_t address, const std::vector<uint16_t>& words) override {
+  std::vector<uint16_t> read(uint16_t address, uint16_t count) override {
+    return client_.read(address, count);
+  }
+  std::vector<uint16_t> write_and_read_back(uint16_t address,
+                                            const std::vector<uint16_t>& words) override {
     client_.write(address, words);
     return client_.read(address, static_cast<uint16_t>(words.size()));
   }
@@ -60,6 +69,8 @@ std::unique_ptr<RegisterIO> control_io(const std::string& path, std::chrono::mil
   return std::make_unique<ControlIO>(path, timeout);
 }
 
-std::unique_ptr<RegisterIO> direct_io(const modbus::Endpoint& ep) { return std::make_unique<DirectIO>(ep); }
+std::unique_ptr<RegisterIO> direct_io(const modbus::Endpoint& ep) {
+  return std::make_unique<DirectIO>(ep);
+}
 
 }  // namespace mtec

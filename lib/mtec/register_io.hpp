@@ -20,7 +20,8 @@ class RegisterIO {
   virtual ~RegisterIO() = default;
   virtual std::vector<uint16_t> read(uint16_t address, uint16_t count) = 0;
   // Write `words`, then read them back; returns what was read back.
-  virtual std::vector<uint16_t> write_and_read_back(uint16_t address, const std::vector<uint16_t>& words) = 0;
+  virtual std::vector<uint16_t> write_and_read_back(uint16_t address,
+                                                    const std::vector<uint16_t>& words) = 0;
   virtual std::string describe() const = 0;
 };
 

@@ -11,7 +11,11 @@ const std::vector<std::string>& Schedule::secondary_groups() {
 }
 
 Schedule::Schedule(Periods p, Clock::time_point start)
-    : p_(p), start_(start), next_config_(start), next_day_(start), next_total_(start),
+    : p_(p),
+      start_(start),
+      next_config_(start),
+      next_day_(start),
+      next_total_(start),
       next_static_(start) {}
 
 std::vector<std::string> Schedule::due(Clock::time_point now) {
@@ -28,10 +32,14 @@ std::vector<std::string> Schedule::due(Clock::time_point now) {
 void Schedule::done(const std::string& group, Clock::time_point now, bool with_data) {
   if (!with_data) return;
   auto after = [now](Seconds s) { return now + std::chrono::duration_cast<Clock::duration>(s); };
-  if (group == "config") next_config_ = after(p_.config);
-  else if (group == "day") next_day_ = after(p_.day);
-  else if (group == "total") next_total_ = after(p_.total);
-  else if (group == "static") next_static_ = after(p_.statics);
+  if (group == "config")
+    next_config_ = after(p_.config);
+  else if (group == "day")
+    next_day_ = after(p_.day);
+  else if (group == "total")
+    next_total_ = after(p_.total);
+  else if (group == "static")
+    next_static_ = after(p_.statics);
 }
 
 Schedule::Clock::time_point Schedule::next_iteration(Clock::time_point now) const {

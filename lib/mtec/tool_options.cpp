@@ -45,7 +45,8 @@ void MetricsOptions::add_to(CLI::App& app) {
   app.add_option("--metrics-file", file, "Keep Prometheus metrics in PATH (textfile collector)")
       ->option_text("PATH");
   app.add_option("--metrics-interval", interval, "Rewrite the metrics file every SECONDS")
-      ->option_text("SECONDS")->check(CLI::PositiveNumber);
+      ->option_text("SECONDS")
+      ->check(CLI::PositiveNumber);
 }
 
 modbus::Endpoint endpoint_of(const Settings& s) {

@@ -35,7 +35,8 @@ std::vector<std::string> golden_cases() {
 }
 
 const Catalog& project_catalog() {
-  static const Catalog c = Catalog::load(std::string(MTEC_SOURCE_DIR) + "/registers/registers.yaml");
+  static const Catalog c =
+      Catalog::load(std::string(MTEC_SOURCE_DIR) + "/registers/registers.yaml");
   return c;
 }
 

@@ -45,7 +45,7 @@ TEST(CircuitBreaker, OpensAfterFiveFailuresProbesAfterThirtySeconds) {
   EXPECT_TRUE(cb.allow(t0 + seconds(30)));  // the probe
   EXPECT_EQ(cb.state(), CircuitBreaker::State::half_open);
   EXPECT_FALSE(cb.allow(t0 + seconds(30)));  // only one probe at a time
-  cb.record_failure(t0 + seconds(31));        // probe failed: open again
+  cb.record_failure(t0 + seconds(31));       // probe failed: open again
   EXPECT_EQ(cb.state(), CircuitBreaker::State::open);
   EXPECT_FALSE(cb.allow(t0 + seconds(60)));
   EXPECT_TRUE(cb.allow(t0 + seconds(61)));

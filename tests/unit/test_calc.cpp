@@ -21,7 +21,8 @@ std::string kind_of(const Json& j) {
 }
 
 // A frame of `group` with the registers decoded from `words_of(address)`.
-Json frame_of(const std::string& group, const std::function<std::vector<uint16_t>(const Register&)>& words) {
+Json frame_of(const std::string& group,
+              const std::function<std::vector<uint16_t>(const Register&)>& words) {
   Json f;
   f["ts"] = "2026-01-20T11:00:00.000Z";
   f["group"] = group;
@@ -59,14 +60,16 @@ TEST(CalcGolden, EveryDerivedPayloadOfEveryCaseRead) {
       EXPECT_FALSE(f.contains("errors")) << f.dump();
       for (const auto& m : read["messages"]) {
         const std::string topic = m["topic"];
-        const std::string key = topic.substr(0, topic.rfind('/')).substr(topic.substr(0, topic.rfind('/')).rfind('/') + 1);
+        const std::string key = topic.substr(0, topic.rfind('/'))
+                                    .substr(topic.substr(0, topic.rfind('/')).rfind('/') + 1);
         const Register* r = test::project_catalog().by_mqtt(key);
         ASSERT_TRUE(r) << topic;
         if (!r->is_calculated()) continue;
         ASSERT_TRUE(f["values"].contains(key)) << name << " " << topic;
         const auto v = value_from_json(f["values"][key]);
         EXPECT_EQ(format_payload(*v, ff), m["payload"].get<std::string>()) << name << " " << topic;
-        EXPECT_EQ(kind_of(f["values"][key]), m["value_kind"].get<std::string>()) << name << " " << topic;
+        EXPECT_EQ(kind_of(f["values"][key]), m["value_kind"].get<std::string>())
+            << name << " " << topic;
         ++checked;
       }
     }
@@ -80,14 +83,17 @@ TEST(CalcProbes, EveryPseudoRow) {
   for (const auto& row : test::golden("probes.json")["pseudo"]) {
     Json f = frame_of(row["group"], [&](const Register& r) {
       const std::string a = std::to_string(*r.address);
-      return row["overrides"].contains(a) ? test::words_of(row["overrides"][a]) : std::vector<uint16_t>{};
+      return row["overrides"].contains(a) ? test::words_of(row["overrides"][a])
+                                          : std::vector<uint16_t>{};
     });
     calc.apply(f);
     for (const auto& [key, out] : row["outputs"].items()) {
       ASSERT_TRUE(f["values"].contains(key)) << row.dump() << "\n" << f.dump();
       const auto v = value_from_json(f["values"][key]);
-      EXPECT_EQ(format_payload(*v, ff), out["payload"].get<std::string>()) << key << " " << row.dump();
-      EXPECT_EQ(kind_of(f["values"][key]), out["python_type"].get<std::string>()) << key << " " << row.dump();
+      EXPECT_EQ(format_payload(*v, ff), out["payload"].get<std::string>())
+          << key << " " << row.dump();
+      EXPECT_EQ(kind_of(f["values"][key]), out["python_type"].get<std::string>())
+          << key << " " << row.dump();
       if (out["python_type"] == "float") {  // the exact double, not only its rounding
         EXPECT_EQ(format_float(std::get<double>(*v), FloatFormat::parse("{}")),
                   out["python_repr"].get<std::string>());
@@ -98,7 +104,8 @@ TEST(CalcProbes, EveryPseudoRow) {
 
 TEST(Calc, MissingInputLeavesTheValueOutWithAnError) {
   const Calculator calc(test::project_catalog());
-  Json f = Json::parse(R"({"ts":"2026-01-20T11:00:00Z","group":"now-base","values":{"inverter":2500},"extra":1})");
+  Json f = Json::parse(
+      R"({"ts":"2026-01-20T11:00:00Z","group":"now-base","values":{"inverter":2500},"extra":1})");
   calc.apply(f);
   EXPECT_FALSE(f["values"].contains("consumption"));
   EXPECT_TRUE(f["values"].contains("api_date"));  // no register inputs
@@ -121,21 +128,31 @@ std::string overlay_error(const std::string& yaml) {
 }
 
 TEST(Formula, ErrorsNameFileLineColumnAndEntry) {
-  EXPECT_EQ(overlay_error("kw:\n  name: kW\n  formula: \"battery / 1000 +\"\n  mqtt: battery_kw\n  group: now-base\n"),
+  EXPECT_EQ(overlay_error("kw:\n  name: kW\n  formula: \"battery / 1000 +\"\n  mqtt: battery_kw\n  "
+                          "group: now-base\n"),
             "o.yaml:3:29: register 'kw': formula: unexpected end of formula");
-  EXPECT_EQ(overlay_error("kw:\n  name: kW\n  formula: battery / wats\n  mqtt: battery_kw\n  group: now-base\n"),
-            "o.yaml:3:22: register 'kw': formula: unknown name 'wats'");
+  EXPECT_EQ(
+      overlay_error(
+          "kw:\n  name: kW\n  formula: battery / wats\n  mqtt: battery_kw\n  group: now-base\n"),
+      "o.yaml:3:22: register 'kw': formula: unknown name 'wats'");
   EXPECT_EQ(overlay_error("a:\n  name: A\n  formula: b + 1\n  mqtt: a\n  group: day\n"
                           "b:\n  name: B\n  formula: a * 2\n  mqtt: b\n  group: day\n"),
             "o.yaml:3:12: register 'a': formula: cycle a -> b -> a");
   EXPECT_EQ(overlay_error("x:\n  name: X\n  formula: pv_day + battery\n  mqtt: x\n  group: day\n"),
-            "o.yaml:3:21: register 'x': formula: 'battery' is in group 'now-base', not 'day': a formula reads one group's frame");
-  EXPECT_NE(overlay_error("x:\n  name: X\n  formula: sqrt(pv_day)\n  mqtt: x\n  group: day\n").find("unknown function 'sqrt'"), std::string::npos);
-  EXPECT_NE(overlay_error("x:\n  name: X\n  formula: \"" + std::string(70, '(') + "1" + std::string(70, ')') + "\"\n  mqtt: x\n  group: day\n").find("nested deeper than 64"), std::string::npos);
+            "o.yaml:3:21: register 'x': formula: 'battery' is in group 'now-base', not 'day': a "
+            "formula reads one group's frame");
+  EXPECT_NE(overlay_error("x:\n  name: X\n  formula: sqrt(pv_day)\n  mqtt: x\n  group: day\n")
+                .find("unknown function 'sqrt'"),
+            std::string::npos);
+  EXPECT_NE(overlay_error("x:\n  name: X\n  formula: \"" + std::string(70, '(') + "1" +
+                          std::string(70, ')') + "\"\n  mqtt: x\n  group: day\n")
+                .find("nested deeper than 64"),
+            std::string::npos);
 }
 
 Value eval(const std::string& text) {
-  return Formula::parse(text).eval([](const std::string&) -> const Value* { return nullptr; }, std::nullopt);
+  return Formula::parse(text).eval([](const std::string&) -> const Value* { return nullptr; },
+                                   std::nullopt);
 }
 
 TEST(Formula, PythonSemantics) {

@@ -90,59 +90,74 @@ TEST(CatalogErrors, EachNamesFileLineAndEntry) {
   type: U16
   mqtt: a
   group: now-base
-)"), "t.yaml:7:1: register '101': duplicate mqtt key 'a' (first used by register '100')");
-  EXPECT_EQ(error_of(R"("100":
+)"),
+            "t.yaml:7:1: register '101': duplicate mqtt key 'a' (first used by register '100')");
+  EXPECT_EQ(
+      error_of(R"("100":
   name: A
   length: 1
   type: U17
   mqtt: a
   group: now-base
-)"), "t.yaml:4:9: register '100': unknown type 'U17' (U16, I16, U32, I32, STR, BYTE, BIT, DAT)");
+)"),
+      "t.yaml:4:9: register '100': unknown type 'U17' (U16, I16, U32, I32, STR, BYTE, BIT, DAT)");
   EXPECT_EQ(error_of(std::string(kGood) + R"("99":
   name: B
   length: 2
   type: U32
   mqtt: b
   group: now-base
-)"), "t.yaml:7:1: register '99': addresses 99..100 overlap register '100'");
+)"),
+            "t.yaml:7:1: register '99': addresses 99..100 overlap register '100'");
   EXPECT_NE(error_of("\"100\": [\n").find("t.yaml:2:1: invalid YAML"), std::string::npos);
 }
 
 TEST(CatalogErrors, Rules) {
-  auto with = [](const std::string& extra) {
-    return std::string(kGood) + extra;
-  };
-  EXPECT_NE(error_of(with("  colour: red\n")).find("t.yaml:7:3: register '100': unknown key 'colour'"), std::string::npos);
+  auto with = [](const std::string& extra) { return std::string(kGood) + extra; };
+  EXPECT_NE(
+      error_of(with("  colour: red\n")).find("t.yaml:7:3: register '100': unknown key 'colour'"),
+      std::string::npos);
   EXPECT_NE(error_of(R"("100":
   name: A
   length: 2
   type: U16
   mqtt: a
   group: now-base
-)").find("type U16 has length 1, not 2"), std::string::npos);
+)")
+                .find("type U16 has length 1, not 2"),
+            std::string::npos);
   EXPECT_NE(error_of(R"("70000":
   name: A
   length: 1
   type: U16
   mqtt: a
   group: now-base
-)").find("address must be 0..65535"), std::string::npos);
+)")
+                .find("address must be 0..65535"),
+            std::string::npos);
   EXPECT_NE(error_of(R"("100":
   name: A
   length: 1
   type: U16
   mqtt: Big
   group: now-base
-)").find("must be lowercase"), std::string::npos);
+)")
+                .find("must be lowercase"),
+            std::string::npos);
   EXPECT_NE(error_of(R"("100":
   name: A
   length: 1
   type: U16
   mqtt: a
   group: later
-)").find("unknown group 'later'"), std::string::npos);
-  EXPECT_NE(error_of(with("  hass_component_type: button\n")).find("unknown hass_component_type"), std::string::npos);
-  EXPECT_NE(error_of(with("  hass_value_items: {70000: x}\n")).find("value item 70000 does not fit type U16"), std::string::npos);
+)")
+                .find("unknown group 'later'"),
+            std::string::npos);
+  EXPECT_NE(error_of(with("  hass_component_type: button\n")).find("unknown hass_component_type"),
+            std::string::npos);
+  EXPECT_NE(error_of(with("  hass_value_items: {70000: x}\n"))
+                .find("value item 70000 does not fit type U16"),
+            std::string::npos);
   EXPECT_NE(error_of(R"("100":
   name: A
   length: 8
@@ -150,13 +165,19 @@ TEST(CatalogErrors, Rules) {
   writable: true
   mqtt: a
   group: now-base
-)").find("only U16, I16, U32 and I32 registers can be writable"), std::string::npos);
-  EXPECT_NE(error_of(with("  writable: true\n  min: 0\n  max: 70000\n")).find("max 70000 is outside"), std::string::npos);
+)")
+                .find("only U16, I16, U32 and I32 registers can be writable"),
+            std::string::npos);
+  EXPECT_NE(
+      error_of(with("  writable: true\n  min: 0\n  max: 70000\n")).find("max 70000 is outside"),
+      std::string::npos);
   EXPECT_NE(error_of(R"("c":
   name: C
   mqtt: c
   group: now-base
-)").find("needs a 'formula'"), std::string::npos);
+)")
+                .find("needs a 'formula'"),
+            std::string::npos);
 }
 
 TEST(Catalog, MissingFileIsNoInput) {

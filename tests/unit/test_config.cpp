@@ -73,14 +73,16 @@ void expect_config_error(const std::string& yaml, const std::string& fragment,
 }
 
 TEST(Config, ValidationNamesKeySourceAndRule) {
-  expect_config_error("MODBUS_PORT: 0\n", "c.yaml:1: MODBUS_PORT = '0': must be an integer 1..65535");
+  expect_config_error("MODBUS_PORT: 0\n",
+                      "c.yaml:1: MODBUS_PORT = '0': must be an integer 1..65535");
   expect_config_error("MODBUS_PORT: 70000\n", "must be an integer 1..65535");
   expect_config_error("MODBUS_SLAVE: 256\n", "MODBUS_SLAVE = '256': must be an integer 0..255");
   expect_config_error("MODBUS_TIMEOUT: 0\n", "MODBUS_TIMEOUT = '0': must be a number > 0");
   expect_config_error("MQTT_FLOAT_FORMAT: '{:d}'\n", "c.yaml:1: MQTT_FLOAT_FORMAT '{:d}'");
   expect_config_error("HASS_ENABLE: maybe\n", "must be true or false");
   expect_config_error("MODBUS_FRAMER: binary\n", "must be socket (or tcp) or rtu");
-  expect_config_error("", "environment MTEC_MODBUS_PORT: MODBUS_PORT = 'x'", {{"MTEC_MODBUS_PORT", "x"}});
+  expect_config_error("", "environment MTEC_MODBUS_PORT: MODBUS_PORT = 'x'",
+                      {{"MTEC_MODBUS_PORT", "x"}});
   expect_config_error("MODBUS_PORT: [1, 2]\n", "c.yaml:1: MODBUS_PORT must be a single value");
   expect_config_error("a: [\n", "invalid YAML");
 }
@@ -94,8 +96,8 @@ TEST(Config, UnknownKeysWarn) {
 class ConfigFiles : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("mtec-config-test-" + std::to_string(::getpid()));
+    dir_ =
+        std::filesystem::temp_directory_path() / ("mtec-config-test-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir_ / "xdg/aiomtec2mqtt");
     std::filesystem::create_directories(dir_ / "home/.config/aiomtec2mqtt");
     std::ofstream(dir_ / "xdg/aiomtec2mqtt/config.yaml") << "MODBUS_PORT: 1111\n";
@@ -107,7 +109,8 @@ class ConfigFiles : public ::testing::Test {
 
 TEST_F(ConfigFiles, SearchOrderAndNamedFiles) {
   ASSERT_FALSE(std::filesystem::exists("config.yaml")) << "run the tests outside a config dir";
-  auto env = fake_env({{"XDG_CONFIG_HOME", (dir_ / "xdg").string()}, {"HOME", (dir_ / "home").string()}});
+  auto env =
+      fake_env({{"XDG_CONFIG_HOME", (dir_ / "xdg").string()}, {"HOME", (dir_ / "home").string()}});
   EXPECT_EQ(Config::load(std::nullopt, env).settings().modbus_port, 1111);
   env = fake_env({{"HOME", (dir_ / "home").string()}});
   EXPECT_EQ(Config::load(std::nullopt, env).settings().modbus_port, 2222);

@@ -34,8 +34,8 @@ TEST(DecodeGolden, EveryNumericRegisterOfEveryCaseFormatsToItsPayload) {
     const auto ff = FloatFormat::parse(c["config"].value("MQTT_FLOAT_FORMAT", ".3f"));
     std::map<std::string, json> by_topic;
     for (const auto& m : c["messages"]) by_topic[m["topic"]] = m;
-    const std::string base = c["config"]["MQTT_TOPIC"].get<std::string>() + "/" +
-                             c["serial"].get<std::string>() + "/";
+    const std::string base =
+        c["config"]["MQTT_TOPIC"].get<std::string>() + "/" + c["serial"].get<std::string>() + "/";
     int checked = 0;
     for (const auto& r : test::project_catalog().entries()) {
       if (!r.address) continue;
@@ -46,7 +46,8 @@ TEST(DecodeGolden, EveryNumericRegisterOfEveryCaseFormatsToItsPayload) {
       ASSERT_TRUE(by_topic.count(topic)) << name << ": no message on " << topic;
       EXPECT_EQ(format_payload(*v, ff), by_topic[topic]["payload"].get<std::string>())
           << name << " " << topic;
-      EXPECT_EQ(kind_of(*v), by_topic[topic]["value_kind"].get<std::string>()) << name << " " << topic;
+      EXPECT_EQ(kind_of(*v), by_topic[topic]["value_kind"].get<std::string>())
+          << name << " " << topic;
       ++checked;
     }
     EXPECT_EQ(checked, 86) << name;
@@ -66,7 +67,8 @@ void check_rows(const char* table) {
       continue;
     }
     ASSERT_TRUE(v) << table << " " << row.dump();
-    EXPECT_EQ(format_payload(*v, ff), row["payload"].get<std::string>()) << table << " " << row.dump();
+    EXPECT_EQ(format_payload(*v, ff), row["payload"].get<std::string>())
+        << table << " " << row.dump();
     EXPECT_EQ(kind_of(*v), row["python_type"].get<std::string>()) << table << " " << row.dump();
   }
 }

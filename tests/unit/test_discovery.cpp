@@ -57,7 +57,9 @@ TEST(DiscoveryProbes, TopicListAndMqttTopicRoots) {
 }
 
 TEST(Discovery, PythonJsonEscapes) {
-  EXPECT_EQ(python_json_string("\xc2\xb0" "C"), "\"\\u00b0C\"");
+  EXPECT_EQ(python_json_string("\xc2\xb0"
+                               "C"),
+            "\"\\u00b0C\"");
   EXPECT_EQ(python_json_string("a\"b\\c\n"), "\"a\\\"b\\\\c\\n\"");
   EXPECT_EQ(python_json_string("\xf0\x9f\x98\x80"), "\"\\ud83d\\ude00\"");
 }

@@ -30,8 +30,8 @@ TEST(FormatProbes, EveryFloatFormatRow) {
 
 TEST(Format, RoundsHalfEvenOnTheBinaryValue) {
   const auto f = FloatFormat::parse("{:.1f}");
-  EXPECT_EQ(format_float(0.25, f), "0.2");   // exact tie -> even
-  EXPECT_EQ(format_float(0.35, f), "0.3");   // 0.34999.. in binary
+  EXPECT_EQ(format_float(0.25, f), "0.2");  // exact tie -> even
+  EXPECT_EQ(format_float(0.35, f), "0.3");  // 0.34999.. in binary
   EXPECT_EQ(format_float(-0.05, FloatFormat::parse(".1f")), "-0.1");
 }
 

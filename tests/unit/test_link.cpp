@@ -34,8 +34,8 @@ TEST(Link, StateChangesAndPeriodicSummariesOnly) {
   RefusedPort refused;
   FILE* out = std::tmpfile();
   Logger log("test", Logger::Format::text, false, out);
-  modbus::Client client({"127.0.0.1", refused.port, std::nullopt, 247, std::chrono::milliseconds(500),
-                         modbus::Framer::tcp});
+  modbus::Client client({"127.0.0.1", refused.port, std::nullopt, 247,
+                         std::chrono::milliseconds(500), modbus::Framer::tcp});
   Link link(client, log, [] { return 0.5; });
   const TimePoint t0{};
   int attempts = 0;

@@ -63,7 +63,17 @@ class ScriptedDevice {
 // A correct TCP reply to a read of one register with the value 0x2166.
 std::vector<uint8_t> tcp_reply(const std::vector<uint8_t>& req, uint8_t unit, int tid_delta = 0) {
   const auto tid = static_cast<uint16_t>(((req[0] << 8) | req[1]) + tid_delta);
-  return {static_cast<uint8_t>(tid >> 8), static_cast<uint8_t>(tid), 0, 0, 0, 5, unit, 0x03, 2, 0x21, 0x66};
+  return {static_cast<uint8_t>(tid >> 8),
+          static_cast<uint8_t>(tid),
+          0,
+          0,
+          0,
+          5,
+          unit,
+          0x03,
+          2,
+          0x21,
+          0x66};
 }
 
 Endpoint endpoint(int port, Framer f, uint8_t unit) {
@@ -83,7 +93,8 @@ void expect_rejected_then_recovered(Client& c, const std::string& problem) {
 }
 
 TEST(ModbusClient, WrongTransactionIdIsRejectedAndTheConnectionRecovers) {
-  ScriptedDevice dev([](const auto& req, int conn) { return tcp_reply(req, 247, conn == 0 ? 1 : 0); });
+  ScriptedDevice dev(
+      [](const auto& req, int conn) { return tcp_reply(req, 247, conn == 0 ? 1 : 0); });
   Client c(endpoint(dev.port(), Framer::tcp, 247));
   expect_rejected_then_recovered(c, "transaction id");
 }

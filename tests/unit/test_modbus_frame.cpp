@@ -39,13 +39,15 @@ TEST(Encode, PdusMatchTheFixturesRequests) {
   for (const auto& read : test::golden("case_A.json")["reads"]) {
     for (const auto& q : read["modbus_requests"]) {
       if (q["kind"] != "read") continue;
-      EXPECT_EQ(hex(read_holding_pdu(q["address"], q["count"])), q["request_pdu_hex"].get<std::string>());
+      EXPECT_EQ(hex(read_holding_pdu(q["address"], q["count"])),
+                q["request_pdu_hex"].get<std::string>());
     }
   }
   for (const auto& c : test::golden("probes.json")["commands"]) {
     for (const auto& w : c["modbus_writes"]) {
       if (!w.contains("value")) continue;
-      EXPECT_EQ(hex(write_single_pdu(w["address"], w["value"])), w["request_pdu_hex"].get<std::string>());
+      EXPECT_EQ(hex(write_single_pdu(w["address"], w["value"])),
+                w["request_pdu_hex"].get<std::string>());
     }
   }
 }

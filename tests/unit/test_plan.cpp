@@ -16,7 +16,8 @@ TEST(Plan, GapZeroReproducesTheLegacyRequestsOfEveryGroupRead) {
     for (const auto& read : test::golden(name)["reads"]) {
       std::vector<std::pair<int, int>> expected;
       for (const auto& q : read["modbus_requests"])
-        if (q["kind"] == "read") expected.emplace_back(q["address"].get<int>(), q["count"].get<int>());
+        if (q["kind"] == "read")
+          expected.emplace_back(q["address"].get<int>(), q["count"].get<int>());
       std::vector<std::pair<int, int>> got;
       for (const auto& q : plan_reads(test::project_catalog().group(read["group"]), 0))
         got.emplace_back(q.start, q.count);

@@ -15,8 +15,9 @@
 namespace {
 
 int calc_main(int argc, char** argv) {
-  CLI::App app{"Read NDJSON frames on stdin, add the calculated values declared in the\n"
-               "register catalog (consumption, autarky, ...), write the frames to stdout."};
+  CLI::App app{
+      "Read NDJSON frames on stdin, add the calculated values declared in the\n"
+      "register catalog (consumption, autarky, ...), write the frames to stdout."};
   app.set_version_flag("--version", mtec::version_string("mtec-calc"));
   std::optional<std::string> registers;
   std::vector<std::string> overlays;
@@ -45,7 +46,8 @@ int calc_main(int argc, char** argv) {
   metrics.counter("mtec_frames_in_total", "Frames read");
   metrics.counter("mtec_frames_out_total", "Frames written");
   metrics.counter("mtec_bad_lines_total", "Input lines that were not frames");
-  for (const char* m : {"mtec_frames_in_total", "mtec_frames_out_total", "mtec_bad_lines_total"}) metrics.add(m, 0);
+  for (const char* m : {"mtec_frames_in_total", "mtec_frames_out_total", "mtec_bad_lines_total"})
+    metrics.add(m, 0);
   metrics.write();
   std::string line;
   uint64_t n = 0, bad = 0;
@@ -62,7 +64,9 @@ int calc_main(int argc, char** argv) {
     if (!problem.empty()) {
       ++bad;
       metrics.add("mtec_bad_lines_total");
-      if (strict) throw mtec::Error(mtec::ErrorClass::data, fmt::format("line {}: not a frame: {}", n, problem));
+      if (strict)
+        throw mtec::Error(mtec::ErrorClass::data,
+                          fmt::format("line {}: not a frame: {}", n, problem));
       log.warn(fmt::format("line {}: not a frame: {} (skipped)", n, problem));
       continue;
     }

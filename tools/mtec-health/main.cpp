@@ -36,7 +36,8 @@ Samples parse(const std::string& path) {
   return s;
 }
 
-std::optional<double> value(const Samples& s, const std::string& name, const std::string& label_part = "") {
+std::optional<double> value(const Samples& s, const std::string& name,
+                            const std::string& label_part = "") {
   auto it = s.find(name);
   if (it == s.end()) return std::nullopt;
   for (const auto& [labels, v] : it->second)
@@ -45,16 +46,19 @@ std::optional<double> value(const Samples& s, const std::string& name, const std
 }
 
 int health_main(int argc, char** argv) {
-  CLI::App app{"Tell from the mtec-tools metrics files whether the bridge is healthy.\n"
-               "Prints healthy, degraded or unhealthy with the reasons."};
+  CLI::App app{
+      "Tell from the mtec-tools metrics files whether the bridge is healthy.\n"
+      "Prints healthy, degraded or unhealthy with the reasons."};
   app.set_version_flag("--version", mtec::version_string("mtec-health"));
   std::vector<std::string> files;
   std::string dir;
   double max_age = 60, stale = 30;
   app.add_option("FILE", files, "Metrics files (--metrics-file of the tools)");
   app.add_option("-d,--dir", dir, "Read every *.prom file of DIR")->option_text("DIR");
-  app.add_option("--max-age", max_age, "now-base data older than SECONDS is stale (default 60)")->option_text("SECONDS");
-  app.add_option("--stale", stale, "a metrics file older than SECONDS means its tool is not running (default 30)")
+  app.add_option("--max-age", max_age, "now-base data older than SECONDS is stale (default 60)")
+      ->option_text("SECONDS");
+  app.add_option("--stale", stale,
+                 "a metrics file older than SECONDS means its tool is not running (default 30)")
       ->option_text("SECONDS");
   mtec::parse_args(app, argc, argv);
   if (!dir.empty()) {
@@ -65,7 +69,8 @@ int health_main(int argc, char** argv) {
   }
   if (files.empty()) throw Error(ErrorClass::usage, "no metrics files (give FILE... or --dir)");
 
-  const double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const double now =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   std::vector<std::string> unhealthy, degraded;
   for (const auto& f : files) {
     const Samples s = parse(f);
@@ -74,9 +79,11 @@ int health_main(int argc, char** argv) {
       unhealthy.push_back(fmt::format("{} not running (metrics {:.0f} s old)", tool, now - *t));
     if (auto c = value(s, "mtec_modbus_connected"); c && *c == 0) {
       const bool breaker = value(s, "mtec_modbus_breaker_open").value_or(0) != 0;
-      unhealthy.push_back(breaker ? "inverter unreachable (circuit breaker open)" : "inverter unreachable");
+      unhealthy.push_back(breaker ? "inverter unreachable (circuit breaker open)"
+                                  : "inverter unreachable");
     }
-    if (auto t = value(s, "mtec_group_last_success_timestamp_seconds", "group=\"now-base\""); t && now - *t > max_age)
+    if (auto t = value(s, "mtec_group_last_success_timestamp_seconds", "group=\"now-base\"");
+        t && now - *t > max_age)
       unhealthy.push_back(fmt::format("no fresh now-base data for {:.0f} s", now - *t));
     if (auto c = value(s, "mtec_mqtt_connected"); c && *c == 0) unhealthy.push_back("broker down");
     if (auto h = value(s, "mtec_mqtt_held_messages"); h && *h > 0)

@@ -29,8 +29,9 @@ std::string read_secret(const std::string& path) {
 }
 
 int publish_main(int argc, char** argv) {
-  CLI::App app{"Publish NDJSON frames from stdin to the legacy aiomtec2mqtt MQTT topics,\n"
-               "with Home Assistant discovery and the /set command path."};
+  CLI::App app{
+      "Publish NDJSON frames from stdin to the legacy aiomtec2mqtt MQTT topics,\n"
+      "with Home Assistant discovery and the /set command path."};
   app.set_version_flag("--version", mtec::version_string("mtec-publish"));
   mtec::CommonOptions common;
   mtec::LogOptions logopts;
@@ -38,7 +39,8 @@ int publish_main(int argc, char** argv) {
   std::optional<std::string> host, topic, client_id, user, password_file, float_format, hass_base;
   std::optional<int> port;
   std::optional<double> grace;
-  std::string cafile, capath, cert, key, commands_out, unique_ids = "legacy", device_name = "MTEC EnergyButler", serial;
+  std::string cafile, capath, cert, key, commands_out, unique_ids = "legacy",
+                                                       device_name = "MTEC EnergyButler", serial;
   bool insecure = false, unregister = false, strict = false, hass = false, no_hass = false;
   double linger = 5;
   std::vector<std::string> overlays;
@@ -47,7 +49,8 @@ int publish_main(int argc, char** argv) {
   app.add_option("-t,--topic", topic, "Topic root (MQTT_TOPIC)")->option_text("ROOT");
   app.add_option("-i,--client-id", client_id, "MQTT client id (MQTT_CLIENT_ID)")->option_text("ID");
   app.add_option("--user", user, "User name (MQTT_LOGIN)")->option_text("NAME");
-  app.add_option("--password-file", password_file, "Read the password from FILE (else MTEC_MQTT_PASSWORD)")
+  app.add_option("--password-file", password_file,
+                 "Read the password from FILE (else MTEC_MQTT_PASSWORD)")
       ->option_text("FILE");
   app.add_option("--cafile", cafile, "TLS: CA certificate file")->option_text("FILE");
   app.add_option("--capath", capath, "TLS: CA certificate directory")->option_text("DIR");
@@ -56,19 +59,26 @@ int publish_main(int argc, char** argv) {
   app.add_flag("--insecure", insecure, "TLS: do not verify the broker's certificate");
   app.add_flag("--hass", hass, "Home Assistant discovery on (HASS_ENABLE)");
   app.add_flag("--no-hass", no_hass, "Home Assistant discovery off");
-  app.add_option("--hass-base", hass_base, "Discovery root (HASS_BASE_TOPIC)")->option_text("TOPIC");
-  app.add_option("--grace", grace, "Seconds after HA's 'online' before discovery (HASS_BIRTH_GRACETIME)")
+  app.add_option("--hass-base", hass_base, "Discovery root (HASS_BASE_TOPIC)")
+      ->option_text("TOPIC");
+  app.add_option("--grace", grace,
+                 "Seconds after HA's 'online' before discovery (HASS_BIRTH_GRACETIME)")
       ->option_text("SECONDS");
   app.add_option("--unique-ids", unique_ids, "legacy (MTEC_<key>) or serial (MTEC_<serial>_<key>)")
       ->check(CLI::IsMember({"legacy", "serial"}));
   app.add_option("--device-name", device_name, "Device name in discovery")->option_text("NAME");
-  app.add_option("--float-format", float_format, "Float payload format (MQTT_FLOAT_FORMAT)")->option_text("SPEC");
-  app.add_option("--commands-out", commands_out, "Write accepted /set commands as NDJSON to PATH (file or FIFO)")
+  app.add_option("--float-format", float_format, "Float payload format (MQTT_FLOAT_FORMAT)")
+      ->option_text("SPEC");
+  app.add_option("--commands-out", commands_out,
+                 "Write accepted /set commands as NDJSON to PATH (file or FIFO)")
       ->option_text("PATH");
   app.add_flag("--unregister", unregister, "Clear the discovery topics (empty retained) and exit");
-  app.add_option("--serial", serial, "With --unregister --unique-ids serial: the serial number")->option_text("SERIAL");
-  app.add_option("--linger", linger, "At end of input, wait up to SECONDS for the broker")->option_text("SECONDS");
-  app.add_option("-F,--formulas", overlays, "Catalog overlay (user values get discovery too)")->option_text("FILE");
+  app.add_option("--serial", serial, "With --unregister --unique-ids serial: the serial number")
+      ->option_text("SERIAL");
+  app.add_option("--linger", linger, "At end of input, wait up to SECONDS for the broker")
+      ->option_text("SECONDS");
+  app.add_option("-F,--formulas", overlays, "Catalog overlay (user values get discovery too)")
+      ->option_text("FILE");
   app.add_flag("--strict", strict, "Exit 65 at the first line that is not a frame");
   common.add_to(app);
   logopts.add_to(app);
@@ -140,8 +150,10 @@ int publish_main(int argc, char** argv) {
     pub.tick();
     pub.update_metrics();
     metrics.maybe_write(std::chrono::steady_clock::now());
-    pollfd fds[3] = {{STDIN_FILENO, POLLIN, 0}, {stop, POLLIN, 0},
-                     {pub.socket(), static_cast<short>(POLLIN | (pub.wants_write() ? POLLOUT : 0)), 0}};
+    pollfd fds[3] = {
+        {STDIN_FILENO, POLLIN, 0},
+        {stop, POLLIN, 0},
+        {pub.socket(), static_cast<short>(POLLIN | (pub.wants_write() ? POLLOUT : 0)), 0}};
     if (::poll(fds, 3, pub.next_timeout_ms()) < 0 && errno != EINTR)
       throw Error(ErrorClass::io, "poll failed");
     if (fds[1].revents) break;  // SIGTERM / SIGINT: disconnect cleanly below
@@ -158,11 +170,13 @@ int publish_main(int argc, char** argv) {
       ++n;
       if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
       mtec::Json frame = mtec::Json::parse(line, nullptr, false);
-      const std::string problem = frame.is_discarded() ? "not valid JSON" : mtec::frame_problem(frame);
+      const std::string problem =
+          frame.is_discarded() ? "not valid JSON" : mtec::frame_problem(frame);
       if (!problem.empty()) {
         ++bad;
         metrics.add("mtec_bad_lines_total");
-        if (strict) throw Error(ErrorClass::data, fmt::format("line {}: not a frame: {}", n, problem));
+        if (strict)
+          throw Error(ErrorClass::data, fmt::format("line {}: not a frame: {}", n, problem));
         log.warn(fmt::format("line {}: not a frame: {} (skipped)", n, problem));
         continue;
       }

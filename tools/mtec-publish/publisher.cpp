@@ -3,13 +3,12 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <mosquitto.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <poll.h>
-
 #include <random>
 
 #include "mtec/command.hpp"
@@ -27,7 +26,9 @@ constexpr int kConnackBadCredentials = 4;
 constexpr int kConnackNotAuthorized = 5;
 
 // Number of '/'-separated levels of `topic`.
-size_t levels(const std::string& topic) { return static_cast<size_t>(std::count(topic.begin(), topic.end(), '/')) + 1; }
+size_t levels(const std::string& topic) {
+  return static_cast<size_t>(std::count(topic.begin(), topic.end(), '/')) + 1;
+}
 
 std::vector<std::string> split(const std::string& s) {
   std::vector<std::string> out;
@@ -43,7 +44,10 @@ std::vector<std::string> split(const std::string& s) {
 }  // namespace
 
 Publisher::Publisher(const Catalog& catalog, Options o, const Logger& log)
-    : catalog_(catalog), o_(std::move(o)), log_(log), rng_(std::random_device{}()),
+    : catalog_(catalog),
+      o_(std::move(o)),
+      log_(log),
+      rng_(std::random_device{}()),
       backoff_([this] { return std::uniform_real_distribution<double>(0, 1)(rng_); }) {
   mosquitto_lib_init();
   m_ = mosquitto_new(o_.client_id.c_str(), true, this);
@@ -51,8 +55,7 @@ Publisher::Publisher(const Catalog& catalog, Options o, const Logger& log)
   mosquitto_int_option(m_, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
   const std::string will = o_.hass_base + "/status/lwt";
   mosquitto_will_set(m_, will.c_str(), 7, "offline", 0, true);
-  if (!o_.username.empty())
-    mosquitto_username_pw_set(m_, o_.username.c_str(), o_.password.c_str());
+  if (!o_.username.empty()) mosquitto_username_pw_set(m_, o_.username.c_str(), o_.password.c_str());
   mosquitto_connect_callback_set(m_, &Publisher::on_connect);
   mosquitto_disconnect_callback_set(m_, &Publisher::on_disconnect);
   mosquitto_message_callback_set(m_, &Publisher::on_message);
@@ -98,8 +101,9 @@ void Publisher::update_metrics() {
 }
 
 void Publisher::try_connect() {
-  const int rc = ever_connected_ || socket_open_ ? mosquitto_reconnect(m_)
-                                                 : mosquitto_connect(m_, o_.host.c_str(), o_.port, kKeepalive);
+  const int rc = ever_connected_ || socket_open_
+                     ? mosquitto_reconnect(m_)
+                     : mosquitto_connect(m_, o_.host.c_str(), o_.port, kKeepalive);
   if (rc == MOSQ_ERR_SUCCESS) {
     socket_open_ = true;
     return;
@@ -107,7 +111,8 @@ void Publisher::try_connect() {
   retry_at_ = Clock::now() + backoff_.next();
   const std::string why = rc == MOSQ_ERR_ERRNO ? std::strerror(errno) : mosquitto_strerror(rc);
   if (!down_logged_)
-    log_.warn(fmt::format("broker {}:{} unreachable: {}; retrying with backoff", o_.host, o_.port, why));
+    log_.warn(
+        fmt::format("broker {}:{} unreachable: {}; retrying with backoff", o_.host, o_.port, why));
   else
     log_.debug(fmt::format("broker {}:{} still unreachable: {}", o_.host, o_.port, why));
   down_logged_ = true;
@@ -117,8 +122,9 @@ void Publisher::lost(const std::string& why) {
   if (!socket_open_ && !connected_) return;
   socket_open_ = false;
   if (connected_ && !down_logged_)
-    log_.warn(fmt::format("lost the broker {}:{} ({}); holding the latest value per topic until it is back",
-                          o_.host, o_.port, why));
+    log_.warn(fmt::format(
+        "lost the broker {}:{} ({}); holding the latest value per topic until it is back", o_.host,
+        o_.port, why));
   down_logged_ = down_logged_ || connected_;
   connected_ = false;
   retry_at_ = Clock::now() + backoff_.next();
@@ -132,8 +138,10 @@ void Publisher::io(short revents) {
   if (!socket_open_) return;
   int rc = MOSQ_ERR_SUCCESS;
   if (revents & (POLLIN | POLLHUP | POLLERR)) rc = mosquitto_loop_read(m_, 1);
-  if (rc == MOSQ_ERR_SUCCESS && socket_open_ && (revents & POLLOUT)) rc = mosquitto_loop_write(m_, 1);
-  if (rc != MOSQ_ERR_SUCCESS) lost(rc == MOSQ_ERR_ERRNO ? std::strerror(errno) : mosquitto_strerror(rc));
+  if (rc == MOSQ_ERR_SUCCESS && socket_open_ && (revents & POLLOUT))
+    rc = mosquitto_loop_write(m_, 1);
+  if (rc != MOSQ_ERR_SUCCESS)
+    lost(rc == MOSQ_ERR_ERRNO ? std::strerror(errno) : mosquitto_strerror(rc));
 }
 
 void Publisher::tick() {
@@ -164,12 +172,16 @@ int Publisher::next_timeout_ms() const {
   return t;
 }
 
-void Publisher::on_connect(mosquitto*, void* self, int rc) { static_cast<Publisher*>(self)->connected(rc); }
+void Publisher::on_connect(mosquitto*, void* self, int rc) {
+  static_cast<Publisher*>(self)->connected(rc);
+}
 
 void Publisher::on_disconnect(mosquitto*, void* self, int rc) {
   auto* p = static_cast<Publisher*>(self);
-  if (rc != 0) p->lost("connection closed");
-  else p->socket_open_ = p->connected_ = false;
+  if (rc != 0)
+    p->lost("connection closed");
+  else
+    p->socket_open_ = p->connected_ = false;
 }
 
 void Publisher::on_unsubscribe(mosquitto*, void* self, int mid) {
@@ -179,22 +191,27 @@ void Publisher::on_unsubscribe(mosquitto*, void* self, int mid) {
 
 void Publisher::on_message(mosquitto*, void* self, const mosquitto_message* m) {
   auto* p = static_cast<Publisher*>(self);
-  p->message(m->topic, std::string(static_cast<const char*>(m->payload), static_cast<size_t>(m->payloadlen)),
+  p->message(m->topic,
+             std::string(static_cast<const char*>(m->payload), static_cast<size_t>(m->payloadlen)),
              m->retain);
 }
 
 void Publisher::connected(int rc) {
   if (rc == kConnackBadCredentials || rc == kConnackNotAuthorized) {
-    log_.error(fmt::format("broker {}:{} refused the login: {}", o_.host, o_.port, mosquitto_connack_string(rc)));
+    log_.error(fmt::format("broker {}:{} refused the login: {}", o_.host, o_.port,
+                           mosquitto_connack_string(rc)));
     fatal_ = exit_code(ErrorClass::no_perm);
     return;
   }
   if (rc != 0) {
-    log_.warn(fmt::format("broker {}:{} refused the connection: {}", o_.host, o_.port, mosquitto_connack_string(rc)));
+    log_.warn(fmt::format("broker {}:{} refused the connection: {}", o_.host, o_.port,
+                          mosquitto_connack_string(rc)));
     return;
   }
-  if (down_logged_) log_.notice(fmt::format("connected to the broker {}:{} again", o_.host, o_.port));
-  else log_.info(fmt::format("connected to the broker {}:{}", o_.host, o_.port));
+  if (down_logged_)
+    log_.notice(fmt::format("connected to the broker {}:{} again", o_.host, o_.port));
+  else
+    log_.info(fmt::format("connected to the broker {}:{}", o_.host, o_.port));
   down_logged_ = false;
   connected_ = true;
   ever_connected_ = true;
@@ -232,30 +249,35 @@ void Publisher::subscribe_commands() {
   if (!o_.hass && o_.commands_out.empty()) return;
   // one wildcard for every key, so that unknown keys are answered with a reason too
   const std::string t = fmt::format("{}/{}/+/+/set", o_.topic_root, serial_);
-  if (command_topics_.insert(t).second && connected_) mosquitto_subscribe(m_, nullptr, t.c_str(), 0);
+  if (command_topics_.insert(t).second && connected_)
+    mosquitto_subscribe(m_, nullptr, t.c_str(), 0);
 }
 
 void Publisher::frame(const Json& f) {
-  std::string serial = f.contains("serial") && f["serial"].is_string() ? f["serial"].get<std::string>() : "";
+  std::string serial =
+      f.contains("serial") && f["serial"].is_string() ? f["serial"].get<std::string>() : "";
   const std::string& group = f["group"].get_ref<const std::string&>();
   const Json& values = f["values"];
   if (serial.empty()) serial = serial_;
   if (serial.empty()) {
-    log_.warn(fmt::format("a {} frame without a serial number: not published (no topic for it yet)", group));
+    log_.warn(fmt::format("a {} frame without a serial number: not published (no topic for it yet)",
+                          group));
     return;
   }
   if (serial_.empty()) {
     serial_ = serial;
     if (!o_.hass) subscribe_commands();
   }
-  if (group == "static" && !device_ && values.contains("serial_no") && values.contains("equipment_info") &&
-      values.contains("firmware_version")) {
+  if (group == "static" && !device_ && values.contains("serial_no") &&
+      values.contains("equipment_info") && values.contains("firmware_version")) {
     DiscoveryOptions d;
     d.hass_base_topic = o_.hass_base;
     d.mqtt_topic = o_.topic_root;
     d.serial = serial_;
-    d.equipment = values["equipment_info"].is_string() ? values["equipment_info"].get<std::string>() : "";
-    d.firmware = values["firmware_version"].is_string() ? values["firmware_version"].get<std::string>() : "";
+    d.equipment =
+        values["equipment_info"].is_string() ? values["equipment_info"].get<std::string>() : "";
+    d.firmware =
+        values["firmware_version"].is_string() ? values["firmware_version"].get<std::string>() : "";
     d.serial_unique_ids = o_.serial_unique_ids;
     d.device_name = o_.device_name;
     device_ = d;
@@ -264,11 +286,13 @@ void Publisher::frame(const Json& f) {
   for (const auto& [key, v] : values.items()) {
     const auto value = value_from_json(v);
     if (!value) continue;
-    publish(state_topic(o_.topic_root, serial, group, key), format_payload(*value, o_.float_format), false);
+    publish(state_topic(o_.topic_root, serial, group, key), format_payload(*value, o_.float_format),
+            false);
   }
   // systemd: ready with the first fresh now-base data on the broker; every
   // later one feeds the watchdog, so a pipeline that stops delivering is restarted
-  if (group == "now-base" && metrics_ && values.contains("battery_soc") && values["battery_soc"].is_number())
+  if (group == "now-base" && metrics_ && values.contains("battery_soc") &&
+      values["battery_soc"].is_number())
     metrics_->set("mtec_battery_soc_percent", values["battery_soc"].get<double>());
   if (group == "now-base" && metrics_ && f.contains("ts") && f["ts"].is_string())
     if (auto t = parse_timestamp(f["ts"].get<std::string>()))
@@ -283,7 +307,8 @@ void Publisher::frame(const Json& f) {
 void Publisher::message(const std::string& topic, const std::string& payload, bool retained) {
   if (o_.hass && topic == o_.hass_base + "/status") {
     if (payload == "online") {
-      birth_due_ = Clock::now() + std::chrono::milliseconds(static_cast<long>(o_.grace_seconds * 1000));
+      birth_due_ =
+          Clock::now() + std::chrono::milliseconds(static_cast<long>(o_.grace_seconds * 1000));
       log_.info(fmt::format("Home Assistant is online: discovery again in {} s", o_.grace_seconds));
     } else if (payload == "offline") {
       log_.info("Home Assistant is offline");
@@ -291,7 +316,8 @@ void Publisher::message(const std::string& topic, const std::string& payload, bo
     return;
   }
   if (retained) {
-    log_.warn(fmt::format("ignored a retained command on {} (commands must not be retained)", topic));
+    log_.warn(
+        fmt::format("ignored a retained command on {} (commands must not be retained)", topic));
     return;
   }
   command(topic, payload);
@@ -305,7 +331,8 @@ void Publisher::command(const std::string& topic, const std::string& payload) {
   const std::string& key = parts[key_level];
   const Register* r = catalog_.by_mqtt(key);
   try {
-    if (!r || !r->address) throw Error(ErrorClass::usage, fmt::format("unknown register '{}'", key));
+    if (!r || !r->address)
+      throw Error(ErrorClass::usage, fmt::format("unknown register '{}'", key));
     const EncodedWrite w = encode_write(catalog_, key, payload);
     Json line;
     line["ts"] = iso_timestamp(std::chrono::system_clock::now());
@@ -316,19 +343,22 @@ void Publisher::command(const std::string& topic, const std::string& payload) {
     line["topic"] = topic;
     const std::string text = line.dump() + "\n";
     if (o_.commands_out.empty()) {
-      log_.warn(fmt::format("command {} = '{}' accepted but there is no --commands-out to send it to", key, payload));
+      log_.warn(fmt::format(
+          "command {} = '{}' accepted but there is no --commands-out to send it to", key, payload));
       return;
     }
     if (commands_fd_ < 0) {
-      commands_fd_ = ::open(o_.commands_out.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK | O_CLOEXEC, 0600);
+      commands_fd_ = ::open(o_.commands_out.c_str(),
+                            O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK | O_CLOEXEC, 0600);
       if (commands_fd_ < 0) {
-        log_.error(fmt::format("command {} = '{}' dropped: cannot open {}: {}", key, payload, o_.commands_out,
-                               std::strerror(errno)));
+        log_.error(fmt::format("command {} = '{}' dropped: cannot open {}: {}", key, payload,
+                               o_.commands_out, std::strerror(errno)));
         return;
       }
     }
     if (::write(commands_fd_, text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
-      log_.error(fmt::format("command {} = '{}' dropped: {}: {}", key, payload, o_.commands_out, std::strerror(errno)));
+      log_.error(fmt::format("command {} = '{}' dropped: {}: {}", key, payload, o_.commands_out,
+                             std::strerror(errno)));
       ::close(commands_fd_);
       commands_fd_ = -1;
       return;
@@ -358,11 +388,13 @@ bool Publisher::pump_until(const std::function<bool()>& done, std::chrono::milli
 }
 
 int Publisher::finish() {
-  if (!held_.empty() || !ever_connected_) log_.info("end of input: waiting for the broker to take what is held");
+  if (!held_.empty() || !ever_connected_)
+    log_.info("end of input: waiting for the broker to take what is held");
   pump_until([this] { return connected_ && held_.empty(); }, o_.linger);
   if (fatal_) return fatal_;
   if (!ever_connected_) {
-    log_.error(fmt::format("broker {}:{} was never reachable; {} values not delivered", o_.host, o_.port, held_.size()));
+    log_.error(fmt::format("broker {}:{} was never reachable; {} values not delivered", o_.host,
+                           o_.port, held_.size()));
     return exit_code(ErrorClass::unavailable);
   }
   // Barrier: the broker answers an UNSUBSCRIBE after it has processed every

@@ -6,8 +6,8 @@
 #pragma once
 
 #include <chrono>
-#include <functional>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <optional>
 #include <random>
@@ -42,7 +42,7 @@ struct Options {
   FloatFormat float_format = FloatFormat::legacy_default();
   bool serial_unique_ids = false;
   std::string device_name = "MTEC EnergyButler";
-  std::string commands_out;  // "" : no command path unless HA
+  std::string commands_out;                // "" : no command path unless HA
   std::chrono::milliseconds linger{5000};  // at EOF: how long to wait for the broker
 };
 
@@ -105,14 +105,14 @@ class Publisher {
   mosquitto* m_ = nullptr;
   std::mt19937_64 rng_;
   Backoff backoff_;
-  bool socket_open_ = false;   // TCP connected (CONNACK may still be pending)
-  bool connected_ = false;     // CONNACK accepted
+  bool socket_open_ = false;  // TCP connected (CONNACK may still be pending)
+  bool connected_ = false;    // CONNACK accepted
   bool ever_connected_ = false;
   bool down_logged_ = false;
   int fatal_ = 0;
   std::chrono::steady_clock::time_point retry_at_{};
-  std::optional<DiscoveryOptions> device_;    // known after the first static frame
-  std::map<std::string, std::string> held_;   // latest payload per topic while disconnected
+  std::optional<DiscoveryOptions> device_;   // known after the first static frame
+  std::map<std::string, std::string> held_;  // latest payload per topic while disconnected
   std::set<std::string> command_topics_;
   std::optional<std::chrono::steady_clock::time_point> birth_due_;
   int commands_fd_ = -1;

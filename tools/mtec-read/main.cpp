@@ -16,8 +16,9 @@ using mtec::Error;
 using mtec::ErrorClass;
 
 int read_main(int argc, char** argv) {
-  CLI::App app{"Read M-TEC inverter registers over Modbus TCP and write NDJSON frames.\n"
-               "Without REGISTER or -g, all groups are read."};
+  CLI::App app{
+      "Read M-TEC inverter registers over Modbus TCP and write NDJSON frames.\n"
+      "Without REGISTER or -g, all groups are read."};
   app.set_version_flag("--version", mtec::version_string("mtec-read"));
   mtec::CommonOptions common;
   mtec::ModbusOptions modbus;
@@ -35,13 +36,18 @@ int read_main(int argc, char** argv) {
   app.add_flag("-f,--follow", follow, "Poll on the legacy schedule until stopped");
   app.add_flag("-r,--raw", raw, "Add the words read to each frame");
   app.add_flag("-t,--table", table, "Aligned columns for people instead of NDJSON");
-  app.add_option("--control", control, "With --follow: control socket for writes")->option_text("PATH");
-  app.add_option("--max-gap", max_gap, "Merge requests across gaps of up to N words (MODBUS_MAX_GAP)")
+  app.add_option("--control", control, "With --follow: control socket for writes")
+      ->option_text("PATH");
+  app.add_option("--max-gap", max_gap,
+                 "Merge requests across gaps of up to N words (MODBUS_MAX_GAP)")
       ->option_text("N");
   std::optional<std::string> probe_host;
-  app.add_option("--probe", probe_host, "Find the port, framing and unit id HOST answers on (-p limits the ports)")
-      ->option_text("HOST")->expected(0, 1);
-  app.add_option("--refresh-now", refresh_now, "Poll period in seconds (REFRESH_NOW)")->option_text("SECONDS");
+  app.add_option("--probe", probe_host,
+                 "Find the port, framing and unit id HOST answers on (-p limits the ports)")
+      ->option_text("HOST")
+      ->expected(0, 1);
+  app.add_option("--refresh-now", refresh_now, "Poll period in seconds (REFRESH_NOW)")
+      ->option_text("SECONDS");
   common.add_to(app);
   modbus.add_to(app);
   logopts.add_to(app);
@@ -69,11 +75,13 @@ int read_main(int argc, char** argv) {
   if (refresh_now) config.set_flag("REFRESH_NOW", std::to_string(*refresh_now));
   const mtec::Settings settings = config.settings();
   if (follow && (!targets.empty() || !groups.empty() || table))
-    throw Error(ErrorClass::usage, "--follow reads the legacy schedule; it takes no REGISTER, -g or --table");
+    throw Error(ErrorClass::usage,
+                "--follow reads the legacy schedule; it takes no REGISTER, -g or --table");
   if (control && !follow) throw Error(ErrorClass::usage, "--control needs --follow");
 
-  mtec::read::ReadJob job{catalog, settings, log, {}, {}, raw, table, control.value_or(""),
-                          metrics.file, metrics.period()};
+  mtec::read::ReadJob job{
+      catalog,      settings,        log, {}, {}, raw, table, control.value_or(""),
+      metrics.file, metrics.period()};
   for (const auto& t : targets) {
     const mtec::Register* r = catalog.find(t);
     if (!r) throw Error(ErrorClass::usage, "unknown register '" + t + "' (see mtec-read --list)");

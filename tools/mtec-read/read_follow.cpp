@@ -53,7 +53,8 @@ class Follower {
       : job_(job),
         client_(endpoint_of(job.settings), stop_fd),
         rng_(std::random_device{}()),
-        link_(client_, job.log, [this] { return std::uniform_real_distribution<double>(0, 1)(rng_); }),
+        link_(client_, job.log,
+              [this] { return std::uniform_real_distribution<double>(0, 1)(rng_); }),
         schedule_(periods_of(job.settings), Clock::now()),
         stop_fd_(stop_fd),
         metrics_(job.metrics_file, "mtec-read", job.metrics_interval) {
@@ -64,15 +65,17 @@ class Follower {
     metrics_.counter("mtec_modbus_connect_attempts_total", "Connection attempts to the inverter");
     metrics_.gauge("mtec_modbus_connected", "1 while connected to the inverter");
     metrics_.gauge("mtec_modbus_breaker_open", "1 while the circuit breaker keeps requests back");
-    metrics_.gauge("mtec_group_last_success_timestamp_seconds", "Last read of a group with data (Unix time)");
+    metrics_.gauge("mtec_group_last_success_timestamp_seconds",
+                   "Last read of a group with data (Unix time)");
     metrics_.counter("mtec_frames_out_total", "Frames written");
     metrics_.set("mtec_modbus_connected", 0);
     metrics_.set("mtec_modbus_breaker_open", 0);
     metrics_.add("mtec_frames_out_total", 0);
     metrics_.add("mtec_modbus_connect_attempts_total", 0);
     client_.set_observer([this](bool ok, std::string_view cls, double seconds) {
-      metrics_.add("mtec_modbus_requests_total", 1,
-                   ok ? std::string("result=\"ok\"") : fmt::format("result=\"error\",class=\"{}\"", cls));
+      metrics_.add(
+          "mtec_modbus_requests_total", 1,
+          ok ? std::string("result=\"ok\"") : fmt::format("result=\"error\",class=\"{}\"", cls));
       metrics_.observe("mtec_modbus_request_duration_seconds", seconds);
     });
     metrics_.write();
@@ -80,8 +83,10 @@ class Follower {
 
   void update_link_metrics() {
     metrics_.set("mtec_modbus_connected", client_.connected() ? 1 : 0);
-    metrics_.set("mtec_modbus_breaker_open", link_.breaker().state() == CircuitBreaker::State::closed ? 0 : 1);
-    metrics_.set("mtec_modbus_connect_attempts_total", static_cast<double>(link_.connect_attempts()));
+    metrics_.set("mtec_modbus_breaker_open",
+                 link_.breaker().state() == CircuitBreaker::State::closed ? 0 : 1);
+    metrics_.set("mtec_modbus_connect_attempts_total",
+                 static_cast<double>(link_.connect_attempts()));
   }
 
   // Returns when a stop signal arrived or stdout was closed.
@@ -92,9 +97,12 @@ class Follower {
       const auto now = Clock::now();
       if (now < next) continue;  // woke for a control request
       if (!cycle(now)) return;
-      if (link_.down()) next = link_.retry_at();
-      else if (serial_.empty()) next = now + serial_retry();
-      else next = schedule_.next_iteration(Clock::now());
+      if (link_.down())
+        next = link_.retry_at();
+      else if (serial_.empty())
+        next = now + serial_retry();
+      else
+        next = schedule_.next_iteration(Clock::now());
     }
   }
 
@@ -102,7 +110,8 @@ class Follower {
   // The static group gave no serial (yet): retry like the legacy (10 s), or
   // sooner with a short REFRESH_NOW.
   std::chrono::milliseconds serial_retry() const {
-    return std::chrono::milliseconds(static_cast<long>(std::min(10.0, job_.settings.refresh_now) * 1000));
+    return std::chrono::milliseconds(
+        static_cast<long>(std::min(10.0, job_.settings.refresh_now) * 1000));
   }
 
   // Poll stop signal and control socket until `deadline`; false on stop.
@@ -116,14 +125,16 @@ class Follower {
       if (control_)
         for (int fd : control_->fds()) fds.push_back({fd, POLLIN, 0});
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(wake - Clock::now());
-      const int n = ::poll(fds.data(), fds.size(), left.count() > 0 ? static_cast<int>(left.count()) + 1 : 0);
+      const int n =
+          ::poll(fds.data(), fds.size(), left.count() > 0 ? static_cast<int>(left.count()) + 1 : 0);
       if (n < 0 && errno == EINTR) continue;
       if (n == 0 && metrics_first) continue;  // only the metrics were due
       if (n <= 0) return true;
       if (fds[0].revents) return false;
       for (size_t i = 1; i < fds.size(); ++i)
         if (fds[i].revents)
-          control_->on_readable(fds[i].fd, [this](const nlohmann::json& req) { return on_control(req); });
+          control_->on_readable(fds[i].fd,
+                                [this](const nlohmann::json& req) { return on_control(req); });
       return true;
     }
   }
@@ -132,29 +143,38 @@ class Follower {
     const std::string op = req.value("op", "");
     const int address = req.value("address", -1);
     if (address < 0 || address > 65535 || (op != "write" && op != "read"))
-      return {{"ok", false}, {"class", "data"}, {"error", "expected {\"op\":\"write\"|\"read\",\"address\":0..65535,...}"}};
+      return {{"ok", false},
+              {"class", "data"},
+              {"error", "expected {\"op\":\"write\"|\"read\",\"address\":0..65535,...}"}};
     try {
       if (!link_.ensure(Clock::now()))
-        return {{"ok", false}, {"class", "unavailable"}, {"error", "the inverter is not reachable now"}};
+        return {{"ok", false},
+                {"class", "unavailable"},
+                {"error", "the inverter is not reachable now"}};
       const auto start = static_cast<uint16_t>(address);
       if (op == "read") {
         const int count = req.value("count", 1);
-        if (count < 1 || count > 125) return {{"ok", false}, {"class", "data"}, {"error", "count must be 1..125"}};
+        if (count < 1 || count > 125)
+          return {{"ok", false}, {"class", "data"}, {"error", "count must be 1..125"}};
         const auto words = client_.read(start, static_cast<uint16_t>(count));
         link_.succeeded();
         return {{"ok", true}, {"address", address}, {"words", words}};
       }
       const auto words = req.at("words").get<std::vector<uint16_t>>();
-      if (words.empty() || words.size() > 123) return {{"ok", false}, {"class", "data"}, {"error", "words must hold 1..123 words"}};
+      if (words.empty() || words.size() > 123)
+        return {{"ok", false}, {"class", "data"}, {"error", "words must hold 1..123 words"}};
       client_.write(start, words);
       const auto back = client_.read(start, static_cast<uint16_t>(words.size()));
       link_.succeeded();
-      job_.log.info(fmt::format("control: wrote {} to {}, read back {}", nlohmann::json(words).dump(),
-                                address, nlohmann::json(back).dump()));
+      job_.log.info(fmt::format("control: wrote {} to {}, read back {}",
+                                nlohmann::json(words).dump(), address,
+                                nlohmann::json(back).dump()));
       return {{"ok", true}, {"address", address}, {"words", words}, {"read_back", back}};
     } catch (const modbus::ModbusError& e) {
       link_.failed(Clock::now(), e.what());
-      return {{"ok", false}, {"class", std::string(class_name(e.cls()))}, {"error", e.what()},
+      return {{"ok", false},
+              {"class", std::string(class_name(e.cls()))},
+              {"error", e.what()},
               {"exception", e.exception_code()}};
     } catch (const nlohmann::json::exception& e) {
       return {{"ok", false}, {"class", "data"}, {"error", std::string("bad request: ") + e.what()}};
@@ -173,13 +193,16 @@ class Follower {
     const ReadOutcome outcome = read_registers(client_, regs, job_.settings.modbus_max_gap);
     note(outcome, now);
     const std::set<const Register*> selected(regs.begin(), regs.end());
-    const auto frames = frames_by_group(job_.catalog, groups, selected, outcome,
-                                        iso_timestamp(std::chrono::system_clock::now()), serial_, job_.raw);
-    const double unix_now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    const auto frames =
+        frames_by_group(job_.catalog, groups, selected, outcome,
+                        iso_timestamp(std::chrono::system_clock::now()), serial_, job_.raw);
+    const double unix_now =
+        std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
     for (const auto& f : frames) {
       schedule_.done(f.group, now, !f.values.empty());
       if (!f.values.empty())
-        metrics_.set("mtec_group_last_success_timestamp_seconds", unix_now, fmt::format("group=\"{}\"", f.group));
+        metrics_.set("mtec_group_last_success_timestamp_seconds", unix_now,
+                     fmt::format("group=\"{}\"", f.group));
       if (f.values.empty() && outcome.connection_lost) continue;  // nothing read: no frame
       if (!out_.write_line(frame_line(f))) return false;
       metrics_.add("mtec_frames_out_total");
@@ -189,7 +212,8 @@ class Follower {
   }
 
   bool read_serial(Clock::time_point now) {
-    const ReadOutcome outcome = read_registers(client_, job_.catalog.group("static"), job_.settings.modbus_max_gap);
+    const ReadOutcome outcome =
+        read_registers(client_, job_.catalog.group("static"), job_.settings.modbus_max_gap);
     note(outcome, now);
     serial_ = serial_from(job_.catalog, outcome);
     if (serial_.empty() && !outcome.connection_lost)

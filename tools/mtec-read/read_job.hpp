@@ -22,8 +22,8 @@ struct ReadJob {
   std::vector<std::string> groups;     // their groups, in schedule order
   bool raw = false;
   bool table = false;
-  std::string control_path;            // --control (follow only)
-  std::string metrics_file;            // --metrics-file (follow only)
+  std::string control_path;  // --control (follow only)
+  std::string metrics_file;  // --metrics-file (follow only)
   std::chrono::milliseconds metrics_interval{5000};
 };
 

@@ -30,7 +30,8 @@ std::string aligned(const std::vector<std::vector<std::string>>& rows) {
 }  // namespace
 
 void print_list(const Catalog& catalog) {
-  std::vector<std::vector<std::string>> rows = {{"ADDRESS", "KEY", "GROUP", "TYPE", "UNIT", "ACCESS"}};
+  std::vector<std::vector<std::string>> rows = {
+      {"ADDRESS", "KEY", "GROUP", "TYPE", "UNIT", "ACCESS"}};
   for (const auto& r : catalog.entries())
     rows.push_back({r.address ? std::to_string(*r.address) : "-", r.mqtt, r.group,
                     r.address ? type_name(r.type) : "calc", r.unit.empty() ? "-" : r.unit,

@@ -47,7 +47,8 @@ int probe(const std::string& host, const std::vector<int>& ports, const Logger& 
     for (auto framer : {modbus::Framer::tcp, modbus::Framer::rtu}) {
       for (int unit : {247, 252, 255, 1}) {
         const char* fname = framer == modbus::Framer::tcp ? "tcp" : "rtu";
-        modbus::Client c({host, port, std::nullopt, static_cast<uint8_t>(unit), kProbeTimeout, framer});
+        modbus::Client c(
+            {host, port, std::nullopt, static_cast<uint8_t>(unit), kProbeTimeout, framer});
         std::string result;
         try {
           const auto words = c.read(kSerialAddress, kSerialWords);
@@ -71,9 +72,11 @@ int probe(const std::string& host, const std::vector<int>& ports, const Logger& 
     return exit_code(ErrorClass::unavailable);
   }
   const Hit& h = hits.front();
-  std::printf("\n# config.yaml for %s (serial %s):\nMODBUS_IP: %s\nMODBUS_PORT: %d\nMODBUS_FRAMER: %s\nMODBUS_SLAVE: %d\n",
-              host.c_str(), h.serial.c_str(), host.c_str(), h.port,
-              h.framer == modbus::Framer::tcp ? "socket" : "rtu", h.unit);
+  std::printf(
+      "\n# config.yaml for %s (serial %s):\nMODBUS_IP: %s\nMODBUS_PORT: %d\nMODBUS_FRAMER: "
+      "%s\nMODBUS_SLAVE: %d\n",
+      host.c_str(), h.serial.c_str(), host.c_str(), h.port,
+      h.framer == modbus::Framer::tcp ? "socket" : "rtu", h.unit);
   return 0;
 }
 

@@ -20,7 +20,8 @@ std::pair<uint16_t, int> parse_exception(const std::string& spec) {
   char* end = nullptr;
   const long addr = std::strtol(a.c_str(), &end, 10);
   if (a.empty() || *end || addr < 0 || addr > 65535)
-    throw mtec::Error(mtec::ErrorClass::usage, "--exception " + spec + ": address must be 0..65535");
+    throw mtec::Error(mtec::ErrorClass::usage,
+                      "--exception " + spec + ": address must be 0..65535");
   const long code = std::strtol(c.c_str(), &end, 10);
   if (c.empty() || *end || code < 1 || code > 255)
     throw mtec::Error(mtec::ErrorClass::usage, "--exception " + spec + ": code must be 1..255");
@@ -28,7 +29,9 @@ std::pair<uint16_t, int> parse_exception(const std::string& spec) {
 }
 
 struct FileCloser {
-  void operator()(FILE* f) const { if (f) std::fclose(f); }
+  void operator()(FILE* f) const {
+    if (f) std::fclose(f);
+  }
 };
 
 int sim_main(int argc, char** argv) {
@@ -37,27 +40,35 @@ int sim_main(int argc, char** argv) {
   mtec::sim::ServerOptions o;
   std::string snapshot, registers = mtec::default_catalog_path(), write_log, request_log;
   std::vector<std::string> exceptions;
-  app.add_option("-s,--snapshot", snapshot, "Words to serve: {\"<address>\": [words]} or a case file")
+  app.add_option("-s,--snapshot", snapshot,
+                 "Words to serve: {\"<address>\": [words]} or a case file")
       ->option_text("FILE");
   app.add_option("--registers", registers, "Register catalog")->option_text("FILE");
   app.add_option("-H,--host", o.host, "Address to bind")->capture_default_str();
   app.add_option("-p,--port", o.port, "TCP port; 0 picks a free one (printed on stdout)")
-      ->check(CLI::Range(0, 65535))->capture_default_str();
-  app.add_option("-u,--unit", o.unit, "Unit id to answer")->check(CLI::Range(0, 255))
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  app.add_option("-u,--unit", o.unit, "Unit id to answer")
+      ->check(CLI::Range(0, 255))
       ->capture_default_str();
   app.add_option("--delay", o.delay_ms, "Delay every reply by MS milliseconds")
-      ->check(CLI::NonNegativeNumber)->option_text("MS");
+      ->check(CLI::NonNegativeNumber)
+      ->option_text("MS");
   app.add_option("--drop-after", o.drop_after, "Close a connection after N requests")
-      ->check(CLI::NonNegativeNumber)->option_text("N");
-  app.add_option("--exception", exceptions, "Answer requests touching ADDR with exception CODE (default 2)")
+      ->check(CLI::NonNegativeNumber)
+      ->option_text("N");
+  app.add_option("--exception", exceptions,
+                 "Answer requests touching ADDR with exception CODE (default 2)")
       ->option_text("ADDR[:CODE]");
   std::string framer = "tcp";
   app.add_option("--framer", framer, "tcp (Modbus TCP) or rtu (RTU frames over TCP)")
-      ->check(CLI::IsMember({"tcp", "rtu"}))->capture_default_str();
+      ->check(CLI::IsMember({"tcp", "rtu"}))
+      ->capture_default_str();
   app.add_flag("--single-client", o.single_client, "Refuse a second concurrent client");
   app.add_flag("--refuse", o.refuse, "Bind the port but refuse every connection");
   app.add_flag("--ignore-writes", o.ignore_writes, "Acknowledge writes but keep the old words");
-  app.add_option("--write-log", write_log, "Append one NDJSON line per write to FILE (default stderr)")
+  app.add_option("--write-log", write_log,
+                 "Append one NDJSON line per write to FILE (default stderr)")
       ->option_text("FILE");
   app.add_option("--request-log", request_log, "Append one NDJSON line per request to FILE")
       ->option_text("FILE");
@@ -66,8 +77,8 @@ int sim_main(int argc, char** argv) {
   for (const auto& e : exceptions) o.exceptions.insert(parse_exception(e));
   o.rtu = framer == "rtu";
   const mtec::Catalog catalog = mtec::Catalog::load(registers);
-  const auto snap = snapshot.empty() ? mtec::sim::builtin_snapshot(catalog)
-                                     : mtec::sim::load_snapshot(snapshot);
+  const auto snap =
+      snapshot.empty() ? mtec::sim::builtin_snapshot(catalog) : mtec::sim::load_snapshot(snapshot);
   std::unique_ptr<FILE, FileCloser> wlog, rlog;
   auto open_log = [](const std::string& path) {
     FILE* f = std::fopen(path.c_str(), "a");

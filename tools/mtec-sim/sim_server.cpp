@@ -32,7 +32,9 @@ struct Fd {
   explicit Fd(int f) : fd(f) {}
   Fd(const Fd&) = delete;
   Fd& operator=(const Fd&) = delete;
-  ~Fd() { if (fd >= 0) ::close(fd); }
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
 };
 
 struct MappingDeleter {
@@ -173,7 +175,8 @@ class Server {
     const int fc = q[kTcpHeader];
     const int addr = (q[kTcpHeader + 1] << 8) | q[kTcpHeader + 2];
     const int count = fc == 0x06 ? 1 : (q[kTcpHeader + 3] << 8) | q[kTcpHeader + 4];
-    log_line(o_.request_log, {{"unit", unit}, {"function", fc}, {"address", addr}, {"count", count}});
+    log_line(o_.request_log,
+             {{"unit", unit}, {"function", fc}, {"address", addr}, {"count", count}});
     if (unit != o_.unit) return true;  // not ours: no answer, like a real gateway
     if (o_.delay_ms > 0 && !pause(o_.delay_ms)) return false;
     if (auto code = injected_exception(o_, addr, count)) {
@@ -208,12 +211,15 @@ class Server {
       const int unit = frame[0];
       const int addr = (frame[2] << 8) | frame[3];
       const int count = fc == 0x06 ? 1 : (frame[4] << 8) | frame[5];
-      log_line(o_.request_log, {{"unit", unit}, {"function", fc}, {"address", addr}, {"count", count}});
+      log_line(o_.request_log,
+               {{"unit", unit}, {"function", fc}, {"address", addr}, {"count", count}});
       if (unit == o_.unit) {
         if (o_.delay_ms > 0 && !pause(o_.delay_ms)) return false;
         const auto reply = handle_pdu(std::span(frame).subspan(1, len - 3), unit);
-        const auto adu = mtec::modbus::encode(mtec::modbus::Framer::rtu, 0, static_cast<uint8_t>(unit), reply);
-        if (::send(c.fd, adu.data(), adu.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(adu.size())) return false;
+        const auto adu =
+            mtec::modbus::encode(mtec::modbus::Framer::rtu, 0, static_cast<uint8_t>(unit), reply);
+        if (::send(c.fd, adu.data(), adu.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(adu.size()))
+          return false;
       }
       if (o_.drop_after != 0 && c.requests >= o_.drop_after) return false;
     }
@@ -231,7 +237,8 @@ class Server {
     if (fc != 0x03 && fc != 0x06 && fc != 0x10) return exception(1);
     if (auto code = injected_exception(o_, addr, count)) return exception(*code);
     const int offset = addr - map_->start_registers;
-    if (count < 1 || count > 125 || offset < 0 || offset + count > map_->nb_registers) return exception(2);
+    if (count < 1 || count > 125 || offset < 0 || offset + count > map_->nb_registers)
+      return exception(2);
     uint16_t* regs = map_->tab_registers + offset;
     if (fc == 0x03) {
       std::vector<uint8_t> r = {0x03, static_cast<uint8_t>(count * 2)};
@@ -242,9 +249,11 @@ class Server {
       return r;
     }
     std::vector<uint16_t> words;
-    if (fc == 0x06) words = {static_cast<uint16_t>((pdu[3] << 8) | pdu[4])};
+    if (fc == 0x06)
+      words = {static_cast<uint16_t>((pdu[3] << 8) | pdu[4])};
     else
-      for (int i = 0; i < count; ++i) words.push_back(static_cast<uint16_t>((pdu[6 + 2 * i] << 8) | pdu[7 + 2 * i]));
+      for (int i = 0; i < count; ++i)
+        words.push_back(static_cast<uint16_t>((pdu[6 + 2 * i] << 8) | pdu[7 + 2 * i]));
     if (!o_.ignore_writes) std::copy(words.begin(), words.end(), regs);
     log_write(unit, fc, addr, words);
     if (fc == 0x06) return std::vector<uint8_t>(pdu.begin(), pdu.begin() + 5);
@@ -253,10 +262,14 @@ class Server {
 
   void log_write(int unit, int fc, int addr, const std::vector<uint16_t>& words) {
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::system_clock::now().time_since_epoch()).count();
-    log_line(o_.write_log ? o_.write_log : stderr,
-             {{"ts_ms", ms}, {"unit", unit}, {"function", fc}, {"address", addr},
-              {"words", words}, {"applied", !o_.ignore_writes}});
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count();
+    log_line(o_.write_log ? o_.write_log : stderr, {{"ts_ms", ms},
+                                                    {"unit", unit},
+                                                    {"function", fc},
+                                                    {"address", addr},
+                                                    {"words", words},
+                                                    {"applied", !o_.ignore_writes}});
   }
 
   void reply_write(const uint8_t* q, int n, int unit, int fc, int addr, int count) {
@@ -265,7 +278,8 @@ class Server {
     std::vector<uint16_t> before;
     if (inside) before.assign(map_->tab_registers + offset, map_->tab_registers + offset + count);
     if (modbus_reply(ctx_.get(), q, n, map_.get()) < 0 || !inside) return;
-    std::vector<uint16_t> written(map_->tab_registers + offset, map_->tab_registers + offset + count);
+    std::vector<uint16_t> written(map_->tab_registers + offset,
+                                  map_->tab_registers + offset + count);
     if (o_.ignore_writes) std::copy(before.begin(), before.end(), map_->tab_registers + offset);
     log_write(unit, fc, addr, written);
   }
@@ -286,7 +300,8 @@ void serve(const ServerOptions& o, const Snapshot& snap) {
   sigaddset(&mask, SIGTERM);
   sigaddset(&mask, SIGINT);
   Fd sig(::signalfd(-1, &mask, SFD_CLOEXEC));
-  if (sig.fd < 0) throw Error(ErrorClass::software, fmt::format("signalfd: {}", std::strerror(errno)));
+  if (sig.fd < 0)
+    throw Error(ErrorClass::software, fmt::format("signalfd: {}", std::strerror(errno)));
   Fd listener(bind_socket(o, !o.refuse));
   std::printf("%d\n", bound_port(listener.fd));
   std::fflush(stdout);

@@ -16,17 +16,17 @@ namespace mtec::sim {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  int port = 1502;          // 0: pick a free port
-  int unit = 247;           // requests for other unit ids are not answered
-  bool rtu = false;         // RTU frames (unit, PDU, CRC) over TCP instead of Modbus TCP
-  int delay_ms = 0;         // delay before every reply
-  int drop_after = 0;       // close a connection after this many requests (0: never)
+  int port = 1502;                     // 0: pick a free port
+  int unit = 247;                      // requests for other unit ids are not answered
+  bool rtu = false;                    // RTU frames (unit, PDU, CRC) over TCP instead of Modbus TCP
+  int delay_ms = 0;                    // delay before every reply
+  int drop_after = 0;                  // close a connection after this many requests (0: never)
   std::map<uint16_t, int> exceptions;  // address -> exception code
-  bool single_client = false;  // refuse a second concurrent client
-  bool refuse = false;      // bind the port but never accept: connections are refused
-  bool ignore_writes = false;  // acknowledge writes but keep the old words
-  FILE* write_log = nullptr;   // NDJSON line per write (stderr by default)
-  FILE* request_log = nullptr; // NDJSON line per request (--request-log), for counting
+  bool single_client = false;          // refuse a second concurrent client
+  bool refuse = false;                 // bind the port but never accept: connections are refused
+  bool ignore_writes = false;          // acknowledge writes but keep the old words
+  FILE* write_log = nullptr;           // NDJSON line per write (stderr by default)
+  FILE* request_log = nullptr;         // NDJSON line per request (--request-log), for counting
 };
 
 // Serve `snapshot` until SIGTERM or SIGINT (the caller blocks both signals

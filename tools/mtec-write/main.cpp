@@ -36,7 +36,8 @@ std::string hex_words(const std::vector<uint16_t>& w) {
   return s;
 }
 
-mtec::Json result_json(const mtec::EncodedWrite& w, const std::vector<uint16_t>* back, bool dry_run) {
+mtec::Json result_json(const mtec::EncodedWrite& w, const std::vector<uint16_t>* back,
+                       bool dry_run) {
   mtec::Json j;
   j["key"] = w.reg->mqtt;
   j["address"] = *w.reg->address;
@@ -54,19 +55,21 @@ void apply(Job& job, const mtec::EncodedWrite& w) {
   const auto line = result_json(w, &back, false).dump();
   if (!job.quiet) job.out.write_line(line);
   if (back != w.words)
-    throw Error(ErrorClass::protocol,
-                fmt::format("{} ({}): wrote {} ({}) but read back {} ({})", w.reg->mqtt, *w.reg->address,
-                            hex_words(w.words), mtec::describe_words(*w.reg, w.words), hex_words(back),
-                            mtec::describe_words(*w.reg, back)));
+    throw Error(
+        ErrorClass::protocol,
+        fmt::format("{} ({}): wrote {} ({}) but read back {} ({})", w.reg->mqtt, *w.reg->address,
+                    hex_words(w.words), mtec::describe_words(*w.reg, w.words), hex_words(back),
+                    mtec::describe_words(*w.reg, back)));
   job.log.info(fmt::format("{} ({}) = {} written and verified via {}", w.reg->mqtt, *w.reg->address,
                            w.requested, job.io->describe()));
 }
 
 bool confirm(const mtec::EncodedWrite& w, mtec::RegisterIO& io) {
   const auto old = io.read(*w.reg->address, static_cast<uint16_t>(w.words.size()));
-  std::cerr << fmt::format("{} ({}, {}): {} -> {} (raw {} -> {}). Write? [y/N] ", w.reg->name, w.reg->mqtt,
-                           *w.reg->address, mtec::describe_words(*w.reg, old),
-                           mtec::describe_words(*w.reg, w.words), hex_words(old), hex_words(w.words));
+  std::cerr << fmt::format("{} ({}, {}): {} -> {} (raw {} -> {}). Write? [y/N] ", w.reg->name,
+                           w.reg->mqtt, *w.reg->address, mtec::describe_words(*w.reg, old),
+                           mtec::describe_words(*w.reg, w.words), hex_words(old),
+                           hex_words(w.words));
   std::string answer;
   std::getline(std::cin, answer);
   return answer == "y" || answer == "Y" || answer == "yes";
@@ -95,7 +98,8 @@ int run_stdin(Job& job, const mtec::MetricsOptions& mo) {
       if (j.is_discarded() || !j.is_object() || !j.contains("key") || !j.contains("value") ||
           !j["key"].is_string() || !(j["value"].is_string() || j["value"].is_number()))
         throw Error(ErrorClass::data, "not a command {\"key\":...,\"value\":...}");
-      const std::string value = j["value"].is_string() ? j["value"].get<std::string>() : j["value"].dump();
+      const std::string value =
+          j["value"].is_string() ? j["value"].get<std::string>() : j["value"].dump();
       const auto w = mtec::encode_write(job.catalog, j["key"].get<std::string>(), value);
       if (!job.io) {
         if (!job.quiet) job.out.write_line(result_json(w, nullptr, true).dump());
@@ -110,7 +114,8 @@ int run_stdin(Job& job, const mtec::MetricsOptions& mo) {
       }
     } catch (const Error& e) {
       ++failed;
-      if (e.cls() == ErrorClass::data || e.cls() == ErrorClass::no_perm || e.cls() == ErrorClass::usage)
+      if (e.cls() == ErrorClass::data || e.cls() == ErrorClass::no_perm ||
+          e.cls() == ErrorClass::usage)
         metrics.add("mtec_writes_total", 1, "result=\"refused\"");
       job.log.warn(fmt::format("line {}: {} (skipped)", n, e.what()));
     }
@@ -120,13 +125,14 @@ int run_stdin(Job& job, const mtec::MetricsOptions& mo) {
 }
 
 bool is_socket(const std::string& path) {
-  struct stat st{};
+  struct stat st {};
   return ::stat(path.c_str(), &st) == 0 && S_ISSOCK(st.st_mode);
 }
 
 int write_main(int argc, char** argv) {
-  CLI::App app{"Write a register of the inverter: validated against the catalog, confirmed,\n"
-               "read back and verified."};
+  CLI::App app{
+      "Write a register of the inverter: validated against the catalog, confirmed,\n"
+      "read back and verified."};
   app.set_version_flag("--version", mtec::version_string("mtec-write"));
   mtec::CommonOptions common;
   mtec::ModbusOptions modbus;
@@ -139,7 +145,8 @@ int write_main(int argc, char** argv) {
   app.add_option("VALUE", value, "a label of the register or a number in its unit");
   app.add_flag("-y,--yes", yes, "Do not ask for confirmation");
   app.add_flag("-n,--dry-run", dry_run, "Print what would be written; write nothing");
-  app.add_flag("--stdin", from_stdin, "Apply command lines (JSON) from stdin, as mtec-publish writes them");
+  app.add_flag("--stdin", from_stdin,
+               "Apply command lines (JSON) from stdin, as mtec-publish writes them");
   app.add_option("--via", via, "Write through this mtec-read control socket")->option_text("PATH");
   app.add_flag("--direct", direct, "Connect to the inverter even if a control socket exists");
   common.add_to(app);
@@ -151,7 +158,8 @@ int write_main(int argc, char** argv) {
   mtec::Logger log = mtec::Logger::for_tool("mtec-write");
   logopts.apply(log);
   if (from_stdin == !key.empty() || (!from_stdin && app.count("VALUE") == 0))
-    throw Error(ErrorClass::usage, from_stdin ? "--stdin takes no REGISTER VALUE" : "expected REGISTER VALUE (or --stdin)");
+    throw Error(ErrorClass::usage, from_stdin ? "--stdin takes no REGISTER VALUE"
+                                              : "expected REGISTER VALUE (or --stdin)");
 
   const mtec::Catalog catalog = common.load_catalog();
   mtec::Config config = common.load_config(log);
@@ -164,9 +172,12 @@ int write_main(int argc, char** argv) {
   std::unique_ptr<mtec::RegisterIO> io;
   if (!dry_run) {
     const std::string path = via.value_or(mtec::default_control_path());
-    const auto timeout = std::chrono::milliseconds(static_cast<long>(settings.modbus_timeout * 1000) * 3);
-    if (via || (!direct && is_socket(path))) io = mtec::control_io(path, timeout);
-    else io = mtec::direct_io(mtec::endpoint_of(settings));
+    const auto timeout =
+        std::chrono::milliseconds(static_cast<long>(settings.modbus_timeout * 1000) * 3);
+    if (via || (!direct && is_socket(path)))
+      io = mtec::control_io(path, timeout);
+    else
+      io = mtec::direct_io(mtec::endpoint_of(settings));
   }
   signal(SIGPIPE, SIG_IGN);
   Job job{catalog, log, io.get(), quiet, mtec::LineWriter()};
@@ -175,13 +186,16 @@ int write_main(int argc, char** argv) {
   const auto& w = *single;
   if (dry_run) {
     if (!quiet) job.out.write_line(result_json(w, nullptr, true).dump());
-    log.notice(fmt::format("dry run: would write {} to {} ({})", hex_words(w.words), *w.reg->address, w.reg->mqtt));
+    log.notice(fmt::format("dry run: would write {} to {} ({})", hex_words(w.words),
+                           *w.reg->address, w.reg->mqtt));
     return 0;
   }
   if (!yes) {
     if (!::isatty(STDIN_FILENO) || !::isatty(STDERR_FILENO))
-      throw Error(ErrorClass::usage, fmt::format("refusing to write {} = {} without confirmation: not on a terminal; "
-                                                 "use --yes", w.reg->mqtt, value));
+      throw Error(ErrorClass::usage,
+                  fmt::format("refusing to write {} = {} without confirmation: not on a terminal; "
+                              "use --yes",
+                              w.reg->mqtt, value));
     if (!confirm(w, *io)) {
       log.notice("not written");
       return 0;
