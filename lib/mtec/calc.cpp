@@ -17,6 +17,11 @@ std::string frame_problem(const Json& j) {
   return {};
 }
 
+std::string parse_frame(const std::string& line, Json& frame) {
+  frame = Json::parse(line, nullptr, false);
+  return frame.is_discarded() ? "not valid JSON" : frame_problem(frame);
+}
+
 void Calculator::apply(Json& frame) const {
   const auto it = by_group_.find(frame["group"].get_ref<const std::string&>());
   if (it == by_group_.end()) return;

@@ -249,36 +249,8 @@ Value arith(Op op, const Value& a, const Value& b) {
   }
 }
 
-bool compare_values(Op op, const Value& a, const Value& b) {
-  if (is_str(a) || is_str(b)) {
-    if (!is_str(a) || !is_str(b)) {
-      if (op == Op::eq) return false;
-      if (op == Op::ne) return true;
-      runtime("cannot order text and numbers");
-    }
-    const auto& x = std::get<std::string>(a);
-    const auto& y = std::get<std::string>(b);
-    switch (op) {
-      case Op::lt: return x < y;
-      case Op::le: return x <= y;
-      case Op::gt: return x > y;
-      case Op::ge: return x >= y;
-      case Op::eq: return x == y;
-      default: return x != y;
-    }
-  }
-  if (is_integral(a) && is_integral(b)) {
-    const int64_t x = as_int(a), y = as_int(b);
-    switch (op) {
-      case Op::lt: return x < y;
-      case Op::le: return x <= y;
-      case Op::gt: return x > y;
-      case Op::ge: return x >= y;
-      case Op::eq: return x == y;
-      default: return x != y;
-    }
-  }
-  const double x = as_double(a), y = as_double(b);
+template <class T>
+bool compare(Op op, const T& x, const T& y) {
   switch (op) {
     case Op::lt: return x < y;
     case Op::le: return x <= y;
@@ -287,6 +259,19 @@ bool compare_values(Op op, const Value& a, const Value& b) {
     case Op::eq: return x == y;
     default: return x != y;
   }
+}
+
+bool compare_values(Op op, const Value& a, const Value& b) {
+  if (is_str(a) || is_str(b)) {
+    if (!is_str(a) || !is_str(b)) {
+      if (op == Op::eq) return false;
+      if (op == Op::ne) return true;
+      runtime("cannot order text and numbers");
+    }
+    return compare(op, std::get<std::string>(a), std::get<std::string>(b));
+  }
+  if (is_integral(a) && is_integral(b)) return compare(op, as_int(a), as_int(b));
+  return compare(op, as_double(a), as_double(b));
 }
 
 // Python's round(): half to even; one argument gives an int.

@@ -58,8 +58,8 @@ int calc_main(int argc, char** argv) {
     if (st != mtec::LineReader::Status::line) break;
     ++n;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    mtec::Json frame = mtec::Json::parse(line, nullptr, false);
-    std::string problem = frame.is_discarded() ? "not valid JSON" : mtec::frame_problem(frame);
+    mtec::Json frame;
+    std::string problem = mtec::parse_frame(line, frame);
     if (in.truncated()) problem = "line too long";
     if (!problem.empty()) {
       ++bad;

@@ -169,9 +169,8 @@ int publish_main(int argc, char** argv) {
       }
       ++n;
       if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-      mtec::Json frame = mtec::Json::parse(line, nullptr, false);
-      const std::string problem =
-          frame.is_discarded() ? "not valid JSON" : mtec::frame_problem(frame);
+      mtec::Json frame;
+      const std::string problem = mtec::parse_frame(line, frame);
       if (!problem.empty()) {
         ++bad;
         metrics.add("mtec_bad_lines_total");
