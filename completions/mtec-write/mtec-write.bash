@@ -1,9 +1,5 @@
-# bash completion for mtec-write: writable keys and their labels come from the catalog.
-_mtec_write_catalog() {
-  local reg=${MTEC_REGISTERS:-/usr/share/mtec/registers.yaml}
-  [[ -r "$reg" ]] || reg=/usr/local/share/mtec/registers.yaml
-  printf '%s' "$reg"
-}
+# bash completion for mtec-write: writable keys and their labels come from
+# the catalog the tools use (mtec-read --list, --list-labels).
 _mtec_write() {
   local cur prev words=() i key=""
   cur=${COMP_WORDS[COMP_CWORD]}
@@ -28,9 +24,7 @@ _mtec_write() {
   elif ((${#words[@]} == 1)); then
     key=${words[0]}
     local IFS=$'\n'
-    mapfile -t COMPREPLY < <(compgen -W "$(awk -v k="$key" '
-      /^"/ {inentry=0} $1 == "mqtt:" && $2 == k {inentry=1}
-      inentry && /^ +[0-9]+: "/ {sub(/^[^"]*"/, ""); sub(/".*$/, ""); print}' "$(_mtec_write_catalog)")" -- "$cur")
+    mapfile -t COMPREPLY < <(compgen -W "$(mtec-read --list-labels "$key" 2>/dev/null | cut -f1)" -- "$cur")
   fi
 }
 complete -F _mtec_write mtec-write

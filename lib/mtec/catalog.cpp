@@ -14,10 +14,6 @@
 
 #include "mtec/errors.hpp"
 
-#ifndef MTEC_DATADIR
-#define MTEC_DATADIR "/usr/local/share/mtec"
-#endif
-
 namespace mtec {
 
 const char* type_name(RegType t) {
@@ -460,16 +456,10 @@ std::vector<const Register*> Catalog::group(const std::string& name) const {
   return out;
 }
 
-std::string default_catalog_path() {
-  if (const char* p = std::getenv("MTEC_REGISTERS"); p && *p) return p;
-  // installed with another --prefix than configured: look beside the binary
-  std::error_code ec;
-  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    const auto beside = exe.parent_path().parent_path() / "share/mtec/registers.yaml";
-    if (std::filesystem::is_regular_file(beside, ec)) return beside.string();
-  }
-  return MTEC_DATADIR "/registers.yaml";
+Catalog load_catalog(const std::optional<std::string>& file) {
+  if (file) return Catalog::load(*file);
+  if (const char* p = std::getenv("MTEC_REGISTERS"); p && *p) return Catalog::load(p);
+  return Catalog::parse(std::string(builtin_catalog_text()), kBuiltinCatalogName);
 }
 
 }  // namespace mtec

@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -107,8 +108,13 @@ class Catalog {
   std::map<uint16_t, size_t> by_address_;
 };
 
-// The default catalog path: $MTEC_REGISTERS, else share/mtec/registers.yaml
-// beside the running binary's prefix, else the configured data directory.
-std::string default_catalog_path();
+// registers/registers.yaml as it was at build time (generated source).
+std::string_view builtin_catalog_text();
+// The name errors give the built-in catalog in place of a file name.
+inline constexpr const char* kBuiltinCatalogName = "registers.yaml (built in)";
+
+// The catalog a tool uses: FILE (--registers) when given, else
+// $MTEC_REGISTERS when set, else the built-in one.
+Catalog load_catalog(const std::optional<std::string>& file);
 
 }  // namespace mtec

@@ -1,5 +1,5 @@
 // Turning a requested value for a writable register into the words to write,
-// with the legacy's mapping (CONTRACT.md §6: label -> code, Python int/float
+// with the legacy's mapping (tests/contract/CONTRACT.md §6: label -> code, Python int/float
 // parsing, scale multiply, truncation toward zero) plus our safety rules
 // (the catalog's min/max, the type's range). Shared by mtec-publish (to
 // validate /set messages) and mtec-write (to write).

@@ -16,7 +16,7 @@ struct Model {
   const char* name;
 };
 
-// const EQUIPMENT of the legacy (CONTRACT.md §2.4).
+// const EQUIPMENT of the legacy (tests/contract/CONTRACT.md §2.4).
 constexpr std::array kModels = {
     Model{30, 0, "4.0K-25A-3P"},   Model{30, 1, "5.0K-25A-3P"},   Model{30, 2, "6.0K-25A-3P"},
     Model{30, 3, "8.0K-25A-3P"},   Model{30, 4, "10K-25A-3P"},    Model{30, 5, "12K-25A-3P"},

@@ -1,5 +1,5 @@
 // Decoding of raw Modbus words into the values the legacy bridge publishes
-// (CONTRACT.md §2 with the deviations D2-D4).
+// (tests/contract/CONTRACT.md §2 with the deviations D2-D4).
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,5 @@
 // Home Assistant discovery messages exactly as the legacy bridge sends them
-// (CONTRACT.md §4, D1): topics, key order, Python json.dumps separators and
+// (tests/contract/CONTRACT.md §4, D1): topics, key order, Python json.dumps separators and
 // \uXXXX escapes.
 #pragma once
 

@@ -14,7 +14,7 @@ namespace mtec {
 
 // --- Interface ---
 
-// The error classes of CONVENTIONS.md; the value is the sysexits.h exit code.
+// The error classes of mtec(7) ("Exit codes"); the value is the sysexits.h exit code.
 enum class ErrorClass : int {
   usage = 64,        // EX_USAGE: bad command line
   data = 65,         // EX_DATAERR: bad input data

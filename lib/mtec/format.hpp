@@ -1,4 +1,4 @@
-// Payload formatting of values (CONTRACT.md §1.4): floats through the legacy's
+// Payload formatting of values (tests/contract/CONTRACT.md §1.4): floats through the legacy's
 // MQTT_FLOAT_FORMAT (Python's format mini-language), ints in decimal, strings
 // unchanged, bools as 1/0.
 #pragma once

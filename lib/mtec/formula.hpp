@@ -1,5 +1,5 @@
 // Formulas of calculated catalog entries: a small, safe expression language
-// with the legacy's int/float semantics (CONTRACT.md §3), documented in
+// with the legacy's int/float semantics (tests/contract/CONTRACT.md §3), documented in
 // mtec-registers(5).
 //
 //   expr    := compare

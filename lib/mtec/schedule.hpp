@@ -1,4 +1,4 @@
-// The legacy polling schedule (CONTRACT.md §7), kept at a fixed rate: pure
+// The legacy polling schedule (tests/contract/CONTRACT.md §7), kept at a fixed rate: pure
 // logic over injected time points.
 #pragma once
 

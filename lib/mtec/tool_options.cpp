@@ -18,7 +18,7 @@ Config CommonOptions::load_config(const Logger& log) const {
 }
 
 Catalog CommonOptions::load_catalog() const {
-  return Catalog::load(registers.value_or(default_catalog_path()));
+  return mtec::load_catalog(registers);
 }
 
 void ModbusOptions::add_to(CLI::App& app) {

@@ -9,7 +9,7 @@ namespace mtec {
 
 // --- Interface ---
 
-// The value kinds of CONTRACT.md §1.4. The JSON kind of a frame value carries
+// The value kinds of tests/contract/CONTRACT.md §1.4. The JSON kind of a frame value carries
 // the same meaning (integer / float / string); bool is accepted for user values.
 using Value = std::variant<int64_t, double, std::string, bool>;
 

@@ -4,8 +4,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD=${MTEC_BUILD_DIR:-$ROOT/build}
 export PATH="$BUILD/tools/mtec-read:$BUILD/tools/mtec-sim:$BUILD/tools/mtec-calc:$BUILD/tools/mtec-publish:$BUILD/tools/mtec-write:$PATH"
-export MTEC_REGISTERS=$ROOT/registers/registers.yaml
-GOLDEN=${MTEC_GOLDEN_DIR:-$ROOT/../shared/contract/golden}
+unset MTEC_REGISTERS
+GOLDEN=${MTEC_GOLDEN_DIR:-$ROOT/tests/contract/golden}
 WORK=$(mktemp -d)
 BENCH_PIDS=()
 cleanup() {

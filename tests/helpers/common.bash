@@ -8,13 +8,13 @@ common_setup() {
   export LC_ALL=C
   : "${MTEC_BIN_DIR:?MTEC_BIN_DIR must point at the build tree (run through ctest)}"
   export PATH="$MTEC_BIN_DIR:$PATH"
-  export MTEC_REGISTERS="${MTEC_REGISTERS:?}"
   export GOLDEN="${MTEC_GOLDEN_DIR:?}"
   export HOME="$BATS_TEST_TMPDIR/home"
   mkdir -p "$HOME"
-  unset XDG_CONFIG_HOME MTEC_CONFIG JOURNAL_STREAM
+  # the tools find their built-in catalog; a test about MTEC_REGISTERS sets it
+  unset XDG_CONFIG_HOME MTEC_CONFIG MTEC_REGISTERS JOURNAL_STREAM
   for v in $(env | sed -n 's/^\(MTEC_[A-Z0-9_]*\)=.*/\1/p'); do
-    case "$v" in MTEC_BIN_DIR|MTEC_REGISTERS|MTEC_GOLDEN_DIR|MTEC_SOURCE_DIR) ;; *) unset "$v" ;; esac
+    case "$v" in MTEC_BIN_DIR|MTEC_GOLDEN_DIR|MTEC_SOURCE_DIR) ;; *) unset "$v" ;; esac
   done
   cd "$BATS_TEST_TMPDIR" || return 1
   PIDS=()

@@ -8,7 +8,7 @@
 
 namespace mtec::test {
 
-// ../shared/contract/golden (or $MTEC_GOLDEN_DIR).
+// tests/contract/golden (or $MTEC_GOLDEN_DIR).
 std::string golden_dir();
 // Parsed fixture file `name` (e.g. "case_A.json") of golden_dir().
 const nlohmann::json& golden(const std::string& name);

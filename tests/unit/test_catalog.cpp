@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <set>
 
 #include "golden.hpp"
@@ -187,6 +190,21 @@ TEST(Catalog, MissingFileIsNoInput) {
   } catch (const Error& e) {
     EXPECT_EQ(e.cls(), ErrorClass::no_input);
   }
+}
+
+TEST(Catalog, BuiltInIsTheSourceFileAsBuilt) {
+  std::ifstream in(std::string(MTEC_SOURCE_DIR) + "/registers/registers.yaml", std::ios::binary);
+  const std::string file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_FALSE(file.empty());
+  EXPECT_EQ(builtin_catalog_text(), file);
+}
+
+TEST(Catalog, LoadCatalogPrefersTheNamedFileThenTheBuiltIn) {
+  EXPECT_THROW(load_catalog(std::string("/nonexistent/registers.yaml")), Error);
+  if (std::getenv("MTEC_REGISTERS")) GTEST_SKIP() << "MTEC_REGISTERS is set";
+  const Catalog c = load_catalog(std::nullopt);
+  EXPECT_EQ(c.file(), kBuiltinCatalogName);
+  EXPECT_EQ(c.entries().size(), test::project_catalog().entries().size());
 }
 
 }  // namespace

@@ -34,7 +34,7 @@ int calc_main(int argc, char** argv) {
   mtec::Logger log = mtec::Logger::for_tool("mtec-calc");
   logopts.apply(log);
 
-  mtec::Catalog catalog = mtec::Catalog::load(registers.value_or(mtec::default_catalog_path()));
+  mtec::Catalog catalog = mtec::load_catalog(registers);
   for (const auto& o : overlays) catalog.add_overlay(o);
   const mtec::Calculator calc(catalog);
 

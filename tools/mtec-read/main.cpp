@@ -33,6 +33,10 @@ int read_main(int argc, char** argv) {
   app.add_option("-g,--group", groups, "Read a group (repeatable)")->option_text("GROUP");
   app.add_flag("-a,--all", all, "Read every group (the default)");
   app.add_flag("-l,--list", list, "Print the catalog and exit (no connection)");
+  std::optional<std::string> list_labels;
+  app.add_option("--list-labels", list_labels,
+                 "Print the labels of REGISTER and their codes and exit (no connection)")
+      ->option_text("REGISTER");
   app.add_flag("-f,--follow", follow, "Poll on the legacy schedule until stopped");
   app.add_flag("-r,--raw", raw, "Add the words read to each frame");
   app.add_flag("-t,--table", table, "Aligned columns for people instead of NDJSON");
@@ -59,6 +63,10 @@ int read_main(int argc, char** argv) {
   const mtec::Catalog catalog = common.load_catalog();
   if (list) {
     mtec::read::print_list(catalog);
+    return 0;
+  }
+  if (list_labels) {
+    mtec::read::print_labels(catalog, *list_labels);
     return 0;
   }
   mtec::Config config = common.load_config(log);

@@ -38,6 +38,8 @@ int probe(const std::string& host, const std::vector<int>& ports, const Logger& 
 
 // --list: the catalog as aligned columns.
 void print_list(const Catalog& catalog);
+// --list-labels KEY: the labels of KEY and their codes, "label<TAB>code" a line.
+void print_labels(const Catalog& catalog, const std::string& what);
 // --table: frames as aligned columns for people.
 std::string table_of(const Catalog& catalog, const std::vector<Frame>& frames, const Settings& s);
 // The NDJSON line of a frame.

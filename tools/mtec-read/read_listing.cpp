@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "mtec/errors.hpp"
 #include "mtec/format.hpp"
 #include "read_job.hpp"
 
@@ -37,6 +38,12 @@ void print_list(const Catalog& catalog) {
                     r.address ? type_name(r.type) : "calc", r.unit.empty() ? "-" : r.unit,
                     r.writable ? "RW" : "R"});
   std::fputs(aligned(rows).c_str(), stdout);
+}
+
+void print_labels(const Catalog& catalog, const std::string& what) {
+  const Register* r = catalog.find(what);
+  if (!r) throw Error(ErrorClass::usage, "unknown register '" + what + "' (see mtec-read --list)");
+  for (const auto& [code, label] : r->value_items) fmt::print("{}\t{}\n", label, code);
 }
 
 std::string table_of(const Catalog& catalog, const std::vector<Frame>& frames, const Settings& s) {

@@ -38,7 +38,8 @@ int sim_main(int argc, char** argv) {
   CLI::App app{"Serve the M-TEC register catalog over Modbus TCP (for tests and demos)."};
   app.set_version_flag("--version", mtec::version_string("mtec-sim"));
   mtec::sim::ServerOptions o;
-  std::string snapshot, registers = mtec::default_catalog_path(), write_log, request_log;
+  std::string snapshot, write_log, request_log;
+  std::optional<std::string> registers;
   std::vector<std::string> exceptions;
   app.add_option("-s,--snapshot", snapshot,
                  "Words to serve: {\"<address>\": [words]} or a case file")
@@ -76,7 +77,7 @@ int sim_main(int argc, char** argv) {
 
   for (const auto& e : exceptions) o.exceptions.insert(parse_exception(e));
   o.rtu = framer == "rtu";
-  const mtec::Catalog catalog = mtec::Catalog::load(registers);
+  const mtec::Catalog catalog = mtec::load_catalog(registers);
   const auto snap =
       snapshot.empty() ? mtec::sim::builtin_snapshot(catalog) : mtec::sim::load_snapshot(snapshot);
   std::unique_ptr<FILE, FileCloser> wlog, rlog;
