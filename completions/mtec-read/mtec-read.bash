@@ -6,6 +6,8 @@ _mtec_read() {
   case "$prev" in
     -c|--config|--registers|--control)
       mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
+    --list-labels)
+      mapfile -t COMPREPLY < <(compgen -W "$(mtec-read --list 2>/dev/null | awk 'NR>1 {print $2}')" -- "$cur"); return ;;
     -g|--group)
       mapfile -t COMPREPLY < <(compgen -W "$(mtec-read --list 2>/dev/null | awk 'NR>1 {print $3}' | sort -u)" -- "$cur"); return ;;
     --framer) mapfile -t COMPREPLY < <(compgen -W "tcp rtu" -- "$cur"); return ;;
@@ -13,7 +15,7 @@ _mtec_read() {
     -H|--host|-p|--port|--port2|-u|--unit|--timeout|--max-gap|--refresh-now) return ;;
   esac
   if [[ "$cur" == -* ]]; then
-    mapfile -t COMPREPLY < <(compgen -W "--help --version --group --all --list --follow --control
+    mapfile -t COMPREPLY < <(compgen -W "--help --version --group --all --list --list-labels --show-config --follow --control
       --probe --raw --table --host --port --port2 --unit --timeout --framer --max-gap --refresh-now
       --config --registers --verbose --quiet --log-format" -- "$cur")
   else

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -15,23 +17,79 @@ namespace mtec {
 
 namespace {
 
-const std::set<std::string> kKnownKeys = {
-    "MODBUS_IP",      "MODBUS_PORT",       "MODBUS_PORT2",         "MODBUS_SLAVE",
-    "MODBUS_TIMEOUT", "MODBUS_RETRIES",    "MODBUS_FRAMER",        "MODBUS_MAX_GAP",
-    "MQTT_SERVER",    "MQTT_PORT",         "MQTT_LOGIN",           "MQTT_PASSWORD",
-    "MQTT_TOPIC",     "MQTT_FLOAT_FORMAT", "MQTT_CLIENT_ID",       "REFRESH_NOW",
-    "REFRESH_CONFIG", "REFRESH_DAY",       "REFRESH_TOTAL",        "REFRESH_STATIC",
-    "HASS_ENABLE",    "HASS_BASE_TOPIC",   "HASS_BIRTH_GRACETIME", "DEBUG"};
-
 std::string read_file(const std::string& path) {
   std::ifstream in(path);
-  if (!in) throw Error(ErrorClass::no_input, fmt::format("cannot read config file {}", path));
+  if (!in) {
+    const int err = errno;
+    throw Error(ErrorClass::no_input,
+                fmt::format("cannot read config file {}: {}", path, std::strerror(err)));
+  }
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
 }
 
+const ConfigKey* find_key(const std::string& name) {
+  for (const auto& k : config_keys())
+    if (name == k.name) return &k;
+  return nullptr;
+}
+
+// A YAML double-quoted scalar (JSON string syntax is a subset of it).
+std::string yaml_quoted(const std::string& v) {
+  std::string out = "\"";
+  for (const unsigned char c : v) {
+    if (c == '"' || c == '\\')
+      out += fmt::format("\\{}", static_cast<char>(c));
+    else if (c < 0x20)
+      out += fmt::format("\\x{:02x}", c);
+    else
+      out += static_cast<char>(c);
+  }
+  return out + "\"";
+}
+
 }  // namespace
+
+const std::vector<ConfigKey>& config_keys() {
+  static const std::vector<ConfigKey> keys = {{"MODBUS_IP", "", false},
+                                              {"MODBUS_PORT", "502", false},
+                                              {"MODBUS_PORT2", "", false},
+                                              {"MODBUS_SLAVE", "247", false},
+                                              {"MODBUS_TIMEOUT", "5", false},
+                                              {"MODBUS_RETRIES", "3", false},
+                                              {"MODBUS_FRAMER", "tcp", false},
+                                              {"MODBUS_MAX_GAP", "10", false},
+                                              {"MQTT_SERVER", "localhost", false},
+                                              {"MQTT_PORT", "1883", false},
+                                              {"MQTT_LOGIN", "", false},
+                                              {"MQTT_PASSWORD", "", true},
+                                              {"MQTT_TOPIC", "MTEC", false},
+                                              {"MQTT_FLOAT_FORMAT", ".3f", false},
+                                              {"MQTT_CLIENT_ID", "M-TEC-MQTT", false},
+                                              {"REFRESH_NOW", "10", false},
+                                              {"REFRESH_CONFIG", "30", false},
+                                              {"REFRESH_DAY", "300", false},
+                                              {"REFRESH_TOTAL", "300", false},
+                                              {"REFRESH_STATIC", "3600", false},
+                                              {"HASS_ENABLE", "false", false},
+                                              {"HASS_BASE_TOPIC", "homeassistant", false},
+                                              {"HASS_BIRTH_GRACETIME", "15", false},
+                                              {"DEBUG", "false", false}};
+  return keys;
+}
+
+std::vector<std::string> config_search_path(const EnvLookup& env) {
+  std::vector<std::string> out;
+  if (auto c = env("CREDENTIALS_DIRECTORY"); c && !c->empty()) out.push_back(*c + "/config.yaml");
+  out.push_back("config.yaml");
+  if (auto x = env("XDG_CONFIG_HOME"); x && !x->empty())
+    out.push_back(*x + "/aiomtec2mqtt/config.yaml");
+  if (auto h = env("HOME"); h && !h->empty())
+    out.push_back(*h + "/.config/aiomtec2mqtt/config.yaml");
+  out.push_back("/etc/mtec/config.yaml");
+  return out;
+}
 
 EnvLookup process_env() {
   return [](const std::string& name) -> std::optional<std::string> {
@@ -62,7 +120,7 @@ Config Config::parse(const std::string& text, const std::string& file, const Env
     if (!kv.second.IsScalar() && !kv.second.IsNull())
       throw Error(ErrorClass::config,
                   fmt::format("{}:{}: {} must be a single value", file, line, key));
-    if (!kKnownKeys.count(key))
+    if (!find_key(key))
       c.source_.warnings.push_back(fmt::format("{}:{}: unknown key {} (ignored)", file, line, key));
     c.file_[key] = kv.second.IsNull() ? std::string() : kv.second.Scalar();
     c.file_lines_[key] = line;
@@ -76,21 +134,43 @@ Config Config::load(const std::optional<std::string>& explicit_path, const EnvLo
     if (auto p = env("MTEC_CONFIG"); p && !p->empty()) path = *p;
   }
   if (path) {
-    if (!std::filesystem::exists(*path))
+    std::error_code ec;
+    if (!std::filesystem::exists(*path, ec)) {
+      if (ec)  // EACCES on a directory on the way: say so, not "does not exist"
+        throw Error(ErrorClass::no_input,
+                    fmt::format("cannot read config file {}: {}", *path, ec.message()));
       throw Error(ErrorClass::no_input, fmt::format("config file {} does not exist", *path));
+    }
     return parse(read_file(*path), *path, env);
   }
-  std::vector<std::string> candidates = {"config.yaml"};
-  if (auto x = env("XDG_CONFIG_HOME"); x && !x->empty())
-    candidates.push_back(*x + "/aiomtec2mqtt/config.yaml");
-  if (auto h = env("HOME"); h && !h->empty())
-    candidates.push_back(*h + "/.config/aiomtec2mqtt/config.yaml");
-  candidates.push_back("/etc/mtec/config.yaml");
-  for (const auto& cand : candidates)
-    if (std::filesystem::is_regular_file(cand)) return parse(read_file(cand), cand, env);
+  for (const auto& cand : config_search_path(env)) {
+    std::error_code ec;
+    // a file we may not read is an error, not a reason to fall back to defaults
+    if (std::filesystem::is_regular_file(cand, ec)) return parse(read_file(cand), cand, env);
+  }
   Config c;
   c.env_ = env;
   return c;
+}
+
+std::string Config::origin(const std::string& key) const {
+  if (flags_.count(key)) return "command line";
+  if (env_ && env_("MTEC_" + key)) return "environment MTEC_" + key;
+  if (const auto l = file_lines_.find(key); l != file_lines_.end())
+    return fmt::format("{}:{}", source_.file.value_or("config"), l->second);
+  return "default";
+}
+
+std::string Config::describe() const {
+  std::string out = source_.file ? fmt::format("# config file: {}\n", *source_.file)
+                                 : std::string("# config file: none found\n");
+  for (const auto& k : config_keys()) {
+    const auto v = raw(k.name);
+    std::string shown = v.value_or(k.fallback);
+    if (k.secret && !shown.empty()) shown = "********";
+    out += fmt::format("{}: {}  # {}\n", k.name, yaml_quoted(shown), origin(k.name));
+  }
+  return out;
 }
 
 std::optional<std::string> Config::raw(const std::string& key) const {
@@ -103,13 +183,7 @@ std::optional<std::string> Config::raw(const std::string& key) const {
 
 Settings Config::settings() const {
   Settings s;
-  auto origin = [this](const std::string& key) {
-    if (flags_.count(key)) return std::string("command line");
-    if (env_ && env_("MTEC_" + key)) return "environment MTEC_" + key;
-    const auto l = file_lines_.find(key);
-    return fmt::format("{}:{}", source_.file.value_or("config"),
-                       l == file_lines_.end() ? 0 : l->second);
-  };
+  auto origin = [this](const std::string& key) { return this->origin(key); };
   auto bad = [&](const std::string& key, const std::string& value, const std::string& rule) {
     return Error(ErrorClass::config,
                  fmt::format("{}: {} = '{}': {}", origin(key), key, value, rule));
@@ -155,6 +229,7 @@ Settings Config::settings() const {
     s.modbus_port2 = p2;
   }
   get_int("MODBUS_SLAVE", s.modbus_slave, 0, 255);
+  get_int("MODBUS_RETRIES", s.modbus_retries, 0, 20);
   get_double("MODBUS_TIMEOUT", s.modbus_timeout, 0, 600);
   get_int("MODBUS_MAX_GAP", s.modbus_max_gap, 0, 124);
   if (auto v = raw("MODBUS_FRAMER"); v) {

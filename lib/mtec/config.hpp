@@ -18,6 +18,22 @@ namespace mtec {
 using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
 EnvLookup process_env();
 
+// A key of config.yaml: its name, its default as written in a config file,
+// and whether its value is a secret (masked when shown).
+struct ConfigKey {
+  const char* name;
+  const char* fallback;
+  bool secret;
+};
+// Every key the tools know, in the order of the legacy template.
+const std::vector<ConfigKey>& config_keys();
+
+// Where a config file is looked for when neither --config nor $MTEC_CONFIG
+// names one, first match wins: $CREDENTIALS_DIRECTORY/config.yaml (systemd's
+// LoadCredential=), ./config.yaml, $XDG_CONFIG_HOME/aiomtec2mqtt/config.yaml,
+// ~/.config/aiomtec2mqtt/config.yaml, /etc/mtec/config.yaml.
+std::vector<std::string> config_search_path(const EnvLookup& env);
+
 // The typed settings every tool shares. Defaults are the legacy's.
 struct Settings {
   std::string modbus_ip;  // "" or "0.0.0.0": no inverter configured
@@ -25,6 +41,7 @@ struct Settings {
   std::optional<int> modbus_port2;  // fallback port tried when the first refuses
   int modbus_slave = 247;
   double modbus_timeout = 5;          // seconds
+  int modbus_retries = 3;             // retries of a failed request within a cycle
   std::string modbus_framer = "tcp";  // tcp (legacy "socket") or rtu
   int modbus_max_gap = 10;
   std::string mqtt_server = "localhost";
@@ -51,10 +68,10 @@ struct ConfigSource {
 class Config {
  public:
   // Find and read the config file: `explicit_path` (--config) or $MTEC_CONFIG
-  // must exist (Error no_input); otherwise the first existing of
-  // ./config.yaml, $XDG_CONFIG_HOME/aiomtec2mqtt/config.yaml,
-  // ~/.config/aiomtec2mqtt/config.yaml, /etc/mtec/config.yaml; none is fine.
-  // Invalid YAML is Error(config) with file:line.
+  // must exist (Error no_input); otherwise the first existing file of
+  // config_search_path(); none is fine. A file that exists but cannot be read
+  // is Error(no_input) with the reason; invalid YAML is Error(config) with
+  // file:line.
   static Config load(const std::optional<std::string>& explicit_path, const EnvLookup& env);
   // From YAML text (tests).
   static Config parse(const std::string& text, const std::string& file, const EnvLookup& env);
@@ -69,6 +86,14 @@ class Config {
   Settings settings() const;
 
   const ConfigSource& source() const { return source_; }
+
+  // Where the effective value of KEY comes from: "command line",
+  // "environment MTEC_KEY", "FILE:LINE" or "default".
+  std::string origin(const std::string& key) const;
+  // Every key with its effective value and origin, one "KEY: \"value\"  # origin"
+  // line each after a "# config file: ..." line: itself a valid config.yaml.
+  // Secrets are masked.
+  std::string describe() const;
 
  private:
   std::map<std::string, std::string> file_;

@@ -31,6 +31,27 @@ enum class ErrorClass : int {
 // The exit code of `cls` (its sysexits value).
 constexpr int exit_code(ErrorClass cls) { return static_cast<int>(cls); }
 
+// Every class, in exit-code order (for tables and tests).
+inline constexpr ErrorClass kAllErrorClasses[] = {
+    ErrorClass::usage,    ErrorClass::data,  ErrorClass::no_input,  ErrorClass::unavailable,
+    ErrorClass::software, ErrorClass::io,    ErrorClass::temp_fail, ErrorClass::protocol,
+    ErrorClass::no_perm,  ErrorClass::config};
+
+// Whether running the same command again, unchanged, cannot succeed: the
+// command line, the input, a missing file, a refused login or the config
+// has to change first. The systemd units' RestartPreventExitStatus= lists
+// exactly these codes (a unit test checks it).
+constexpr bool restart_cannot_fix(ErrorClass cls) {
+  switch (cls) {
+    case ErrorClass::usage:
+    case ErrorClass::data:
+    case ErrorClass::no_input:
+    case ErrorClass::no_perm:
+    case ErrorClass::config: return true;
+    default: return false;
+  }
+}
+
 // Short stable name of `cls` ("unavailable", "timeout", ...) for frames and logs.
 std::string_view class_name(ErrorClass cls);
 

@@ -17,9 +17,7 @@ Config CommonOptions::load_config(const Logger& log) const {
   return c;
 }
 
-Catalog CommonOptions::load_catalog() const {
-  return mtec::load_catalog(registers);
-}
+Catalog CommonOptions::load_catalog() const { return mtec::load_catalog(registers); }
 
 void ModbusOptions::add_to(CLI::App& app) {
   app.add_option("-H,--host", host, "Inverter host (MODBUS_IP)")->option_text("HOST");

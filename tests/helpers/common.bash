@@ -14,7 +14,7 @@ common_setup() {
   # the tools find their built-in catalog; a test about MTEC_REGISTERS sets it
   unset XDG_CONFIG_HOME MTEC_CONFIG MTEC_REGISTERS JOURNAL_STREAM
   for v in $(env | sed -n 's/^\(MTEC_[A-Z0-9_]*\)=.*/\1/p'); do
-    case "$v" in MTEC_BIN_DIR|MTEC_GOLDEN_DIR|MTEC_SOURCE_DIR) ;; *) unset "$v" ;; esac
+    case "$v" in MTEC_BIN_DIR|MTEC_BUILD_DIR|MTEC_GOLDEN_DIR|MTEC_SOURCE_DIR) ;; *) unset "$v" ;; esac
   done
   cd "$BATS_TEST_TMPDIR" || return 1
   PIDS=()

@@ -1,10 +1,12 @@
 // Config precedence (flag > MTEC_<KEY> > file > default), validation and the
 // file search order, with an injected environment.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <sstream>
 
 #include "mtec/config.hpp"
 #include "mtec/errors.hpp"
@@ -123,6 +125,70 @@ TEST_F(ConfigFiles, SearchOrderAndNamedFiles) {
   } catch (const Error& e) {
     EXPECT_EQ(e.cls(), ErrorClass::no_input);
   }
+}
+
+TEST(Config, SearchOrderStartsWithTheSystemdCredential) {
+  const auto path = config_search_path(
+      fake_env({{"CREDENTIALS_DIRECTORY", "/run/credentials/x"}, {"HOME", "/home/u"}}));
+  ASSERT_EQ(path.size(), 4u);
+  EXPECT_EQ(path[0], "/run/credentials/x/config.yaml");
+  EXPECT_EQ(path[1], "config.yaml");
+  EXPECT_EQ(path[2], "/home/u/.config/aiomtec2mqtt/config.yaml");
+  EXPECT_EQ(path[3], "/etc/mtec/config.yaml");
+  EXPECT_EQ(config_search_path(fake_env({})).front(), "config.yaml");
+}
+
+TEST(Config, DescribeShowsEveryKeyItsOriginAndMasksSecrets) {
+  Config c = Config::parse("MODBUS_IP: 192.0.2.10\nMQTT_PASSWORD: hunter2\n", "c.yaml",
+                           fake_env({{"MTEC_MQTT_PORT", "8883"}}));
+  c.set_flag("MODBUS_SLAVE", "1");
+  const std::string d = c.describe();
+  EXPECT_NE(d.find("# config file: c.yaml\n"), std::string::npos) << d;
+  EXPECT_NE(d.find("MODBUS_IP: \"192.0.2.10\"  # c.yaml:1\n"), std::string::npos) << d;
+  EXPECT_NE(d.find("MQTT_PASSWORD: \"********\"  # c.yaml:2\n"), std::string::npos) << d;
+  EXPECT_EQ(d.find("hunter2"), std::string::npos) << d;
+  EXPECT_NE(d.find("MQTT_PORT: \"8883\"  # environment MTEC_MQTT_PORT\n"), std::string::npos);
+  EXPECT_NE(d.find("MODBUS_SLAVE: \"1\"  # command line\n"), std::string::npos);
+  EXPECT_NE(d.find("REFRESH_NOW: \"10\"  # default\n"), std::string::npos);
+  for (const auto& k : config_keys())
+    EXPECT_NE(d.find(std::string("\n") + k.name + ": "), std::string::npos) << k.name;
+  // the description is itself a config that gives the same settings
+  const Config again = Config::parse(d, "again.yaml", fake_env({}));
+  EXPECT_EQ(again.settings().modbus_ip, "192.0.2.10");
+  EXPECT_EQ(again.settings().mqtt_port, 8883);
+  EXPECT_EQ(again.settings().modbus_slave, 1);
+}
+
+TEST(Config, UnreadableFileSaysWhy) {
+  if (::geteuid() == 0) GTEST_SKIP() << "root reads every file";
+  const auto dir = std::filesystem::temp_directory_path() / "mtec-config-unreadable";
+  std::filesystem::create_directories(dir);
+  const auto file = dir / "config.yaml";
+  std::ofstream(file) << "MODBUS_IP: 192.0.2.1\n";
+  std::filesystem::permissions(file, std::filesystem::perms::none);
+  try {
+    Config::load(file.string(), fake_env({}));
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.cls(), ErrorClass::no_input);
+    EXPECT_NE(std::string(e.what()).find("Permission denied"), std::string::npos) << e.what();
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Config, RetriesAreReadAndBounded) {
+  EXPECT_EQ(Config::parse("", "c", fake_env({})).settings().modbus_retries, 3);
+  EXPECT_EQ(Config::parse("MODBUS_RETRIES: 0\n", "c", fake_env({})).settings().modbus_retries, 0);
+  EXPECT_THROW(Config::parse("MODBUS_RETRIES: 99\n", "c", fake_env({})).settings(), Error);
+}
+
+TEST(Config, EveryKeyIsDocumentedInMtecConfig5) {
+  std::ifstream in(std::string(MTEC_SOURCE_DIR) + "/man/mtec-config.5");
+  std::stringstream page;
+  page << in.rdbuf();
+  ASSERT_FALSE(page.str().empty());
+  for (const auto& k : config_keys())
+    EXPECT_NE(page.str().find(std::string(".It Cm ") + k.name + "\n"), std::string::npos) << k.name;
 }
 
 }  // namespace

@@ -37,6 +37,9 @@ int read_main(int argc, char** argv) {
   app.add_option("--list-labels", list_labels,
                  "Print the labels of REGISTER and their codes and exit (no connection)")
       ->option_text("REGISTER");
+  bool show_config = false;
+  app.add_flag("--show-config", show_config,
+               "Print the effective settings, where each comes from, and exit");
   app.add_flag("-f,--follow", follow, "Poll on the legacy schedule until stopped");
   app.add_flag("-r,--raw", raw, "Add the words read to each frame");
   app.add_flag("-t,--table", table, "Aligned columns for people instead of NDJSON");
@@ -71,6 +74,10 @@ int read_main(int argc, char** argv) {
   }
   mtec::Config config = common.load_config(log);
   modbus.apply(config);
+  if (show_config) {
+    std::fputs(config.describe().c_str(), stdout);
+    return 0;
+  }
   if (app.count("--probe")) {
     std::string host = probe_host.value_or("");
     if (host.empty()) host = modbus.host.value_or(config.raw("MODBUS_IP").value_or(""));
