@@ -6,10 +6,10 @@ _mtec_sim() {
   case "$prev" in
     -s|--snapshot|--registers|--write-log|--request-log)
       mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
-    -H|--host|-p|--port|-u|--unit|--delay|--drop-after|--exception) return ;;
+    -H|--host|-p|--port|-u|--unit|--delay|--drop-after|--exception|--corrupt|--seed) return ;;
   esac
   mapfile -t COMPREPLY < <(compgen -W "--help --version --snapshot --registers --host --port
     --unit --framer --delay --drop-after --exception --single-client --refuse --ignore-writes
-    --write-log --request-log" -- "$cur")
+    --strict-map --corrupt --seed --write-log --request-log" -- "$cur")
 }
 complete -F _mtec_sim mtec-sim

@@ -16,3 +16,6 @@ complete -c mtec-sim -l ignore-writes -d 'Acknowledge writes without applying th
 complete -c mtec-sim -l write-log -r -F -d 'Write log file'
 complete -c mtec-sim -l request-log -r -F -d 'Request log file'
 complete -c mtec-sim -l framer -x -a 'tcp rtu' -d 'Framing'
+complete -c mtec-sim -l strict-map -d 'Refuse reads touching unmapped addresses'
+complete -c mtec-sim -l corrupt -x -d 'Share of replies to corrupt (0..1)'
+complete -c mtec-sim -l seed -x -d 'Seed of the corruption'

@@ -60,10 +60,25 @@ void Client::connect_to(int port) {
     throw ModbusError(ErrorClass::unavailable,
                       fmt::format("{}: cannot resolve host: {}", peer(), gai_strerror(rc)));
   std::unique_ptr<addrinfo, AddrInfoDeleter> guard(res);
+  // Every address the name resolves to, in resolver order; the first that
+  // accepts wins. The error reported is that of the last address tried.
+  std::optional<ModbusError> last;
+  for (const addrinfo* a = res; a; a = a->ai_next) {
+    try {
+      connect_addr(*a);
+      return;
+    } catch (const ModbusError& e) {
+      last = e;
+    }
+  }
+  throw *last;
+}
+
+void Client::connect_addr(const addrinfo& a) {
   const auto deadline = Clock::now() + ep_.timeout;
-  fd_ = ::socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  fd_ = ::socket(a.ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   if (fd_ < 0) throw ModbusError(ErrorClass::io, fmt::format("socket: {}", std::strerror(errno)));
-  if (::connect(fd_, res->ai_addr, res->ai_addrlen) != 0 && errno != EINPROGRESS) {
+  if (::connect(fd_, a.ai_addr, a.ai_addrlen) != 0 && errno != EINPROGRESS) {
     const int e = errno;
     close();
     throw ModbusError(ErrorClass::unavailable, fmt::format("{}: {}", peer(), std::strerror(e)));
@@ -178,15 +193,18 @@ std::vector<uint8_t> Client::exchange(const std::vector<uint8_t>& pdu, const std
   }
 }
 
-std::vector<uint16_t> Client::read(uint16_t start, uint16_t count) {
-  const auto pdu = transact(read_holding_pdu(start, count),
-                            fmt::format("read {}..{}", start, start + count - 1));
-  if (pdu[1] != count * 2) {
-    close();
-    throw ModbusError(ErrorClass::protocol,
-                      fmt::format("{}: read {}..{}: {} words instead of {}", peer(), start,
-                                  start + count - 1, pdu[1] / 2, count));
+std::vector<uint8_t> Client::request(const std::vector<uint8_t>& pdu, const std::string& what) {
+  auto reply = transact(pdu, what);
+  if (auto problem = reply_mismatch(pdu, reply)) {
+    close();  // out of step with the device: start clean
+    throw ModbusError(ErrorClass::protocol, fmt::format("{}: {}: {}", peer(), what, *problem));
   }
+  return reply;
+}
+
+std::vector<uint16_t> Client::read(uint16_t start, uint16_t count) {
+  const auto pdu =
+      request(read_holding_pdu(start, count), fmt::format("read {}..{}", start, start + count - 1));
   std::vector<uint16_t> words(count);
   for (size_t i = 0; i < count; ++i)
     words[i] = static_cast<uint16_t>((pdu[2 + 2 * i] << 8) | pdu[3 + 2 * i]);
@@ -194,14 +212,9 @@ std::vector<uint16_t> Client::read(uint16_t start, uint16_t count) {
 }
 
 void Client::write(uint16_t address, std::span<const uint16_t> words) {
-  const auto req =
-      words.size() == 1 ? write_single_pdu(address, words[0]) : write_multiple_pdu(address, words);
-  const auto pdu = transact(req, fmt::format("write {}", address));
-  if (((pdu[1] << 8) | pdu[2]) != address) {
-    close();
-    throw ModbusError(ErrorClass::protocol,
-                      fmt::format("{}: write {}: reply for another address", peer(), address));
-  }
+  request(
+      words.size() == 1 ? write_single_pdu(address, words[0]) : write_multiple_pdu(address, words),
+      fmt::format("write {}", address));
 }
 
 }  // namespace mtec::modbus

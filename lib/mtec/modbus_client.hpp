@@ -15,6 +15,8 @@
 #include "mtec/errors.hpp"
 #include "mtec/modbus_frame.hpp"
 
+struct addrinfo;  // <netdb.h>
+
 namespace mtec::modbus {
 
 // --- Interface ---
@@ -52,7 +54,8 @@ class Client {
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
 
-  // Connect (port, then port2 on refusal). Throws ModbusError.
+  // Connect (port, then port2 on refusal), trying every address the host
+  // name resolves to. Throws ModbusError.
   void connect();
   void close();
   bool connected() const { return fd_ >= 0; }
@@ -74,9 +77,12 @@ class Client {
   void set_observer(Observer o) { observer_ = std::move(o); }
 
  private:
+  // transact() and the check that the reply answers this very request.
+  std::vector<uint8_t> request(const std::vector<uint8_t>& pdu, const std::string& what);
   std::vector<uint8_t> transact(const std::vector<uint8_t>& pdu, const std::string& what);
   std::vector<uint8_t> exchange(const std::vector<uint8_t>& pdu, const std::string& what);
   void connect_to(int port);
+  void connect_addr(const ::addrinfo& a);
   void send_all(const std::vector<uint8_t>& bytes, std::chrono::steady_clock::time_point deadline);
   // Waits for `events` on the socket until `deadline`; false on timeout.
   bool wait(short events, std::chrono::steady_clock::time_point deadline);

@@ -91,16 +91,20 @@ Decoded decode_reply(Framer f, std::span<const uint8_t> buf, uint16_t tid, uint8
   };
   std::span<const uint8_t> pdu;
   uint8_t got_unit = 0;
+  // The header is checked as soon as it is there, so a stray or garbled
+  // reply is refused at once instead of waiting for bytes that never come.
   if (f == Framer::tcp) {
     if (buf.size() < kMbapLength) return d;
     const uint16_t len = get16(buf, 4);
     if (get16(buf, 2) != 0) return bad("protocol id is not 0", buf.size());
+    if (get16(buf, 0) != tid)
+      return bad(fmt::format("transaction id {} instead of {}", get16(buf, 0), tid), buf.size());
     if (len < 2 || len > kMaxPduLength + 1)
       return bad(fmt::format("bad MBAP length {}", len), buf.size());
+    if (buf[6] != unit)
+      return bad(fmt::format("unit id {} instead of {}", buf[6], unit), buf.size());
     if (buf.size() < kMbapLength - 1 + len) return d;
     d.consumed = kMbapLength - 1 + len;
-    if (get16(buf, 0) != tid)
-      return bad(fmt::format("transaction id {} instead of {}", get16(buf, 0), tid), d.consumed);
     got_unit = buf[6];
     pdu = buf.subspan(kMbapLength, len - 1);
   } else {
@@ -114,6 +118,8 @@ Decoded decode_reply(Framer f, std::span<const uint8_t> buf, uint16_t tid, uint8
     }
     if (buf.size() < 1 + plen + 2) return d;
     d.consumed = 1 + plen + 2;
+    if (buf[0] != unit)
+      return bad(fmt::format("unit id {} instead of {}", buf[0], unit), d.consumed);
     const uint16_t want = crc16(buf.subspan(0, 1 + plen));
     const uint16_t got = static_cast<uint16_t>(buf[1 + plen] | (buf[2 + plen] << 8));
     if (want != got)
@@ -137,6 +143,31 @@ Decoded decode_reply(Framer f, std::span<const uint8_t> buf, uint16_t tid, uint8
   d.status = Decoded::Status::ok;
   d.pdu.assign(pdu.begin(), pdu.end());
   return d;
+}
+
+std::optional<std::string> reply_mismatch(std::span<const uint8_t> request,
+                                          std::span<const uint8_t> reply) {
+  if (request.size() < 5 || reply.empty() || (reply[0] & 0x7F) != request[0])
+    return std::string("reply to another function");
+  if (reply[0] & 0x80) return std::nullopt;  // an exception: an answer, checked by decode_reply
+  const uint16_t address = get16(request, 1), operand = get16(request, 3);
+  switch (request[0]) {
+    case 0x03:
+      if (reply.size() < 2 || reply[1] != operand * 2)
+        return fmt::format("{} words instead of {}", reply.size() < 2 ? 0 : reply[1] / 2, operand);
+      return std::nullopt;
+    case 0x06:
+    case 0x10:
+      if (reply.size() != 5) return std::string("write reply has the wrong length");
+      if (get16(reply, 1) != address)
+        return fmt::format("reply for address {} instead of {}", get16(reply, 1), address);
+      if (get16(reply, 3) != operand)
+        return request[0] == 0x06
+                   ? fmt::format("echoed value {} instead of {}", get16(reply, 3), operand)
+                   : fmt::format("echoed quantity {} instead of {}", get16(reply, 3), operand);
+      return std::nullopt;
+    default: return std::string("unknown function");
+  }
 }
 
 std::string exception_text(int code) {

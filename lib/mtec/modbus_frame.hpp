@@ -39,6 +39,12 @@ struct Decoded {
 Decoded decode_reply(Framer f, std::span<const uint8_t> buf, uint16_t tid, uint8_t unit,
                      uint8_t function);
 
+// Whether `reply` (a PDU decode_reply accepted) answers `request` (a PDU):
+// a read returns exactly the words asked for; a write echoes its address and
+// its value (0x06) or quantity (0x10). nullopt when it does, else the problem.
+std::optional<std::string> reply_mismatch(std::span<const uint8_t> request,
+                                          std::span<const uint8_t> reply);
+
 // Text of a Modbus exception code ("illegal data address", ...).
 std::string exception_text(int code);
 

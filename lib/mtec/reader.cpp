@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "mtec/decode.hpp"
 
@@ -32,52 +33,114 @@ void store(ReadOutcome& out, const ReadRequest& q, const std::vector<uint16_t>& 
 
 }  // namespace
 
+std::chrono::milliseconds read_budget(double refresh_now_s, std::chrono::milliseconds timeout) {
+  const auto period = std::chrono::milliseconds(static_cast<long>(refresh_now_s * 1000));
+  return std::max(period, 2 * timeout);
+}
+
 ReadOutcome read_registers(modbus::Client& client, const std::vector<const Register*>& regs,
-                           int max_gap) {
+                           int max_gap, const ReadPolicy& policy) {
   ReadOutcome out;
-  std::vector<ReadRequest> queue = plan_reads(regs, max_gap);
-  bool served_since_connect = false;
+  const auto deadline = policy.now() + policy.budget;
+  std::vector<ReadRequest> queue =
+      plan_reads(regs, max_gap, kMaxRegistersPerRequest, policy.memory);
+  // A refused merged request is cut in two at a gap; when both halves are
+  // then read, that gap was the cause: the narrowest span across it is
+  // learned as well, so no later request bridges it.
+  struct Cut {
+    int start, end;  // the last register before the gap to the first after it
+    int open = 2;    // halves not read yet
+    bool clean = true;
+  };
+  std::vector<Cut> cuts;
+  std::vector<int> cut_of(queue.size(), -1);  // the cut a queued request is a half of
+  auto settled = [&](size_t i, bool read) {
+    if (cut_of[i] < 0) return;
+    Cut& c = cuts[static_cast<size_t>(cut_of[i])];
+    c.clean = c.clean && read;
+    if (--c.open == 0 && c.clean && policy.memory)
+      policy.memory->refused(static_cast<uint16_t>(c.start), static_cast<uint16_t>(c.end - c.start),
+                             policy.now());
+  };
+  std::optional<FrameError> stop;  // why the rest is not tried
+  bool served_since_connect = client.connected();
+  auto fail = [&out](const ReadRequest& q, const modbus::ModbusError& e, int tries = 0) {
+    if (!out.worst) out.worst = e.cls();
+    out.errors.push_back(error_for(q, e));
+    if (tries > 0) out.errors.back().message += fmt::format(" (tried {} times)", tries + 1);
+  };
   for (size_t i = 0; i < queue.size(); ++i) {
-    const ReadRequest& q = queue[i];
-    if (out.connection_lost) {
-      FrameError fe;
+    const ReadRequest q = queue[i];
+    if (stop) {
+      FrameError fe = *stop;
       fe.start = q.start;
       fe.count = q.count;
       for (const Register* r : q.members) fe.keys.push_back(r->mqtt);
-      fe.cls = "unavailable";
-      fe.message = "not tried: the connection was lost earlier in this read";
       out.errors.push_back(std::move(fe));
       continue;
     }
-    try {
-      store(out, q, client.read(q.start, q.count));
-      served_since_connect = true;
-    } catch (const modbus::ModbusError& e) {
-      // A device that closes the connection after serving requests (gateways
-      // do) is no outage: reconnect and go on, as long as every new
-      // connection serves at least one request.
-      if (!client.connected() && served_since_connect && e.cls() == ErrorClass::unavailable) {
-        served_since_connect = false;
-        try {
-          client.connect();
-          --i;
-          continue;
-        } catch (const modbus::ModbusError&) {
-          // fall through: report the original failure
+    for (int tries = 0;; ++tries) {
+      try {
+        if (!client.connected()) {
+          try {
+            client.connect();
+          } catch (const modbus::ModbusError& e) {
+            fail(q, e);
+            settled(i, false);
+            stop = FrameError{
+                0, 0, {}, std::string(class_name(e.cls())), fmt::format("not tried: {}", e.what()),
+                0};
+            break;
+          }
         }
-      }
-      if (e.exception_code() && q.members.size() > 1) {
-        auto parts = split_contiguous(q);
-        if (parts.size() > 1) {
-          queue.insert(queue.begin() + static_cast<long>(i) + 1, parts.begin(), parts.end());
-          continue;
+        store(out, q, client.read(q.start, q.count));
+        served_since_connect = true;
+        settled(i, true);
+        break;
+      } catch (const modbus::ModbusError& e) {
+        if (e.exception_code()) {  // an answer: never retried as such
+          settled(i, false);
+          if (auto halves = split_refused(q); !halves.empty()) {
+            const bool learn = e.exception_code() == 2 || e.exception_code() == 3;
+            if (policy.memory && learn) policy.memory->refused(q.start, q.count, policy.now());
+            const Register* before = halves[0].members.back();
+            const Register* after = halves[1].members.front();
+            cuts.push_back({*before->address, *after->address + after->length, 2, learn});
+            queue.insert(queue.begin() + static_cast<long>(i) + 1, halves.begin(), halves.end());
+            cut_of.insert(cut_of.begin() + static_cast<long>(i) + 1, 2,
+                          static_cast<int>(cuts.size() - 1));
+          } else {
+            fail(q, e);
+          }
+          break;
         }
+        // A device that closes the connection after serving requests (gateways
+        // do) is no outage: reconnect and go on without counting a try, as
+        // long as every new connection serves at least one request.
+        if (!client.connected() && served_since_connect && e.cls() == ErrorClass::unavailable) {
+          served_since_connect = false;
+          --tries;
+        } else if (tries >= policy.retries) {
+          fail(q, e, tries);
+          settled(i, false);
+          break;
+        } else if (policy.now() >= deadline) {
+          fail(q, e, tries);
+          settled(i, false);
+          stop = FrameError{0,
+                            0,
+                            {},
+                            "timeout",
+                            fmt::format("not tried: the read's time budget of {} ms is spent",
+                                        policy.budget.count()),
+                            0};
+          break;
+        }
+        ++out.retries;
       }
-      if (!out.worst) out.worst = e.cls();
-      out.connection_lost = !client.connected();
-      out.errors.push_back(error_for(q, e));
     }
   }
+  out.connection_lost = !client.connected();
   return out;
 }
 

@@ -2,6 +2,7 @@
 // fixtures' recorded Modbus requests); gap merging and the 125 limit hold.
 #include <gtest/gtest.h>
 
+#include <deque>
 #include <set>
 
 #include "golden.hpp"
@@ -69,10 +70,71 @@ TEST(Plan, RespectsTheRequestSizeLimitAndSplitsBack) {
   const auto merged = plan_reads({ptrs[0], ptrs[5]}, 10);
   ASSERT_EQ(merged.size(), 1u);
   EXPECT_EQ(merged[0].count, 11);
-  const auto split = split_contiguous(merged[0]);
+  const auto split = split_refused(merged[0]);
   ASSERT_EQ(split.size(), 2u);
   EXPECT_EQ(split[1].start, 1010);
   EXPECT_EQ(plan_reads({ptrs[0], ptrs[5]}, 8).size(), 2u);
+}
+
+// Registers at the given addresses, one word each.
+struct Regs {
+  std::deque<Register> store;
+  std::vector<const Register*> ptrs;
+  explicit Regs(std::initializer_list<int> addresses) {
+    for (int a : addresses) {
+      Register r;
+      r.key = std::to_string(a);
+      r.address = static_cast<uint16_t>(a);
+      r.length = 1;
+      store.push_back(r);
+      ptrs.push_back(&store.back());
+    }
+  }
+};
+
+TEST(Plan, SplitRefusedCutsAtTheWidestGapNearestTheMiddle) {
+  const Regs r({100, 101, 105, 106, 107, 109});
+  const auto merged = plan_reads(r.ptrs, 10);
+  ASSERT_EQ(merged.size(), 1u);
+  auto halves = split_refused(merged[0]);
+  ASSERT_EQ(halves.size(), 2u);
+  EXPECT_EQ(halves[0].start, 100);
+  EXPECT_EQ(halves[0].count, 2);
+  EXPECT_EQ(halves[1].start, 105);
+  EXPECT_EQ(halves[1].count, 5);
+  // equal gaps (none): the middle member boundary
+  const Regs c({1, 2, 3, 4});
+  halves = split_refused(plan_reads(c.ptrs, 0)[0]);
+  ASSERT_EQ(halves.size(), 2u);
+  EXPECT_EQ(halves[1].start, 3);
+  EXPECT_TRUE(split_refused(plan_reads({c.ptrs[0]}, 0)[0]).empty());
+}
+
+TEST(Plan, MemoryKeepsEveryRequestFromContainingARefusedSpan) {
+  const Regs r({100, 101, 105, 106, 120, 121});
+  PlanMemory memory;
+  const auto t0 = PlanMemory::Clock::time_point{};
+  EXPECT_EQ(plan_reads(r.ptrs, 20, 125, &memory).size(), 1u);
+  memory.refused(101, 5, t0);  // 101..105: the gap 102..104 is unmapped
+  EXPECT_TRUE(memory.forbids(100, 107));
+  EXPECT_TRUE(memory.forbids(101, 106));
+  EXPECT_FALSE(memory.forbids(102, 107));
+  const auto plan = plan_reads(r.ptrs, 20, 125, &memory);
+  ASSERT_EQ(plan.size(), 2u);
+  EXPECT_EQ(plan[0].start, 100);
+  EXPECT_EQ(plan[0].count, 2);
+  EXPECT_EQ(plan[1].start, 105);
+  EXPECT_EQ(plan[1].count, 17);
+  for (const auto& q : plan) EXPECT_FALSE(memory.forbids(q.start, q.start + q.count));
+  // a single register is still asked: only merges are avoided
+  memory.refused(120, 1, t0);
+  EXPECT_EQ(plan_reads({r.ptrs[4]}, 20, 125, &memory).size(), 1u);
+  // forgotten after the relearn interval, not before
+  memory.expire(t0 + PlanMemory::kRelearnAfter - std::chrono::minutes(1));
+  EXPECT_EQ(memory.size(), 2u);
+  memory.expire(t0 + PlanMemory::kRelearnAfter);
+  EXPECT_EQ(memory.size(), 0u);
+  EXPECT_EQ(plan_reads(r.ptrs, 20, 125, &memory).size(), 1u);
 }
 
 }  // namespace

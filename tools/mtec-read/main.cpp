@@ -1,4 +1,5 @@
 // mtec-read: read the inverter over Modbus TCP and write NDJSON frames.
+#include <fmt/format.h>
 #include <signal.h>
 
 #include <algorithm>
@@ -63,6 +64,14 @@ int read_main(int argc, char** argv) {
 
   mtec::Logger log = mtec::Logger::for_tool("mtec-read");
   logopts.apply(log);
+  if (show_config) {  // the settings alone: no catalog needed (mtec2mqtt's start-up check)
+    mtec::Config config = common.load_config(log);
+    modbus.apply(config);
+    if (max_gap) config.set_flag("MODBUS_MAX_GAP", std::to_string(*max_gap));
+    if (refresh_now) config.set_flag("REFRESH_NOW", fmt::format("{}", *refresh_now));
+    std::fputs(config.describe().c_str(), stdout);
+    return 0;
+  }
   const mtec::Catalog catalog = common.load_catalog();
   if (list) {
     mtec::read::print_list(catalog);
@@ -74,10 +83,6 @@ int read_main(int argc, char** argv) {
   }
   mtec::Config config = common.load_config(log);
   modbus.apply(config);
-  if (show_config) {
-    std::fputs(config.describe().c_str(), stdout);
-    return 0;
-  }
   if (app.count("--probe")) {
     std::string host = probe_host.value_or("");
     if (host.empty()) host = modbus.host.value_or(config.raw("MODBUS_IP").value_or(""));
@@ -87,7 +92,7 @@ int read_main(int argc, char** argv) {
     return mtec::read::probe(host, ports, log);
   }
   if (max_gap) config.set_flag("MODBUS_MAX_GAP", std::to_string(*max_gap));
-  if (refresh_now) config.set_flag("REFRESH_NOW", std::to_string(*refresh_now));
+  if (refresh_now) config.set_flag("REFRESH_NOW", fmt::format("{}", *refresh_now));
   const mtec::Settings settings = config.settings();
   if (follow && (!targets.empty() || !groups.empty() || table))
     throw Error(ErrorClass::usage,

@@ -56,6 +56,8 @@ class Follower {
         link_(client_, job.log,
               [this] { return std::uniform_real_distribution<double>(0, 1)(rng_); }),
         schedule_(periods_of(job.settings), Clock::now()),
+        policy_{job.settings.modbus_retries,
+                read_budget(job.settings.refresh_now, client_.endpoint().timeout), &memory_},
         stop_fd_(stop_fd),
         metrics_(job.metrics_file, "mtec-read", job.metrics_interval) {
     if (!job.control_path.empty()) control_ = std::make_unique<ControlServer>(job.control_path);
@@ -181,17 +183,40 @@ class Follower {
     }
   }
 
-  // One iteration; false when stdout is gone.
+  // One iteration; false when stdout is gone. At start and after an outage
+  // the static group comes first, on its own, and the full cycle follows at
+  // once: the first values are there without waiting a period, and the static
+  // frame (serial, model, firmware: what discovery needs) precedes them.
   bool cycle(Clock::time_point now) {
+    const bool was_down = link_.down();
     if (!link_.ensure(now)) return true;
-    if (serial_.empty()) return read_serial(now);
-    const auto groups = schedule_.due(now);
+    if (serial_.empty() || was_down) {
+      if (!read_groups({"static"}, now)) return false;
+      if (serial_.empty()) return true;  // retried after serial_retry()
+    }
+    bool ok = read_groups(schedule_.due(now), now);
+    update_link_metrics();
+    return ok;
+  }
+
+  // Reads `groups` in one plan and writes their frames; false when stdout is gone.
+  bool read_groups(const std::vector<std::string>& groups, Clock::time_point now) {
     std::vector<const Register*> regs;
     for (const auto& g : groups)
       for (const Register* r : job_.catalog.group(g))
         if (r->address) regs.push_back(r);
-    const ReadOutcome outcome = read_registers(client_, regs, job_.settings.modbus_max_gap);
+    memory_.expire(now);
+    const ReadOutcome outcome =
+        read_registers(client_, regs, job_.settings.modbus_max_gap, policy_);
     note(outcome, now);
+    if (serial_.empty()) {
+      serial_ = serial_from(job_.catalog, outcome);
+      if (!serial_.empty())
+        job_.log.info(fmt::format("serial number {}", serial_));
+      else if (!outcome.connection_lost)
+        job_.log.warn("the static group gave no serial number yet; retrying");
+      if (serial_.empty()) return true;
+    }
     const std::set<const Register*> selected(regs.begin(), regs.end());
     const auto frames =
         frames_by_group(job_.catalog, groups, selected, outcome,
@@ -200,6 +225,7 @@ class Follower {
         std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
     for (const auto& f : frames) {
       schedule_.done(f.group, now, !f.values.empty());
+      if (f.group == "static") note_firmware(f);
       if (!f.values.empty())
         metrics_.set("mtec_group_last_success_timestamp_seconds", unix_now,
                      fmt::format("group=\"{}\"", f.group));
@@ -207,20 +233,20 @@ class Follower {
       if (!out_.write_line(frame_line(f))) return false;
       metrics_.add("mtec_frames_out_total");
     }
-    update_link_metrics();
     return true;
   }
 
-  bool read_serial(Clock::time_point now) {
-    const ReadOutcome outcome =
-        read_registers(client_, job_.catalog.group("static"), job_.settings.modbus_max_gap);
-    note(outcome, now);
-    serial_ = serial_from(job_.catalog, outcome);
-    if (serial_.empty() && !outcome.connection_lost)
-      job_.log.warn("the static group gave no serial number yet; retrying");
-    else if (!serial_.empty())
-      job_.log.info(fmt::format("serial number {}", serial_));
-    return true;
+  // What the device refused is learned per firmware: another one starts over.
+  void note_firmware(const Frame& f) {
+    for (const auto& [key, v] : f.values) {
+      if (key != "firmware_version" || !is_str(v)) continue;
+      const auto& fw = std::get<std::string>(v);
+      if (!firmware_.empty() && fw != firmware_ && memory_.size()) {
+        job_.log.info(fmt::format("firmware {} (was {}): read plan learned again", fw, firmware_));
+        memory_.forget();
+      }
+      firmware_ = fw;
+    }
   }
 
   void note(const ReadOutcome& outcome, Clock::time_point now) {
@@ -235,11 +261,13 @@ class Follower {
   std::mt19937_64 rng_;
   Link link_;
   Schedule schedule_;
+  PlanMemory memory_;
+  ReadPolicy policy_;
   int stop_fd_;
   std::unique_ptr<ControlServer> control_;
   Metrics metrics_;
   LineWriter out_;
-  std::string serial_;
+  std::string serial_, firmware_;
 };
 
 }  // namespace

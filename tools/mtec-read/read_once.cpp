@@ -17,7 +17,10 @@ int read_once(const ReadJob& job) {
   if (const Register* serial = job.catalog.by_address(10000); serial && !job.selected.count(serial))
     regs.push_back(serial);
   client.connect();
-  const ReadOutcome outcome = read_registers(client, regs, job.settings.modbus_max_gap);
+  ReadPolicy policy;
+  policy.retries = job.settings.modbus_retries;
+  policy.budget = read_budget(job.settings.refresh_now, client.endpoint().timeout);
+  const ReadOutcome outcome = read_registers(client, regs, job.settings.modbus_max_gap, policy);
   const std::string ts = iso_timestamp(std::chrono::system_clock::now());
   const auto frames = frames_by_group(job.catalog, job.groups, job.selected, outcome, ts,
                                       serial_from(job.catalog, outcome), job.raw);

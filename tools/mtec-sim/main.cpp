@@ -68,6 +68,12 @@ int sim_main(int argc, char** argv) {
   app.add_flag("--single-client", o.single_client, "Refuse a second concurrent client");
   app.add_flag("--refuse", o.refuse, "Bind the port but refuse every connection");
   app.add_flag("--ignore-writes", o.ignore_writes, "Acknowledge writes but keep the old words");
+  app.add_flag("--strict-map", o.strict_map,
+               "Refuse (exception 02) reads touching an address outside the catalog");
+  app.add_option("--corrupt", o.corrupt, "Corrupt this share of replies structurally (0..1)")
+      ->check(CLI::Range(0.0, 1.0))
+      ->option_text("RATE");
+  app.add_option("--seed", o.seed, "Seed of --corrupt's choices")->capture_default_str();
   app.add_option("--write-log", write_log,
                  "Append one NDJSON line per write to FILE (default stderr)")
       ->option_text("FILE");
@@ -78,6 +84,10 @@ int sim_main(int argc, char** argv) {
   for (const auto& e : exceptions) o.exceptions.insert(parse_exception(e));
   o.rtu = framer == "rtu";
   const mtec::Catalog catalog = mtec::load_catalog(registers);
+  for (const auto& r : catalog.entries())
+    if (r.address)
+      for (int a = *r.address; a < *r.address + r.length; ++a)
+        o.mapped.insert(static_cast<uint16_t>(a));
   const auto snap =
       snapshot.empty() ? mtec::sim::builtin_snapshot(catalog) : mtec::sim::load_snapshot(snapshot);
   std::unique_ptr<FILE, FileCloser> wlog, rlog;

@@ -16,6 +16,7 @@
 #include <cstring>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <vector>
 
 #include "mtec/errors.hpp"
@@ -95,7 +96,8 @@ void log_line(FILE* f, const nlohmann::json& j) {
 
 class Server {
  public:
-  Server(const ServerOptions& o, const Snapshot& snap, int sigfd) : o_(o), sigfd_(sigfd) {
+  Server(const ServerOptions& o, const Snapshot& snap, int sigfd)
+      : o_(o), sigfd_(sigfd), rng_(o.seed) {
     int lo = 65535, hi = 0;
     for (const auto& [addr, words] : snap) {
       lo = std::min<int>(lo, addr);
@@ -172,20 +174,13 @@ class Server {
     if (n <= 0) return false;
     ++c.requests;
     const int unit = q[kTcpHeader - 1];
-    const int fc = q[kTcpHeader];
-    const int addr = (q[kTcpHeader + 1] << 8) | q[kTcpHeader + 2];
-    const int count = fc == 0x06 ? 1 : (q[kTcpHeader + 3] << 8) | q[kTcpHeader + 4];
-    log_line(o_.request_log,
-             {{"unit", unit}, {"function", fc}, {"address", addr}, {"count", count}});
-    if (unit != o_.unit) return true;  // not ours: no answer, like a real gateway
+    const auto reply = answer(std::span<const uint8_t>(q + kTcpHeader, n - kTcpHeader), unit);
+    if (!reply) return true;  // not ours: no answer, like a real gateway
     if (o_.delay_ms > 0 && !pause(o_.delay_ms)) return false;
-    if (auto code = injected_exception(o_, addr, count)) {
-      modbus_reply_exception(ctx_.get(), q, static_cast<unsigned>(*code));
-    } else if (fc == 0x06 || fc == 0x10) {
-      reply_write(q, n, unit, fc, addr, count);
-    } else {
-      modbus_reply(ctx_.get(), q, n, map_.get());
-    }
+    const uint16_t tid = static_cast<uint16_t>((q[0] << 8) | q[1]);
+    if (!send_reply(c.fd, mtec::modbus::encode(mtec::modbus::Framer::tcp, tid,
+                                               static_cast<uint8_t>(unit), *reply)))
+      return false;
     return o_.drop_after == 0 || c.requests < o_.drop_after;
   }
 
@@ -209,16 +204,10 @@ class Server {
       }
       ++c.requests;
       const int unit = frame[0];
-      const int addr = (frame[2] << 8) | frame[3];
-      const int count = fc == 0x06 ? 1 : (frame[4] << 8) | frame[5];
-      log_line(o_.request_log,
-               {{"unit", unit}, {"function", fc}, {"address", addr}, {"count", count}});
-      if (unit == o_.unit) {
+      if (const auto reply = answer(std::span(frame).subspan(1, len - 3), unit)) {
         if (o_.delay_ms > 0 && !pause(o_.delay_ms)) return false;
-        const auto reply = handle_pdu(std::span(frame).subspan(1, len - 3), unit);
-        const auto adu =
-            mtec::modbus::encode(mtec::modbus::Framer::rtu, 0, static_cast<uint8_t>(unit), reply);
-        if (::send(c.fd, adu.data(), adu.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(adu.size()))
+        if (!send_reply(c.fd, mtec::modbus::encode(mtec::modbus::Framer::rtu, 0,
+                                                   static_cast<uint8_t>(unit), *reply)))
           return false;
       }
       if (o_.drop_after != 0 && c.requests >= o_.drop_after) return false;
@@ -226,8 +215,25 @@ class Server {
     return true;
   }
 
+  // Logs the request (--request-log, with the exception code if refused) and
+  // returns its reply PDU; nullopt for another unit id (no answer).
+  std::optional<std::vector<uint8_t>> answer(std::span<const uint8_t> pdu, int unit) {
+    const int fc = pdu.empty() ? 0 : pdu[0];
+    const int addr = pdu.size() >= 3 ? (pdu[1] << 8) | pdu[2] : 0;
+    const int count = fc == 0x06 ? 1 : pdu.size() >= 5 ? (pdu[3] << 8) | pdu[4] : 0;
+    nlohmann::json line = {{"unit", unit}, {"function", fc}, {"address", addr}, {"count", count}};
+    std::optional<std::vector<uint8_t>> reply;
+    if (unit == o_.unit) {
+      reply = handle_pdu(pdu, unit);
+      if ((*reply)[0] & 0x80) line["exception"] = (*reply)[1];
+    }
+    log_line(o_.request_log, line);
+    return reply;
+  }
+
   // The reply PDU to a request PDU (read holding registers, write single, write multiple).
   std::vector<uint8_t> handle_pdu(std::span<const uint8_t> pdu, int unit) {
+    if (pdu.size() < 5) return {static_cast<uint8_t>((pdu.empty() ? 0 : pdu[0]) | 0x80), 3};
     const int fc = pdu[0];
     const int addr = (pdu[1] << 8) | pdu[2];
     const int count = fc == 0x06 ? 1 : (pdu[3] << 8) | pdu[4];
@@ -235,10 +241,16 @@ class Server {
       return std::vector<uint8_t>{static_cast<uint8_t>(fc | 0x80), static_cast<uint8_t>(code)};
     };
     if (fc != 0x03 && fc != 0x06 && fc != 0x10) return exception(1);
+    if (fc == 0x10 &&
+        (count < 1 || count > 123 || pdu.size() != 6u + 2 * count || pdu[5] != 2 * count))
+      return exception(3);
     if (auto code = injected_exception(o_, addr, count)) return exception(*code);
     const int offset = addr - map_->start_registers;
     if (count < 1 || count > 125 || offset < 0 || offset + count > map_->nb_registers)
       return exception(2);
+    if (o_.strict_map)
+      for (int a = addr; a < addr + count; ++a)
+        if (!o_.mapped.count(static_cast<uint16_t>(a))) return exception(2);
     uint16_t* regs = map_->tab_registers + offset;
     if (fc == 0x03) {
       std::vector<uint8_t> r = {0x03, static_cast<uint8_t>(count * 2)};
@@ -272,16 +284,45 @@ class Server {
                                                     {"applied", !o_.ignore_writes}});
   }
 
-  void reply_write(const uint8_t* q, int n, int unit, int fc, int addr, int count) {
-    const int offset = addr - map_->start_registers;
-    const bool inside = offset >= 0 && offset + count <= map_->nb_registers;
-    std::vector<uint16_t> before;
-    if (inside) before.assign(map_->tab_registers + offset, map_->tab_registers + offset + count);
-    if (modbus_reply(ctx_.get(), q, n, map_.get()) < 0 || !inside) return;
-    std::vector<uint16_t> written(map_->tab_registers + offset,
-                                  map_->tab_registers + offset + count);
-    if (o_.ignore_writes) std::copy(before.begin(), before.end(), map_->tab_registers + offset);
-    log_write(unit, fc, addr, written);
+  // Sends `adu`, corrupted first with probability --corrupt; false when the
+  // connection is gone.
+  bool send_reply(int fd, std::vector<uint8_t> adu) {
+    if (o_.corrupt > 0 && std::uniform_real_distribution<double>(0, 1)(rng_) < o_.corrupt)
+      corrupt(adu);
+    return ::send(fd, adu.data(), adu.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(adu.size());
+  }
+
+  // One structural fault a client must detect (never a plausible wrong value).
+  void corrupt(std::vector<uint8_t>& adu) {
+    enum Kind { tid, unit, function, truncated, garbage, crc };
+    const int kinds = o_.rtu ? 6 : 5;
+    auto kind = static_cast<Kind>(std::uniform_int_distribution<int>(0, kinds - 1)(rng_));
+    if (o_.rtu && kind == tid) kind = crc;          // RTU has no transaction id
+    const size_t at = o_.rtu ? 0 : kTcpHeader - 1;  // the unit id; the function follows
+    switch (kind) {
+      case tid: adu[1] = static_cast<uint8_t>(adu[1] + 1); break;
+      case unit: adu[at] ^= 0x5A; break;
+      case function: adu[at + 1] ^= 0x04; break;
+      case truncated: {
+        // the last two bytes of the PDU are gone; the frame's own length agrees
+        const size_t pdu_end = o_.rtu ? adu.size() - 2 : adu.size();
+        const size_t drop = std::min<size_t>(2, pdu_end - (at + 2));
+        adu.erase(adu.begin() + static_cast<long>(pdu_end - drop),
+                  adu.begin() + static_cast<long>(pdu_end));
+        if (!o_.rtu) adu[5] = static_cast<uint8_t>(adu[5] - drop);
+        break;
+      }
+      case garbage:
+        for (auto& b : adu) b = static_cast<uint8_t>(rng_());
+        return;
+      case crc: adu.back() ^= 0xFF; return;
+    }
+    if (o_.rtu) {  // keep the CRC right, so the fault itself is what the client sees
+      adu.resize(adu.size() - 2);
+      const uint16_t c = mtec::modbus::crc16(adu);
+      adu.push_back(static_cast<uint8_t>(c & 0xFF));
+      adu.push_back(static_cast<uint8_t>(c >> 8));
+    }
   }
 
   const ServerOptions& o_;
@@ -289,6 +330,7 @@ class Server {
   std::unique_ptr<modbus_mapping_t, MappingDeleter> map_;
   std::unique_ptr<modbus_t, CtxDeleter> ctx_;
   std::vector<Client> clients_;
+  std::mt19937_64 rng_;
   bool stopping_ = false;
 };
 

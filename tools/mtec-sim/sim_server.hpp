@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "sim_snapshot.hpp"
@@ -25,8 +26,16 @@ struct ServerOptions {
   bool single_client = false;          // refuse a second concurrent client
   bool refuse = false;                 // bind the port but never accept: connections are refused
   bool ignore_writes = false;          // acknowledge writes but keep the old words
-  FILE* write_log = nullptr;           // NDJSON line per write (stderr by default)
-  FILE* request_log = nullptr;         // NDJSON line per request (--request-log), for counting
+  // Like a device that refuses reads spanning unmapped addresses: a request
+  // touching an address outside `mapped` gets exception 02.
+  bool strict_map = false;
+  std::set<uint16_t> mapped;  // with strict_map: the catalog's register words
+  // Structurally corrupt this share of replies (wrong transaction id, unit or
+  // function, truncated, garbage; RTU also a bad CRC), chosen by `seed`.
+  double corrupt = 0;
+  uint64_t seed = 1;
+  FILE* write_log = nullptr;    // NDJSON line per write (stderr by default)
+  FILE* request_log = nullptr;  // NDJSON line per request (--request-log), for counting
 };
 
 // Serve `snapshot` until SIGTERM or SIGINT (the caller blocks both signals

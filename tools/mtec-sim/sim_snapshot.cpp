@@ -4,45 +4,83 @@
 
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "mtec/errors.hpp"
 
 namespace mtec::sim {
 
-Snapshot load_snapshot(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw Error(ErrorClass::no_input, fmt::format("cannot read snapshot {}", path));
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw Error(ErrorClass::data, fmt::format("{}: invalid JSON: {}", path, e.what()));
-  }
-  if (j.is_object() && j.contains("snapshot")) j = j["snapshot"];
+namespace {
+
+// {"<address>": [words]} into `snap`; `where` names the file (and line).
+void add_words(Snapshot& snap, const nlohmann::json& j, const std::string& where) {
   if (!j.is_object())
     throw Error(ErrorClass::data,
-                fmt::format("{}: a snapshot is an object {{\"<address>\": [words]}}", path));
-  Snapshot snap;
+                fmt::format("{}: a snapshot is an object {{\"<address>\": [words]}}", where));
   for (const auto& [key, words] : j.items()) {
     char* end = nullptr;
     const long addr = std::strtol(key.c_str(), &end, 10);
     if (key.empty() || *end || addr < 0 || addr > 65535)
       throw Error(ErrorClass::data,
-                  fmt::format("{}: '{}' is not a register address 0..65535", path, key));
+                  fmt::format("{}: '{}' is not a register address 0..65535", where, key));
     if (!words.is_array())
       throw Error(ErrorClass::data,
-                  fmt::format("{}: address {}: words must be an array", path, key));
+                  fmt::format("{}: address {}: words must be an array", where, key));
     std::vector<uint16_t> ws;
     for (const auto& w : words) {
       if (!w.is_number_unsigned() || w.get<uint64_t>() > 65535)
         throw Error(ErrorClass::data,
-                    fmt::format("{}: address {}: {} is not a 16-bit word", path, key, w.dump()));
+                    fmt::format("{}: address {}: {} is not a 16-bit word", where, key, w.dump()));
       ws.push_back(static_cast<uint16_t>(w.get<uint64_t>()));
     }
     if (addr + static_cast<long>(ws.size()) > 65536)
-      throw Error(ErrorClass::data, fmt::format("{}: address {}: words run past 65535", path, key));
+      throw Error(ErrorClass::data,
+                  fmt::format("{}: address {}: words run past 65535", where, key));
     snap[static_cast<uint16_t>(addr)] = std::move(ws);
   }
+}
+
+// A recording: NDJSON frames of `mtec-read --all --raw`; their "raw" words.
+Snapshot from_recording(const std::string& text, const std::string& path) {
+  Snapshot snap;
+  std::istringstream lines(text);
+  std::string line;
+  for (int n = 1; std::getline(lines, line); ++n) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    const std::string where = fmt::format("{}:{}", path, n);
+    const auto frame = nlohmann::json::parse(line, nullptr, false);
+    if (frame.is_discarded() || !frame.is_object())
+      throw Error(ErrorClass::data, fmt::format("{}: not a frame (one JSON object a line)", where));
+    if (frame.contains("raw")) add_words(snap, frame["raw"], where);
+  }
+  if (snap.empty())
+    throw Error(
+        ErrorClass::data,
+        fmt::format("{}: no raw words in the recording (record with mtec-read --all --raw)", path));
+  return snap;
+}
+
+}  // namespace
+
+Snapshot load_snapshot(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw Error(ErrorClass::no_input, fmt::format("cannot read snapshot {}", path));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string text = ss.str();
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    // not one JSON document: a recording of frames, one a line
+    const auto first = nlohmann::json::parse(text.substr(0, text.find('\n')), nullptr, false);
+    if (first.is_object()) return from_recording(text, path);
+    throw Error(ErrorClass::data, fmt::format("{}: invalid JSON: {}", path, e.what()));
+  }
+  if (j.is_object() && j.contains("snapshot")) j = j["snapshot"];
+  if (j.is_object() && j.contains("raw") && j.contains("group")) return from_recording(text, path);
+  Snapshot snap;
+  add_words(snap, j, path);
   return snap;
 }
 

@@ -15,9 +15,10 @@ namespace mtec::sim {
 // address -> words, as in the fixtures' "snapshot" object.
 using Snapshot = std::map<uint16_t, std::vector<uint16_t>>;
 
-// Read `path`: {"<address>": [words...]} or a case file whose "snapshot" key
-// holds that. Error(no_input) if unreadable, Error(data) naming the file and
-// address when malformed.
+// Read `path`: {"<address>": [words...]}, a case file whose "snapshot" key
+// holds that, or a recording: the NDJSON frames of `mtec-read --all --raw`
+// (their "raw" words, later lines winning). Error(no_input) if unreadable,
+// Error(data) naming the file (and line) and address when malformed.
 Snapshot load_snapshot(const std::string& path);
 
 // Plausible values for every register of `catalog` (serial MTECSIM00000001,
