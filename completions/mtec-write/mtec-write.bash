@@ -10,7 +10,7 @@ _mtec_write() {
     -H|--host|-p|--port|--port2|-u|--unit|--timeout) return ;;
   esac
   if [[ "$cur" == -* ]]; then
-    mapfile -t COMPREPLY < <(compgen -W "--help --version --yes --dry-run --stdin --via --direct --quiet
+    mapfile -t COMPREPLY < <(compgen -W "--help --version --yes --raw --dry-run --stdin --via --direct --quiet
       --host --port --port2 --unit --timeout --framer --config --registers --verbose --log-format" -- "$cur")
     return
   fi

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "mtec/json_input.hpp"
+
 namespace mtec {
 
 Calculator::Calculator(const Catalog& catalog) {
@@ -18,8 +20,11 @@ std::string frame_problem(const Json& j) {
 }
 
 std::string parse_frame(const std::string& line, Json& frame) {
-  frame = Json::parse(line, nullptr, false);
-  return frame.is_discarded() ? "not valid JSON" : frame_problem(frame);
+  std::string problem;
+  auto parsed = parse_json<Json>(line, problem);
+  if (!parsed) return problem;
+  frame = std::move(*parsed);
+  return frame_problem(frame);
 }
 
 void Calculator::apply(Json& frame) const {

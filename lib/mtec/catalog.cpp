@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "mtec/errors.hpp"
+#include "mtec/yaml_load.hpp"
 
 namespace mtec {
 
@@ -174,7 +175,7 @@ Register read_entry(const std::string& file, const std::string& key, const YAML:
   if (!node.IsMap()) fail_at(r.pos, key, "entry must be a mapping");
   EntryReader in(file, key, node);
   for (const auto& kv : node) {
-    const std::string k = kv.first.as<std::string>();
+    const std::string k = yaml_key(kv.first, file);
     if (!kEntryKeys.count(k))
       fail_at(pos_of(file, kv.first.Mark()), key, fmt::format("unknown key '{}'", k));
   }
@@ -326,18 +327,15 @@ void Catalog::add_overlay_text(const std::string& text, const std::string& file)
 }
 
 void Catalog::add_entries(const std::string& text, const std::string& file) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::ParserException& e) {
-    throw Error(ErrorClass::config, fmt::format("{}:{}:{}: invalid YAML: {}", file, e.mark.line + 1,
-                                                e.mark.column + 1, e.msg));
-  }
+  with_yaml_errors(file, [&] { add_entries(load_yaml(text, file), file); });
+}
+
+void Catalog::add_entries(const YAML::Node& root, const std::string& file) {
   if (!root.IsMap() || root.size() == 0)
     throw Error(ErrorClass::config,
                 fmt::format("{}:1:1: the catalog must be a non-empty mapping of registers", file));
   for (const auto& kv : root) {
-    const std::string key = kv.first.as<std::string>();
+    const std::string key = yaml_key(kv.first, file);
     Register r = read_entry(file, key, kv.first, kv.second);
     if (by_mqtt_.count(r.mqtt))
       fail_at(r.pos, key,

@@ -15,6 +15,10 @@
 
 #include "mtec/formula.hpp"
 
+namespace YAML {
+class Node;
+}
+
 namespace mtec {
 
 // --- Interface ---
@@ -99,6 +103,7 @@ class Catalog {
 
  private:
   void add_entries(const std::string& text, const std::string& file);
+  void add_entries(const YAML::Node& root, const std::string& file);
   void compile_formulas();
 
   std::string file_;

@@ -44,6 +44,11 @@ int run_main(const std::string& tool, int argc, char** argv, const std::function
   } catch (const std::bad_alloc&) {
     std::fprintf(stderr, "%s: error: out of memory\n", tool.c_str());
     return exit_code(ErrorClass::software);
+  } catch (const std::exception& e) {
+    // A third-party exception that no boundary converted: a bug, reported
+    // as one (never a signal), so that it gets fixed where it came from.
+    log.error(std::string("internal error: ") + e.what());
+    return exit_code(ErrorClass::software);
   }
 }
 

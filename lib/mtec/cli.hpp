@@ -14,7 +14,8 @@ namespace mtec {
 
 // Runs `body` and maps what it throws: mtec::Error -> "<tool>: error: ..." and
 // exit_code(class); CLI11 parse errors -> 64 (--help/--version -> 0);
-// std::bad_alloc -> 70. Anything else propagates (a bug must not be hidden).
+// std::bad_alloc -> 70; any other std::exception -> 70 "internal error: ..."
+// (a bug, reported as one: never a signal, never a silent success).
 // The error line follows --log-format json and JOURNAL_STREAM like every log
 // line (argv is looked at for the former).
 int run_main(const std::string& tool, int argc, char** argv, const std::function<int()>& body);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
@@ -84,7 +85,30 @@ std::string number_text(double v) { return fmt::format("{}", v); }
 
 }  // namespace
 
-EncodedWrite encode_write(const Catalog& catalog, const std::string& key, const std::string& text) {
+namespace {
+
+// "'General mode' (257), 'Economic mode' (258), ..." for messages.
+std::string labels_and_codes(const Register& reg) {
+  std::string out;
+  for (const auto& [code, label] : reg.value_items)
+    out += fmt::format("{}'{}' ({})", out.empty() ? "" : ", ", label, code);
+  return out;
+}
+
+EncodedWrite words_of(EncodedWrite w, int64_t raw) {
+  w.raw = raw;
+  const auto u = static_cast<uint32_t>(raw);
+  if (w.reg->length == 2)
+    w.words = {static_cast<uint16_t>(u >> 16), static_cast<uint16_t>(u & 0xFFFF)};
+  else
+    w.words = {static_cast<uint16_t>(u & 0xFFFF)};
+  return w;
+}
+
+}  // namespace
+
+EncodedWrite encode_write(const Catalog& catalog, const std::string& key, const std::string& text,
+                          WriteMode mode) {
   const Register* reg = catalog.find(key);
   if (!reg || !reg->address)
     throw Error(ErrorClass::usage, fmt::format("unknown register '{}'", key));
@@ -96,6 +120,15 @@ EncodedWrite encode_write(const Catalog& catalog, const std::string& key, const 
   for (const auto& [code, label] : reg->value_items)
     if (text == label) value = Value{code};
   if (!reg->writable) throw Error(ErrorClass::no_perm, fmt::format("{} is read-only", who));
+  if (mode == WriteMode::raw_word) {  // experts: the raw value itself, within the type
+    const auto i = python_int(text);
+    const auto [lo, hi] = type_range(reg->type);
+    if (!i || static_cast<double>(*i) < lo || static_cast<double>(*i) > hi)
+      throw Error(ErrorClass::data, fmt::format("{}: --raw needs an integer {}..{} ({}), not '{}'",
+                                                who, lo, hi, type_name(reg->type), text));
+    w.user_value = Value{*i};
+    return words_of(std::move(w), *i);
+  }
   if (!value) {
     if (text.find('.') != std::string::npos) {
       const auto f = python_float(text);
@@ -117,30 +150,37 @@ EncodedWrite encode_write(const Catalog& catalog, const std::string& key, const 
       }
       value = Value{*i};
     }
+    // A number for a register with labels is only another spelling of a
+    // label's code (the legacy's rule): any other number is no such state.
+    if (!reg->value_items.empty()) {
+      const bool is_code =
+          is_int(*value) &&
+          std::any_of(reg->value_items.begin(), reg->value_items.end(),
+                      [&](const auto& item) { return item.first == std::get<int64_t>(*value); });
+      if (!is_code)
+        throw Error(ErrorClass::data,
+                    fmt::format("{}: '{}' is none of its labels or their codes: {}", who, text,
+                                labels_and_codes(*reg)));
+    }
   }
   w.user_value = *value;
   const double user =
       is_int(*value) ? static_cast<double>(std::get<int64_t>(*value)) : std::get<double>(*value);
   if ((reg->min && user < *reg->min) || (reg->max && user > *reg->max))
-    throw Error(ErrorClass::data,
-                fmt::format("{}: {} is outside the allowed range {}..{}{}", who, trim(text),
-                            number_text(*reg->min), number_text(*reg->max),
-                            reg->unit.empty() ? "" : " " + reg->unit));
-  // scale, then truncate toward zero (int() of the legacy)
-  double scaled = user * reg->scale;
-  int64_t raw = is_int(*value) ? std::get<int64_t>(*value) * reg->scale
-                               : static_cast<int64_t>(std::trunc(scaled));
+    throw Error(ErrorClass::data, fmt::format("{}: {} is outside the allowed range {}..{}{}", who,
+                                              trim(text), reg->min ? number_text(*reg->min) : "",
+                                              reg->max ? number_text(*reg->max) : "",
+                                              reg->unit.empty() ? "" : " " + reg->unit));
+  // scale, then truncate toward zero (int() of the legacy); the range is
+  // checked on the double first, so no integer arithmetic can overflow
+  const double scaled = std::trunc(user * reg->scale);
   const auto [lo, hi] = type_range(reg->type);
-  if (static_cast<double>(raw) < lo || static_cast<double>(raw) > hi)
+  if (!(scaled >= lo && scaled <= hi))
     throw Error(ErrorClass::data, fmt::format("{}: {} does not fit {} (raw {} outside {}..{})", who,
-                                              trim(text), type_name(reg->type), raw, lo, hi));
-  w.raw = raw;
-  const auto u = static_cast<uint32_t>(raw);
-  if (reg->length == 2)
-    w.words = {static_cast<uint16_t>(u >> 16), static_cast<uint16_t>(u & 0xFFFF)};
-  else
-    w.words = {static_cast<uint16_t>(u & 0xFFFF)};
-  return w;
+                                              trim(text), type_name(reg->type), scaled, lo, hi));
+  const int64_t raw =
+      is_int(*value) ? std::get<int64_t>(*value) * reg->scale : static_cast<int64_t>(scaled);
+  return words_of(std::move(w), raw);
 }
 
 std::string describe_words(const Register& reg, const std::vector<uint16_t>& words) {

@@ -24,11 +24,18 @@ struct EncodedWrite {
   std::vector<uint16_t> words;  // what goes on the wire
 };
 
+// How `text` is read: as the legacy reads it (a label, a label's code, or a
+// number in the register's unit), or, for experts (mtec-write --raw), as the
+// raw value itself, any integer of the register's type.
+enum class WriteMode { checked, raw_word };
+
 // Encode `text` for the register named `key` (mqtt key, address or name).
 // Throws Error: usage for an unknown register, no_perm for a read-only one,
-// data for an empty/unparsable/NaN/Inf value or one outside min/max or the
-// type; the message says which rule refused it.
-EncodedWrite encode_write(const Catalog& catalog, const std::string& key, const std::string& text);
+// data for an empty/unparsable/NaN/Inf value, a number that is no label's
+// code of a register with labels, or one outside min/max or the type; the
+// message says which rule refused it (and lists the labels and codes).
+EncodedWrite encode_write(const Catalog& catalog, const std::string& key, const std::string& text,
+                          WriteMode mode = WriteMode::checked);
 
 // The value a register holds for `words`, in user units as text (label for
 // enums), for confirmations and read-back messages.

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "mtec/errors.hpp"
+#include "mtec/yaml_load.hpp"
 
 namespace mtec {
 
@@ -103,28 +104,25 @@ Config Config::parse(const std::string& text, const std::string& file, const Env
   Config c;
   c.env_ = env;
   c.source_.file = file;
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::ParserException& e) {
-    throw Error(ErrorClass::config, fmt::format("{}:{}:{}: invalid YAML: {}", file, e.mark.line + 1,
-                                                e.mark.column + 1, e.msg));
-  }
+  const YAML::Node root = load_yaml(text, file);
   if (root.IsNull()) return c;
   if (!root.IsMap())
     throw Error(ErrorClass::config,
                 fmt::format("{}:1:1: the config must be a mapping KEY: value", file));
-  for (const auto& kv : root) {
-    const std::string key = kv.first.as<std::string>();
-    const int line = kv.first.Mark().line + 1;
-    if (!kv.second.IsScalar() && !kv.second.IsNull())
-      throw Error(ErrorClass::config,
-                  fmt::format("{}:{}: {} must be a single value", file, line, key));
-    if (!find_key(key))
-      c.source_.warnings.push_back(fmt::format("{}:{}: unknown key {} (ignored)", file, line, key));
-    c.file_[key] = kv.second.IsNull() ? std::string() : kv.second.Scalar();
-    c.file_lines_[key] = line;
-  }
+  with_yaml_errors(file, [&] {
+    for (const auto& kv : root) {
+      const std::string key = yaml_key(kv.first, file);
+      const int line = kv.first.Mark().line + 1;
+      if (!kv.second.IsScalar() && !kv.second.IsNull())
+        throw Error(ErrorClass::config,
+                    fmt::format("{}:{}: {} must be a single value", file, line, key));
+      if (!find_key(key))
+        c.source_.warnings.push_back(
+            fmt::format("{}:{}: unknown key {} (ignored)", file, line, key));
+      c.file_[key] = kv.second.IsNull() ? std::string() : kv.second.Scalar();
+      c.file_lines_[key] = line;
+    }
+  });
   return c;
 }
 

@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "mtec/errors.hpp"
+#include "mtec/json_input.hpp"
 
 namespace mtec {
 
@@ -86,8 +87,40 @@ void ControlServer::close_conn(int fd) {
   std::erase_if(conns_, [fd](const Conn& c) { return c.fd == fd; });
 }
 
+std::variant<ControlRequest, std::string> parse_control_request(std::string_view line) {
+  std::string problem;
+  const auto j = parse_json(line, problem);
+  if (!j) return "bad request: " + problem;
+  const auto op = string_at(*j, "op");
+  const auto address = integer_at(*j, "address");
+  if (!op || (*op != "read" && *op != "write") || !address || *address < 0 || *address > 65535)
+    return std::string("expected {\"op\":\"write\"|\"read\",\"address\":0..65535,...}");
+  ControlRequest r;
+  r.address = static_cast<uint16_t>(*address);
+  if (*op == "read") {
+    r.op = ControlRequest::Op::read;
+    if (j->contains("count")) {
+      const auto count = integer_at(*j, "count");
+      if (!count || *count < 1 || *count > 125) return std::string("count must be 1..125");
+      r.count = static_cast<uint16_t>(*count);
+    }
+    return r;
+  }
+  r.op = ControlRequest::Op::write;
+  auto words = words_at(*j, "words");
+  if (!words || words->empty() || words->size() > 123)
+    return std::string("words must hold 1..123 words (0..65535)");
+  r.words = std::move(*words);
+  r.count = static_cast<uint16_t>(r.words.size());
+  return r;
+}
+
+nlohmann::json control_error(std::string_view cls, const std::string& message) {
+  return {{"ok", false}, {"class", std::string(cls)}, {"error", message}};
+}
+
 void ControlServer::on_readable(
-    int fd, const std::function<nlohmann::json(const nlohmann::json&)>& handle) {
+    int fd, const std::function<nlohmann::json(const ControlRequest&)>& handle) {
   if (fd == listen_fd_) {
     const int c = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
     if (c < 0) return;
@@ -114,13 +147,10 @@ void ControlServer::on_readable(
   while ((nl = it->buf.find('\n')) != std::string::npos) {
     const std::string line = it->buf.substr(0, nl);
     it->buf.erase(0, nl + 1);
-    nlohmann::json reply;
-    try {
-      reply = handle(nlohmann::json::parse(line));
-    } catch (const nlohmann::json::exception& e) {
-      reply = {
-          {"ok", false}, {"class", "data"}, {"error", std::string("bad request: ") + e.what()}};
-    }
+    const auto request = parse_control_request(line);
+    const nlohmann::json reply = std::holds_alternative<ControlRequest>(request)
+                                     ? handle(std::get<ControlRequest>(request))
+                                     : control_error("data", std::get<std::string>(request));
     send_line(fd, reply.dump() + "\n");
   }
   if (it->buf.size() > kControlMaxLine) {
@@ -161,12 +191,13 @@ nlohmann::json control_request(const std::string& path, const nlohmann::json& re
                   fmt::format("control socket {}: closed without an answer", path));
     buf.append(chunk, static_cast<size_t>(n));
   }
-  try {
-    return nlohmann::json::parse(buf.substr(0, buf.find('\n')));
-  } catch (const nlohmann::json::exception&) {
+  std::string problem;
+  auto reply = parse_json(std::string_view(buf).substr(0, buf.find('\n')), problem);
+  if (!reply || !reply->is_object())
     throw Error(ErrorClass::protocol,
-                fmt::format("control socket {}: the answer is not JSON", path));
-  }
+                fmt::format("control socket {}: the answer is not a JSON object{}", path,
+                            reply ? "" : ": " + problem));
+  return std::move(*reply);
 }
 
 }  // namespace mtec

@@ -12,6 +12,8 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
+#include <variant>
 #include <vector>
 
 namespace mtec {
@@ -20,6 +22,20 @@ namespace mtec {
 
 constexpr size_t kControlMaxLine = 4096;
 constexpr size_t kControlMaxClients = 8;
+
+// A request of the line protocol, checked.
+struct ControlRequest {
+  enum class Op { read, write } op = Op::read;
+  uint16_t address = 0;
+  uint16_t count = 1;           // read: 1..125
+  std::vector<uint16_t> words;  // write: 1..123 words
+};
+
+// The request on `line`, or what is wrong with it (for the error reply).
+std::variant<ControlRequest, std::string> parse_control_request(std::string_view line);
+
+// The answer to a request as {"ok":false,"class":...,"error":...}.
+nlohmann::json control_error(std::string_view cls, const std::string& message);
 
 class ControlServer {
  public:
@@ -33,8 +49,9 @@ class ControlServer {
   // Descriptors to poll for input (listener first, then clients).
   std::vector<int> fds() const;
   // Handle readiness of `fd`: accepts clients, reads lines and answers each
-  // complete request with `handle(request) -> reply`.
-  void on_readable(int fd, const std::function<nlohmann::json(const nlohmann::json&)>& handle);
+  // well-formed request with `handle(request) -> reply`, any other line with
+  // an error reply.
+  void on_readable(int fd, const std::function<nlohmann::json(const ControlRequest&)>& handle);
 
  private:
   struct Conn {
@@ -47,9 +64,9 @@ class ControlServer {
   std::vector<Conn> conns_;
 };
 
-// One request on the control socket at `path`; the reply, or Error
-// (unavailable when nobody listens, temp_fail on timeout, protocol when the
-// reply is not JSON).
+// One request on the control socket at `path`; the reply (a JSON object), or
+// Error (unavailable when nobody listens, temp_fail on timeout, protocol when
+// the reply is not a JSON object).
 nlohmann::json control_request(const std::string& path, const nlohmann::json& request,
                                std::chrono::milliseconds timeout);
 

@@ -2,11 +2,26 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace mtec {
 
 std::string state_topic(const std::string& root, const std::string& serial,
                         const std::string& group, const std::string& key) {
   return fmt::format("{}/{}/{}/{}/state", root, serial, group, key);
+}
+
+std::optional<std::string> command_key(std::string_view topic, std::string_view mqtt_topic) {
+  // the key is the level right after <MQTT_TOPIC>/<serial>/<group>/
+  const auto levels = static_cast<size_t>(std::count(mqtt_topic.begin(), mqtt_topic.end(), '/'));
+  size_t start = 0;
+  for (size_t skip = 0; skip < levels + 3; ++skip) {
+    const size_t slash = topic.find('/', start);
+    if (slash == std::string_view::npos) return std::nullopt;
+    start = slash + 1;
+  }
+  const size_t end = topic.find('/', start);
+  return std::string(topic.substr(start, end == std::string_view::npos ? end : end - start));
 }
 
 std::string python_json_string(const std::string& s) {

@@ -3,10 +3,13 @@
 // \uXXXX escapes.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "mtec/catalog.hpp"
+#include "mtec/topic.hpp"
 
 namespace mtec {
 
@@ -32,6 +35,11 @@ std::vector<DiscoveryMessage> discovery_messages(const Catalog& catalog, const D
 
 // A string as Python's json.dumps writes it (ASCII only, \u00b0 escapes).
 std::string python_json_string(const std::string& utf8);
+
+// The register key of a command topic <mqtt_topic>/<serial>/<group>/<key>/set
+// (D1: the root is MQTT_TOPIC, which may have several levels); nullopt when
+// `topic` has too few levels.
+std::optional<std::string> command_key(std::string_view topic, std::string_view mqtt_topic);
 
 // The state topic of a value.
 std::string state_topic(const std::string& mqtt_topic, const std::string& serial,

@@ -31,6 +31,11 @@ std::optional<std::chrono::system_clock::time_point> parse_timestamp(const std::
   }
   z = *rest;
   if (z != 'Z' || rest[1] != '\0') return std::nullopt;
+  // a time the clock can hold (nanoseconds since 1970 overflow in 2262)
+  if (tm.tm_year < 1970 || tm.tm_year > 2200 || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 ||
+      tm.tm_mday > 31 || tm.tm_hour < 0 || tm.tm_hour > 23 || tm.tm_min < 0 || tm.tm_min > 59 ||
+      tm.tm_sec < 0 || tm.tm_sec > 60 || ms < 0)
+    return std::nullopt;
   tm.tm_year -= 1900;
   tm.tm_mon -= 1;
   const std::time_t secs = timegm(&tm);

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "mtec/decode.hpp"
+#include "mtec/topic.hpp"
 
 namespace mtec {
 
@@ -170,7 +171,17 @@ std::vector<Frame> frames_by_group(const Catalog& catalog, const std::vector<std
       auto it = outcome.words.find(r);
       if (it == outcome.words.end()) continue;
       if (with_raw) f.raw[*r->address] = it->second;
-      if (auto v = decode(*r, it->second)) {
+      auto v = decode(*r, it->second);
+      std::string why = fmt::format("the words do not decode as {}", type_name(r->type));
+      // the serial becomes a topic level: one that cannot be is no serial
+      if (v && *r->address == kSerialAddress && is_str(*v) &&
+          !valid_topic_level(std::get<std::string>(*v))) {
+        v.reset();
+        why =
+            "the serial number is not a valid topic level (empty, '/', '+', '#', NUL or not "
+            "UTF-8)";
+      }
+      if (v) {
         f.values.emplace_back(r->mqtt, std::move(*v));
       } else {
         FrameError fe;
@@ -178,8 +189,7 @@ std::vector<Frame> frames_by_group(const Catalog& catalog, const std::vector<std
         fe.count = static_cast<uint16_t>(r->length);
         fe.keys = {r->mqtt};
         fe.cls = "undecodable";
-        fe.message = fmt::format("register {} ({}): the words do not decode as {}", *r->address,
-                                 r->mqtt, type_name(r->type));
+        fe.message = fmt::format("register {} ({}): {}", *r->address, r->mqtt, why);
         f.errors.push_back(std::move(fe));
       }
     }
@@ -194,7 +204,7 @@ std::string serial_from(const Catalog& catalog, const ReadOutcome& outcome) {
   auto it = outcome.words.find(r);
   if (it == outcome.words.end()) return {};
   auto v = decode(*r, it->second);
-  if (!v || !is_str(*v)) return {};
+  if (!v || !is_str(*v) || !valid_topic_level(std::get<std::string>(*v))) return {};
   return std::get<std::string>(*v);
 }
 

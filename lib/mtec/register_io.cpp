@@ -4,15 +4,14 @@
 
 #include "mtec/control.hpp"
 #include "mtec/errors.hpp"
+#include "mtec/json_input.hpp"
 
 namespace mtec {
 
 namespace {
 
 ErrorClass class_from_name(const std::string& name) {
-  for (auto c : {ErrorClass::usage, ErrorClass::data, ErrorClass::no_input, ErrorClass::unavailable,
-                 ErrorClass::software, ErrorClass::io, ErrorClass::temp_fail, ErrorClass::protocol,
-                 ErrorClass::no_perm, ErrorClass::config})
+  for (const ErrorClass c : kAllErrorClasses)
     if (class_name(c) == name) return c;
   return ErrorClass::unavailable;
 }
@@ -22,25 +21,32 @@ class ControlIO : public RegisterIO {
   ControlIO(std::string path, std::chrono::milliseconds timeout)
       : path_(std::move(path)), timeout_(timeout) {}
   std::vector<uint16_t> read(uint16_t address, uint16_t count) override {
-    return call({{"op", "read"}, {"address", address}, {"count", count}})
-        .at("words")
-        .get<std::vector<uint16_t>>();
+    return words_of(call({{"op", "read"}, {"address", address}, {"count", count}}), "words", count);
   }
   std::vector<uint16_t> write_and_read_back(uint16_t address,
                                             const std::vector<uint16_t>& words) override {
-    return call({{"op", "write"}, {"address", address}, {"words", words}})
-        .at("read_back")
-        .get<std::vector<uint16_t>>();
+    return words_of(call({{"op", "write"}, {"address", address}, {"words", words}}), "read_back",
+                    words.size());
   }
   std::string describe() const override { return "control socket " + path_; }
 
  private:
   nlohmann::json call(const nlohmann::json& req) {
     nlohmann::json reply = control_request(path_, req, timeout_);
-    if (!reply.value("ok", false))
-      throw Error(class_from_name(reply.value("class", "unavailable")),
-                  fmt::format("via {}: {}", path_, reply.value("error", "request failed")));
+    const auto ok = reply.find("ok");
+    if (ok == reply.end() || !ok->is_boolean() || !ok->get<bool>())
+      throw Error(
+          class_from_name(string_at(reply, "class").value_or("unavailable")),
+          fmt::format("via {}: {}", path_, string_at(reply, "error").value_or("request failed")));
     return reply;
+  }
+  // The words of a successful reply; Error(protocol) when they are missing.
+  std::vector<uint16_t> words_of(const nlohmann::json& reply, const char* key, size_t count) const {
+    auto words = words_at(reply, key);
+    if (!words || words->size() != count)
+      throw Error(ErrorClass::protocol,
+                  fmt::format("via {}: the answer has no \"{}\" of {} words", path_, key, count));
+    return std::move(*words);
   }
   std::string path_;
   std::chrono::milliseconds timeout_;

@@ -117,6 +117,7 @@ publish() { mtec-publish -b 127.0.0.1 -P "$BROKER_PORT" "$@"; }
   mosquitto_pub -h 127.0.0.1 -p "$BROKER_PORT" -t "$base/config/charge_limit/set" -m "NaN"
   mosquitto_pub -h 127.0.0.1 -p "$BROKER_PORT" -t "$base/config/on_grid_soc_limit/set" -m "-5"
   mosquitto_pub -h 127.0.0.1 -p "$BROKER_PORT" -t "$base/config/bogus/set" -m "1"
+  mosquitto_pub -h 127.0.0.1 -p "$BROKER_PORT" -t "$base/now-base/mode/set" -m "3"
   mosquitto_pub -h 127.0.0.1 -p "$BROKER_PORT" -t "$base/config/discharge_limit/set" -m "12.5"
   wait_until 10 lines_at_least commands.ndjson 3
   wait_until 10 grep -q 'retained command' pub.err
@@ -129,6 +130,7 @@ publish() { mtec-publish -b 127.0.0.1 -P "$BROKER_PORT" "$@"; }
   grep -q "rejected: charge_limit (52601): 'NaN' is not a number" pub.err
   grep -q "rejected: on_grid_soc_limit (52503): -5 is outside the allowed range 0..100 %" pub.err
   grep -q "rejected: unknown register 'bogus'" pub.err
+  grep -q "rejected: mode (50000): '3' is none of its labels or their codes" pub.err
   exec {w}>&-
 }
 

@@ -42,8 +42,19 @@ refused_by_range() {
   [ -n "$max" ] && awk -v v="$2" -v m="$max" 'BEGIN { exit !(v + 0 > m + 0 || v + 0 < 0) }'
 }
 
+# Our rule for registers with labels: a number must be one of the labels'
+# codes (mtec-read --list-labels); the legacy wrote any number.
+# refused_by_labels KEY PAYLOAD: true when that rule refuses PAYLOAD
+refused_by_labels() {
+  local labels
+  labels=$(mtec-read --list-labels "$1")
+  [ -n "$labels" ] || return 1
+  cut -f1 <<<"$labels" | grep -qxF -- "$2" && return 1
+  ! awk -F'\t' -v v="$2" 'v ~ /^[ \t]*[+-]?[0-9]+[ \t]*$/ && v + 0 == $2 + 0 {found = 1} END {exit !found}' <<<"$labels"
+}
+
 @test "the contract's command table: written with the contract's word, or refused with nothing written" {
-  local key payload expected n=0 refused_range=0 before got
+  local key payload expected n=0 refused_range=0 refused_labels=0 before got
   while IFS=$'\x1f' read -r key payload expected; do
     before=$(writes)
     run --separate-stderr write_sim --yes "$key" "$payload"
@@ -51,6 +62,11 @@ refused_by_range() {
       # the contract cannot encode it: refused, nothing written
       [ "$status" -ne 0 ] || { echo "$key '$payload': accepted, the contract refuses it"; return 1; }
       [ "$(writes)" -eq "$before" ] || { echo "$key '$payload': written"; return 1; }
+    elif refused_by_labels "$key" "$payload"; then
+      [ "$status" -eq 65 ] || { echo "$key '$payload': status $status, no label's code"; return 1; }
+      [[ "$stderr" == *"none of its labels or their codes"* ]]
+      [ "$(writes)" -eq "$before" ]
+      refused_labels=$((refused_labels + 1))
     elif refused_by_range "$key" "$payload"; then
       [ "$status" -eq 65 ] || { echo "$key '$payload': status $status, our range refuses it"; return 1; }
       [[ "$stderr" == *"outside the allowed range"* ]]
@@ -66,7 +82,7 @@ refused_by_range() {
   done < <(jq -r '.commands[] | select(.register) | [.mqtt, .payload,
              ((.modbus_writes | map(select(.value != null)) | .[0].value) // "-" | tostring)] | join("\u001f")' \
              "$GOLDEN/probes.json")
-  echo "checked $n commands, $refused_range refused only by our ranges" >&3
+  echo "checked $n commands, $refused_range refused only by our ranges, $refused_labels as no label's code" >&3
   [ "$n" -eq "$(jq '[.commands[] | select(.register)] | length' "$GOLDEN/probes.json")" ]
   [ "$refused_range" -gt 0 ]
 }
@@ -131,7 +147,7 @@ JSON
   run --separate-stderr write_sim --stdin <cmds.ndjson
   [ "$status" -eq 0 ]
   [ "$(jq -c '[.address, .words]' writes.ndjson | tr '\n' ' ')" = '[52601,[39]] [50000,[258]] [52603,[125]] ' ]
-  [[ "$stderr" == *"line 2: not a command"* ]]
+  [[ "$stderr" == *"line 2: not valid JSON"* ]]
   [[ "$stderr" == *"line 3: battery_soc (33000) is read-only"* ]]
   [[ "$stderr" == *"line 4: on_grid_soc_limit (52503): 'abc' is not a number"* ]]
 }

@@ -61,6 +61,8 @@ exited() { ! kill -0 "$1" 2>/dev/null; }
   wait_until 20 grep -q '"address":50000' writes.ndjson
   [ "$(jq -c .words writes.ndjson)" = '[258]' ]
   wait_until 20 grep -q $'\tMTEC/B2308P01240004/now-base/mode/state\tEconomic mode' capture.txt
+  # a write applied from MQTT leaves one line in the log, with what was read back
+  wait_until 10 grep -q 'wrote mode (50000) = Economic mode: words 0x0102, read back 0x0102' pipeline.err
 }
 
 @test "simulator and broker killed and restarted: data resumes, discovery re-sent, no exit" {

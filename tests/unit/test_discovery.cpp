@@ -76,5 +76,24 @@ TEST(Discovery, SerialUniqueIdsAndDeviceName) {
   EXPECT_EQ(p["device"]["name"], "Garage inverter");
 }
 
+TEST(Topic, ALevelHasNoSeparatorWildcardNulOrBadUtf8) {
+  EXPECT_TRUE(valid_topic_level("B2308P01240004"));
+  EXPECT_TRUE(valid_topic_level("\xc3\xa4rger"));  // UTF-8
+  for (const std::string& bad :
+       {std::string(), std::string("A/B"), std::string("a+"), std::string("#"),
+        std::string("a\0b", 3), std::string("\xff\xff"), std::string("\xc3"),
+        std::string("\xed\xa0\x80"), std::string("\xc0\xaf")}) {
+    EXPECT_FALSE(valid_topic_level(bad)) << bad;
+  }
+}
+
+TEST(Topic, CommandKeyFollowsTheRootsLevels) {
+  EXPECT_EQ(command_key("MTEC/S1/now-base/mode/set", "MTEC"), "mode");
+  EXPECT_EQ(command_key("pv/mtec/S1/config/charge_limit/set", "pv/mtec"), "charge_limit");
+  EXPECT_EQ(command_key("x/y/z/S/g/k/set", "x/y/z"), "k");
+  EXPECT_FALSE(command_key("MTEC/S1/now-base", "MTEC"));
+  EXPECT_FALSE(command_key("", "MTEC"));
+}
+
 }  // namespace
 }  // namespace mtec

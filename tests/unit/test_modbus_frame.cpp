@@ -116,5 +116,34 @@ TEST(DecodeReply, RtuChecksCrcAndUnit) {
   EXPECT_EQ(d.pdu[1], 2);
 }
 
+TEST(ReplyMismatch, AReplyMustAnswerItsVeryRequest) {
+  const auto read = read_holding_pdu(10000, 2);
+  EXPECT_FALSE(reply_mismatch(read, bytes({0x03, 4, 0, 1, 0, 2})));
+  EXPECT_EQ(*reply_mismatch(read, bytes({0x03, 2, 0, 1})), "1 words instead of 2");
+  EXPECT_FALSE(reply_mismatch(read, bytes({0x83, 2})));  // an exception answers too
+  const auto single = write_single_pdu(50000, 258);
+  EXPECT_FALSE(reply_mismatch(single, single));
+  EXPECT_EQ(*reply_mismatch(single, write_single_pdu(50000, 257)),
+            "echoed value 257 instead of 258");
+  EXPECT_EQ(*reply_mismatch(single, write_single_pdu(50001, 258)),
+            "reply for address 50001 instead of 50000");
+  const uint16_t words[] = {1, 2};
+  const auto multi = write_multiple_pdu(52601, words);
+  EXPECT_FALSE(reply_mismatch(multi, bytes({0x10, 0xCD, 0x79, 0, 2})));
+  EXPECT_EQ(*reply_mismatch(multi, bytes({0x10, 0xCD, 0x79, 0, 1})),
+            "echoed quantity 1 instead of 2");
+  EXPECT_EQ(*reply_mismatch(read, single), "reply to another function");
+}
+
+TEST(DecodeReply, AMismatchedHeaderIsRefusedBeforeThePduArrives) {
+  // only the MBAP header of a reply with another transaction id: no waiting
+  const auto header = bytes({0x00, 0x08, 0, 0, 0, 5, 247});
+  const auto d = decode_reply(Framer::tcp, header, 7, 247, 0x03);
+  EXPECT_EQ(d.status, Decoded::Status::bad);
+  EXPECT_EQ(d.problem, "transaction id 8 instead of 7");
+  EXPECT_EQ(decode_reply(Framer::tcp, bytes({0x00, 0x07, 0, 0, 0, 5, 1}), 7, 247, 0x03).problem,
+            "unit id 1 instead of 247");
+}
+
 }  // namespace
 }  // namespace mtec::modbus

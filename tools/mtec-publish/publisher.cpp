@@ -25,22 +25,6 @@ constexpr int kKeepalive = 60;
 constexpr int kConnackBadCredentials = 4;
 constexpr int kConnackNotAuthorized = 5;
 
-// Number of '/'-separated levels of `topic`.
-size_t levels(const std::string& topic) {
-  return static_cast<size_t>(std::count(topic.begin(), topic.end(), '/')) + 1;
-}
-
-std::vector<std::string> split(const std::string& s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  for (;;) {
-    const size_t slash = s.find('/', start);
-    out.push_back(s.substr(start, slash - start));
-    if (slash == std::string::npos) return out;
-    start = slash + 1;
-  }
-}
-
 }  // namespace
 
 Publisher::Publisher(const Catalog& catalog, Options o, const Logger& log)
@@ -91,6 +75,11 @@ void Publisher::attach(Metrics& m) {
   m.counter("mtec_commands_total", "/set commands by result");
   m.gauge("mtec_nowbase_age_seconds", "Age of the newest now-base data when it was published");
   m.gauge("mtec_battery_soc_percent", "The battery's state of charge as last published");
+  m.counter("mtec_frames_refused_total",
+            "Frames not published: their serial or a key is not a valid topic level");
+  m.counter("mtec_mqtt_dropped_total", "Values dropped because the broker refuses their topic");
+  m.add("mtec_frames_refused_total", 0);
+  m.add("mtec_mqtt_dropped_total", 0);
   m.add("mtec_commands_total", 0, "result=\"accepted\"");
   m.add("mtec_commands_total", 0, "result=\"rejected\"");
   update_metrics();
@@ -232,15 +221,50 @@ void Publisher::connected(int rc) {
 }
 
 void Publisher::publish(const std::string& topic, const std::string& payload, bool retain) {
-  if (connected_) {
-    const int rc = mosquitto_publish(m_, nullptr, topic.c_str(), static_cast<int>(payload.size()),
-                                     payload.data(), 0, retain);
+  // A topic the broker refuses (wildcards, bad UTF-8, too long) would be
+  // held forever: it is dropped, with one warning per topic.
+  int rc = mosquitto_pub_topic_check2(topic.c_str(), topic.size());
+  if (rc == MOSQ_ERR_SUCCESS)
+    rc = mosquitto_validate_utf8(topic.c_str(), static_cast<int>(topic.size()));
+  if (rc == MOSQ_ERR_SUCCESS && connected_) {
+    rc = mosquitto_publish(m_, nullptr, topic.c_str(), static_cast<int>(payload.size()),
+                           payload.data(), 0, retain);
     if (rc == MOSQ_ERR_SUCCESS) {
       ++published_;
       return;
     }
   }
+  if (rc == MOSQ_ERR_INVAL || rc == MOSQ_ERR_MALFORMED_UTF8 || rc == MOSQ_ERR_PAYLOAD_SIZE ||
+      rc == MOSQ_ERR_OVERSIZE_PACKET) {
+    if (metrics_) metrics_->add("mtec_mqtt_dropped_total");
+    if (dropped_topics_.insert(topic).second)
+      log_.warn(fmt::format("the broker refuses topic '{}' ({}): its values are dropped", topic,
+                            mosquitto_strerror(rc)));
+    return;
+  }
   if (!retain) held_[topic] = payload;  // retained messages are re-sent on connect anyway
+}
+
+bool Publisher::topic_safe(const Json& f, const std::string& serial, const std::string& group) {
+  std::string bad;
+  if (!valid_topic_level(serial))
+    bad = "serial '" + serial + "'";
+  else if (!valid_topic_level(group))
+    bad = "group '" + group + "'";
+  else
+    for (const auto& [key, v] : f["values"].items())
+      if (!valid_topic_level(key)) {
+        bad = "key '" + key + "'";
+        break;
+      }
+  if (bad.empty()) return true;
+  if (metrics_) metrics_->add("mtec_frames_refused_total");
+  if (refused_levels_.insert(bad).second)
+    log_.warn(
+        fmt::format("a {} frame with {}: not a valid topic level (no '/', '+', '#', NUL; "
+                    "UTF-8); nothing of it is published",
+                    group, Json(bad).dump(-1, ' ', false, Json::error_handler_t::replace)));
+  return false;
 }
 
 void Publisher::send_discovery() {
@@ -267,6 +291,7 @@ void Publisher::frame(const Json& f) {
                           group));
     return;
   }
+  if (!topic_safe(f, serial, group)) return;
   if (serial_.empty()) {
     serial_ = serial;
     if (!o_.hass) subscribe_commands();
@@ -327,11 +352,9 @@ void Publisher::message(const std::string& topic, const std::string& payload, bo
 }
 
 void Publisher::command(const std::string& topic, const std::string& payload) {
-  const auto parts = split(topic);
-  // the key is the level right after <MQTT_TOPIC>/<serial>/<group>/ (D1)
-  const size_t key_level = levels(o_.topic_root) + 2;
-  if (parts.size() <= key_level) return;
-  const std::string& key = parts[key_level];
+  const auto level = command_key(topic, o_.topic_root);
+  if (!level) return;
+  const std::string& key = *level;
   const Register* r = catalog_.by_mqtt(key);
   try {
     if (!r || !r->address)

@@ -98,6 +98,9 @@ class Publisher {
   void subscribe_commands();
   // Run the socket alone until `done()` or the deadline; false on timeout.
   bool pump_until(const std::function<bool()>& done, std::chrono::milliseconds limit);
+  // Whether the serial, group and every key of frame `f` can be topic levels;
+  // warns once per bad level and counts the refused frame otherwise.
+  bool topic_safe(const Json& f, const std::string& serial, const std::string& group);
 
   const Catalog& catalog_;
   Options o_;
@@ -114,6 +117,7 @@ class Publisher {
   std::optional<DiscoveryOptions> device_;   // known after the first static frame
   std::map<std::string, std::string> held_;  // latest payload per topic while disconnected
   std::set<std::string> command_topics_;
+  std::set<std::string> dropped_topics_, refused_levels_;  // warned once each
   std::optional<std::chrono::steady_clock::time_point> birth_due_;
   int commands_fd_ = -1;
   uint64_t published_ = 0;

@@ -136,50 +136,32 @@ class Follower {
       for (size_t i = 1; i < fds.size(); ++i)
         if (fds[i].revents)
           control_->on_readable(fds[i].fd,
-                                [this](const nlohmann::json& req) { return on_control(req); });
+                                [this](const ControlRequest& req) { return on_control(req); });
       return true;
     }
   }
 
-  nlohmann::json on_control(const nlohmann::json& req) {
-    const std::string op = req.value("op", "");
-    const int address = req.value("address", -1);
-    if (address < 0 || address > 65535 || (op != "write" && op != "read"))
-      return {{"ok", false},
-              {"class", "data"},
-              {"error", "expected {\"op\":\"write\"|\"read\",\"address\":0..65535,...}"}};
+  nlohmann::json on_control(const ControlRequest& req) {
     try {
       if (!link_.ensure(Clock::now()))
-        return {{"ok", false},
-                {"class", "unavailable"},
-                {"error", "the inverter is not reachable now"}};
-      const auto start = static_cast<uint16_t>(address);
-      if (op == "read") {
-        const int count = req.value("count", 1);
-        if (count < 1 || count > 125)
-          return {{"ok", false}, {"class", "data"}, {"error", "count must be 1..125"}};
-        const auto words = client_.read(start, static_cast<uint16_t>(count));
+        return control_error("unavailable", "the inverter is not reachable now");
+      if (req.op == ControlRequest::Op::read) {
+        const auto words = client_.read(req.address, req.count);
         link_.succeeded();
-        return {{"ok", true}, {"address", address}, {"words", words}};
+        return {{"ok", true}, {"address", req.address}, {"words", words}};
       }
-      const auto words = req.at("words").get<std::vector<uint16_t>>();
-      if (words.empty() || words.size() > 123)
-        return {{"ok", false}, {"class", "data"}, {"error", "words must hold 1..123 words"}};
-      client_.write(start, words);
-      const auto back = client_.read(start, static_cast<uint16_t>(words.size()));
+      client_.write(req.address, req.words);
+      const auto back = client_.read(req.address, req.count);
       link_.succeeded();
       job_.log.info(fmt::format("control: wrote {} to {}, read back {}",
-                                nlohmann::json(words).dump(), address,
+                                nlohmann::json(req.words).dump(), req.address,
                                 nlohmann::json(back).dump()));
-      return {{"ok", true}, {"address", address}, {"words", words}, {"read_back", back}};
+      return {{"ok", true}, {"address", req.address}, {"words", req.words}, {"read_back", back}};
     } catch (const modbus::ModbusError& e) {
       link_.failed(Clock::now(), e.what());
-      return {{"ok", false},
-              {"class", std::string(class_name(e.cls()))},
-              {"error", e.what()},
-              {"exception", e.exception_code()}};
-    } catch (const nlohmann::json::exception& e) {
-      return {{"ok", false}, {"class", "data"}, {"error", std::string("bad request: ") + e.what()}};
+      auto reply = control_error(class_name(e.cls()), e.what());
+      reply["exception"] = e.exception_code();
+      return reply;
     }
   }
 

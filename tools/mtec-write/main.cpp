@@ -11,6 +11,7 @@
 #include "mtec/control.hpp"
 #include "mtec/errors.hpp"
 #include "mtec/frame.hpp"
+#include "mtec/json_input.hpp"
 #include "mtec/line_reader.hpp"
 #include "mtec/line_writer.hpp"
 #include "mtec/metrics.hpp"
@@ -60,8 +61,9 @@ void apply(Job& job, const mtec::EncodedWrite& w) {
         fmt::format("{} ({}): wrote {} ({}) but read back {} ({})", w.reg->mqtt, *w.reg->address,
                     hex_words(w.words), mtec::describe_words(*w.reg, w.words), hex_words(back),
                     mtec::describe_words(*w.reg, back)));
-  job.log.info(fmt::format("{} ({}) = {} written and verified via {}", w.reg->mqtt, *w.reg->address,
-                           w.requested, job.io->describe()));
+  job.log.notice(fmt::format("wrote {} ({}) = {}: words {}, read back {} via {}", w.reg->mqtt,
+                             *w.reg->address, w.requested, hex_words(w.words), hex_words(back),
+                             job.io->describe()));
 }
 
 bool confirm(const mtec::EncodedWrite& w, mtec::RegisterIO& io) {
@@ -94,13 +96,15 @@ int run_stdin(Job& job, const mtec::MetricsOptions& mo) {
     ++n;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     try {
-      const auto j = mtec::Json::parse(line, nullptr, false);
-      if (j.is_discarded() || !j.is_object() || !j.contains("key") || !j.contains("value") ||
-          !j["key"].is_string() || !(j["value"].is_string() || j["value"].is_number()))
+      std::string problem;
+      const auto j = mtec::parse_json(line, problem);
+      if (!j) throw Error(ErrorClass::data, problem);
+      const auto key = mtec::string_at(*j, "key");
+      const auto v = j->find("value");
+      if (!key || v == j->end() || !(v->is_string() || v->is_number()))
         throw Error(ErrorClass::data, "not a command {\"key\":...,\"value\":...}");
-      const std::string value =
-          j["value"].is_string() ? j["value"].get<std::string>() : j["value"].dump();
-      const auto w = mtec::encode_write(job.catalog, j["key"].get<std::string>(), value);
+      const std::string value = v->is_string() ? v->get<std::string>() : v->dump();
+      const auto w = mtec::encode_write(job.catalog, *key, value);
       if (!job.io) {
         if (!job.quiet) job.out.write_line(result_json(w, nullptr, true).dump());
         continue;
@@ -140,11 +144,13 @@ int write_main(int argc, char** argv) {
   mtec::MetricsOptions metrics_opts;
   std::string key, value;
   std::optional<std::string> via;
-  bool yes = false, dry_run = false, quiet = false, from_stdin = false, direct = false;
+  bool yes = false, dry_run = false, quiet = false, from_stdin = false, direct = false, raw = false;
   app.add_option("REGISTER", key, "mqtt key, address or name of a writable register");
   app.add_option("VALUE", value, "a label of the register or a number in its unit");
   app.add_flag("-y,--yes", yes, "Do not ask for confirmation");
   app.add_flag("-n,--dry-run", dry_run, "Print what would be written; write nothing");
+  app.add_flag("--raw", raw,
+               "Experts: VALUE is the raw word(s), any integer of the type (needs --yes)");
   app.add_flag("--stdin", from_stdin,
                "Apply command lines (JSON) from stdin, as mtec-publish writes them");
   app.add_option("--via", via, "Write through this mtec-read control socket")->option_text("PATH");
@@ -167,7 +173,12 @@ int write_main(int argc, char** argv) {
   const mtec::Settings settings = config.settings();
 
   std::optional<mtec::EncodedWrite> single;
-  if (!from_stdin) single = mtec::encode_write(catalog, key, value);  // refuse before any I/O
+  if (raw && (from_stdin || !yes))
+    throw Error(ErrorClass::usage, from_stdin ? "--raw is for one write from the command line"
+                                              : "--raw writes unchecked words: it needs --yes");
+  if (!from_stdin)  // refuse before any I/O
+    single = mtec::encode_write(catalog, key, value,
+                                raw ? mtec::WriteMode::raw_word : mtec::WriteMode::checked);
 
   std::unique_ptr<mtec::RegisterIO> io;
   if (!dry_run) {

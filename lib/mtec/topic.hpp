@@ -1,0 +1,15 @@
+// MQTT topic rules. Generic: no domain knowledge.
+#pragma once
+
+#include <string_view>
+
+namespace mtec {
+
+// --- Interface ---
+
+// Whether `s` can be one level of a topic: a serial number or an mqtt key
+// becomes one, and both may come from a device we do not control. Not
+// empty, valid UTF-8, no '/', '+', '#' or NUL.
+bool valid_topic_level(std::string_view s);
+
+}  // namespace mtec
