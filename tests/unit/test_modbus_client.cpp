@@ -3,6 +3,7 @@
 // reconnects and succeeds. The device is a scripted loopback server in a
 // thread that replays captured replies.
 #include <gtest/gtest.h>
+#include <netdb.h>
 
 #include "mtec/modbus_client.hpp"
 #include "scripted_device.hpp"
@@ -78,6 +79,25 @@ TEST(ModbusClient, ExceptionReplyKeepsTheConnection) {
     EXPECT_EQ(e.exception_code(), 2);
   }
   EXPECT_TRUE(c.connected());
+}
+
+TEST(ModbusClient, ConnectTriesEveryAddressTheNameResolvesTo) {
+  // "localhost" is ::1 and 127.0.0.1 on most systems; the device listens on
+  // 127.0.0.1 only, so a client that tried the first address alone would fail
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* res = nullptr;
+  ASSERT_EQ(::getaddrinfo("localhost", "502", &hints, &res), 0);
+  int addresses = 0;
+  bool v4_last = false;
+  for (const addrinfo* a = res; a; a = a->ai_next, ++addresses) v4_last = a->ai_family == AF_INET;
+  ::freeaddrinfo(res);
+  if (addresses < 2 || !v4_last)
+    GTEST_SKIP() << "localhost does not resolve to another address before 127.0.0.1 here";
+  ScriptedDevice dev([](const std::vector<uint8_t>& req, int) { return tcp_reply(req, 247); });
+  Client c(Endpoint{"localhost", dev.port(), std::nullopt, 247, std::chrono::milliseconds(2000),
+                    Framer::tcp});
+  EXPECT_EQ(c.read(10000, 1), std::vector<uint16_t>{0x2166});
 }
 
 }  // namespace
