@@ -9,11 +9,12 @@ _mtec_publish() {
     --capath) mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return ;;
     --unique-ids) mapfile -t COMPREPLY < <(compgen -W "legacy serial" -- "$cur"); return ;;
     --log-format) mapfile -t COMPREPLY < <(compgen -W "text json" -- "$cur"); return ;;
-    -b|--broker|-P|--broker-port|-t|--topic|-i|--client-id|--user|--hass-base|--grace|--device-name|--float-format|--serial|--linger) return ;;
+    -b|--broker|-P|--broker-port|-t|--topic|-i|--client-id|--user|--hass-base|--grace|--device-name|--float-format|--serial|--linger|--availability-periods) return ;;
   esac
   mapfile -t COMPREPLY < <(compgen -W "--help --version --broker --broker-port --topic --client-id
     --user --password-file --cafile --capath --cert --key --insecure --hass --no-hass --hass-base
-    --grace --unique-ids --device-name --float-format --commands-out --unregister --serial --linger
+    --grace --unique-ids --device-name --float-format --commands-out --availability --availability-periods
+    --unregister --serial --linger
     --formulas --strict --config --registers --verbose --quiet --log-format" -- "$cur")
 }
 complete -F _mtec_publish mtec-publish

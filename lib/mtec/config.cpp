@@ -76,6 +76,8 @@ const std::vector<ConfigKey>& config_keys() {
                                               {"HASS_ENABLE", "false", false},
                                               {"HASS_BASE_TOPIC", "homeassistant", false},
                                               {"HASS_BIRTH_GRACETIME", "15", false},
+                                              {"HASS_AVAILABILITY", "false", false},
+                                              {"HASS_AVAILABILITY_PERIODS", "3", false},
                                               {"DEBUG", "false", false}};
   return keys;
 }
@@ -266,6 +268,8 @@ Settings Config::settings() const {
       throw bad("HASS_BIRTH_GRACETIME", *v, "must be a number 0..600");
     s.hass_birth_gracetime = d;
   }
+  get_bool("HASS_AVAILABILITY", s.hass_availability);
+  get_int("HASS_AVAILABILITY_PERIODS", s.hass_availability_periods, 1, 1000);
   get_bool("DEBUG", s.debug);
   return s;
 }

@@ -56,6 +56,8 @@ struct Settings {
   bool hass_enable = false;
   std::string hass_base_topic = "homeassistant";
   double hass_birth_gracetime = 15;
+  bool hass_availability = false;     // availability topic + will (opt-in)
+  int hass_availability_periods = 3;  // offline after this many REFRESH_NOW without now-base
   bool debug = false;
 };
 

@@ -179,6 +179,10 @@ std::vector<DiscoveryMessage> discovery_messages(const Catalog& catalog,
             .opt("payload_off", r.hass_payload_off);
         m.command_topic = command;
       }
+      if (!o.availability_topic.empty())  // after the legacy keys; HA takes any order
+        p.str("availability_topic", o.availability_topic)
+            .str("payload_available", "online")
+            .str("payload_not_available", "offline");
       m.payload = p.text();
       out.push_back(std::move(m));
     }

@@ -21,6 +21,9 @@ struct DiscoveryOptions {
   std::string serial, equipment, firmware;
   bool serial_unique_ids = false;  // --unique-ids serial: MTEC_<serial>_<key>
   std::string device_name = "MTEC EnergyButler";
+  // HASS_AVAILABILITY: every payload declares this topic with the payloads
+  // online/offline; empty: the legacy payloads, byte for byte.
+  std::string availability_topic;
 };
 
 struct DiscoveryMessage {

@@ -95,5 +95,30 @@ TEST(Topic, CommandKeyFollowsTheRootsLevels) {
   EXPECT_FALSE(command_key("", "MTEC"));
 }
 
+TEST(Discovery, AvailabilityAddsItsThreeKeysToEveryPayloadAndNothingElse) {
+  for (const auto& name : test::golden_cases()) {
+    const auto& c = test::golden(name);
+    DiscoveryOptions o;
+    o.hass_base_topic = c["config"]["HASS_BASE_TOPIC"];
+    o.mqtt_topic = c["config"]["MQTT_TOPIC"];
+    o.serial = c["serial"];
+    o.equipment = c["equipment_info"];
+    o.firmware = c["firmware_version"];
+    o.availability_topic = "MTEC/M-TEC-MQTT/availability";
+    const auto got = discovery_messages(test::project_catalog(), o);
+    const auto& want = c["discovery"];
+    ASSERT_EQ(got.size(), want.size());
+    const std::string tail =
+        ", \"availability_topic\": \"MTEC/M-TEC-MQTT/availability\", \"payload_available\": "
+        "\"online\", \"payload_not_available\": \"offline\"}";
+    for (size_t i = 0; i < got.size(); ++i) {
+      const std::string& p = got[i].payload;
+      ASSERT_GT(p.size(), tail.size());
+      EXPECT_EQ(p.substr(p.size() - tail.size()), tail) << name << " #" << i;
+      EXPECT_EQ(p.substr(0, p.size() - tail.size()) + "}", want[i]["payload"].get<std::string>());
+    }
+  }
+}
+
 }  // namespace
 }  // namespace mtec

@@ -72,8 +72,17 @@ int health_main(int argc, char** argv) {
   const double now =
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   std::vector<std::string> unhealthy, degraded;
+  std::optional<std::string> availability;  // what mtec-publish would publish
   for (const auto& f : files) {
     const Samples s = parse(f);
+    if (const auto it = s.find("mtec_availability_online"); it != s.end())
+      for (const auto& [labels, v] : it->second) {
+        const auto at = labels.find("topic=\"");
+        const std::string topic =
+            at == std::string::npos ? "" : labels.substr(at + 7, labels.find('"', at + 7) - at - 7);
+        availability =
+            fmt::format("{}{}", v != 0 ? "online" : "offline", topic.empty() ? "" : " on " + topic);
+      }
     const std::string tool = std::filesystem::path(f).stem().string();
     if (auto t = value(s, "mtec_metrics_updated_timestamp_seconds"); t && now - *t > stale)
       unhealthy.push_back(fmt::format("{} not running (metrics {:.0f} s old)", tool, now - *t));
@@ -93,15 +102,22 @@ int health_main(int argc, char** argv) {
     if (auto b = value(s, "mtec_bad_lines_total"); b && *b > 0)
       degraded.push_back(fmt::format("{}: {:.0f} bad input lines", tool, *b));
   }
+  // the availability state goes on a line of its own, after the verdict
+  const auto print_availability = [&] {
+    if (availability) std::printf("availability: %s\n", availability->c_str());
+  };
   if (!unhealthy.empty()) {
     std::printf("unhealthy: %s\n", fmt::format("{}", fmt::join(unhealthy, "; ")).c_str());
+    print_availability();
     return mtec::exit_code(ErrorClass::unavailable);
   }
   if (!degraded.empty()) {
     std::printf("degraded: %s\n", fmt::format("{}", fmt::join(degraded, "; ")).c_str());
+    print_availability();
     return mtec::exit_code(ErrorClass::temp_fail);
   }
   std::printf("healthy\n");
+  print_availability();
   return 0;
 }
 

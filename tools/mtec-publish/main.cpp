@@ -13,6 +13,7 @@
 #include "mtec/errors.hpp"
 #include "mtec/line_reader.hpp"
 #include "mtec/tool_options.hpp"
+#include "mtec/topic.hpp"
 #include "publisher.hpp"
 
 namespace {
@@ -59,6 +60,15 @@ int publish_main(int argc, char** argv) {
   app.add_flag("--insecure", insecure, "TLS: do not verify the broker's certificate");
   app.add_flag("--hass", hass, "Home Assistant discovery on (HASS_ENABLE)");
   app.add_flag("--no-hass", no_hass, "Home Assistant discovery off");
+  bool availability = false;
+  std::optional<int> availability_periods;
+  app.add_flag(
+      "--availability", availability,
+      "Publish online/offline on <MQTT_TOPIC>/<client id>/availability (HASS_AVAILABILITY)");
+  app.add_option("--availability-periods", availability_periods,
+                 "offline after N REFRESH_NOW periods without now-base data "
+                 "(HASS_AVAILABILITY_PERIODS)")
+      ->option_text("N");
   app.add_option("--hass-base", hass_base, "Discovery root (HASS_BASE_TOPIC)")
       ->option_text("TOPIC");
   app.add_option("--grace", grace,
@@ -101,6 +111,9 @@ int publish_main(int argc, char** argv) {
   if (no_hass) config.set_flag("HASS_ENABLE", "false");
   if (hass_base) config.set_flag("HASS_BASE_TOPIC", *hass_base);
   if (grace) config.set_flag("HASS_BIRTH_GRACETIME", fmt::format("{}", *grace));
+  if (availability) config.set_flag("HASS_AVAILABILITY", "true");
+  if (availability_periods)
+    config.set_flag("HASS_AVAILABILITY_PERIODS", std::to_string(*availability_periods));
   const mtec::Settings s = config.settings();
   if (unregister && unique_ids == "serial" && serial.empty())
     throw Error(ErrorClass::usage, "--unregister with --unique-ids serial needs --serial");
@@ -128,6 +141,14 @@ int publish_main(int argc, char** argv) {
   o.device_name = device_name;
   o.commands_out = commands_out;
   o.linger = std::chrono::milliseconds(static_cast<long>(linger * 1000));
+  o.availability = s.hass_availability;
+  o.stale_after = std::chrono::milliseconds(
+      static_cast<long>(s.refresh_now * 1000 * s.hass_availability_periods));
+  if (o.availability && !mtec::valid_topic_level(o.client_id))
+    throw Error(ErrorClass::config,
+                fmt::format("MQTT_CLIENT_ID '{}' is a level of the availability topic: no '/', '+' "
+                            "or '#' in it",
+                            o.client_id));
 
   signal(SIGPIPE, SIG_IGN);
   const int stop = mtec::stop_signal_fd();

@@ -40,7 +40,8 @@ Publisher::Publisher(const Catalog& catalog, Options o, const Logger& log)
   // Nagle would hold each small publish back until the broker ACKs the last
   // (up to 40 ms of delayed ACK on Linux): values go out as they come.
   mosquitto_int_option(m_, MOSQ_OPT_TCP_NODELAY, 1);
-  const std::string will = o_.hass_base + "/status/lwt";
+  // the legacy will, unless availability is on: then the will is its offline
+  const std::string will = o_.availability ? availability_topic(o_) : o_.hass_base + "/status/lwt";
   mosquitto_will_set(m_, will.c_str(), 7, "offline", 0, true);
   if (!o_.username.empty()) mosquitto_username_pw_set(m_, o_.username.c_str(), o_.password.c_str());
   mosquitto_connect_callback_set(m_, &Publisher::on_connect);
@@ -65,7 +66,26 @@ Publisher::~Publisher() {
   mosquitto_lib_cleanup();
 }
 
+std::string availability_topic(const Options& o) {
+  return fmt::format("{}/{}/availability", o.topic_root, o.client_id);
+}
+
 void Publisher::start() { try_connect(); }
+
+void Publisher::set_available(bool online, bool force) {
+  if (!o_.availability) return;
+  if (!force && available_ == online) return;
+  if (available_ != online)
+    log_.notice(online ? fmt::format("{} = online (fresh now-base data)", availability_topic(o_))
+                       : fmt::format("{} = offline (no fresh now-base data for {} s)",
+                                     availability_topic(o_),
+                                     std::chrono::duration<double>(o_.stale_after).count()));
+  available_ = online;
+  publish(availability_topic(o_), online ? "online" : "offline", true);
+  if (metrics_)
+    metrics_->set("mtec_availability_online", online ? 1 : 0,
+                  fmt::format("topic=\"{}\"", availability_topic(o_)));
+}
 
 void Publisher::attach(Metrics& m) {
   metrics_ = &m;
@@ -78,6 +98,8 @@ void Publisher::attach(Metrics& m) {
   m.counter("mtec_frames_refused_total",
             "Frames not published: their serial or a key is not a valid topic level");
   m.counter("mtec_mqtt_dropped_total", "Values dropped because the broker refuses their topic");
+  m.gauge("mtec_availability_online",
+          "The availability published: 1 online (fresh now-base data), 0 offline");
   m.add("mtec_frames_refused_total", 0);
   m.add("mtec_mqtt_dropped_total", 0);
   m.add("mtec_commands_total", 0, "result=\"accepted\"");
@@ -138,6 +160,7 @@ void Publisher::io(short revents) {
 
 void Publisher::tick() {
   const auto now = Clock::now();
+  if (available_.value_or(false) && now >= fresh_until_) set_available(false);
   if (socket_open_) {
     const int rc = mosquitto_loop_misc(m_);
     if (rc != MOSQ_ERR_SUCCESS) lost(mosquitto_strerror(rc));
@@ -161,6 +184,7 @@ int Publisher::next_timeout_ms() const {
   int t = 1000;
   if (!socket_open_) t = std::min(t, until(retry_at_));
   if (birth_due_) t = std::min(t, until(*birth_due_));
+  if (available_.value_or(false)) t = std::min(t, until(fresh_until_));
   return t;
 }
 
@@ -218,6 +242,8 @@ void Publisher::connected(int rc) {
   held_.clear();
   for (const auto& [topic, payload] : held) publish(topic, payload, false);
   if (!held.empty()) log_.info(fmt::format("published {} held values", held.size()));
+  // the broker may have published our will while we were away: say what is true
+  set_available(Clock::now() < fresh_until_, true);
 }
 
 void Publisher::publish(const std::string& topic, const std::string& payload, bool retain) {
@@ -308,6 +334,7 @@ void Publisher::frame(const Json& f) {
         values["firmware_version"].is_string() ? values["firmware_version"].get<std::string>() : "";
     d.serial_unique_ids = o_.serial_unique_ids;
     d.device_name = o_.device_name;
+    if (o_.availability) d.availability_topic = availability_topic(o_);
     device_ = d;
     if (o_.hass && connected_) send_discovery();
   }
@@ -316,6 +343,10 @@ void Publisher::frame(const Json& f) {
     if (!value) continue;
     publish(state_topic(o_.topic_root, serial, group, key), format_payload(*value, o_.float_format),
             false);
+  }
+  if (group == "now-base" && !values.empty()) {
+    fresh_until_ = Clock::now() + o_.stale_after;
+    if (connected_) set_available(true);
   }
   // systemd: ready with the first fresh now-base data on the broker; every
   // later one feeds the watchdog, so a pipeline that stops delivering is restarted
@@ -414,6 +445,8 @@ bool Publisher::pump_until(const std::function<bool()>& done, std::chrono::milli
 }
 
 int Publisher::finish() {
+  // going away on purpose: the data stop being true now, not at the will
+  if (connected_ && available_.value_or(false)) set_available(false);
   if (!held_.empty() || !ever_connected_)
     log_.info("end of input: waiting for the broker to take what is held");
   pump_until([this] { return connected_ && held_.empty(); }, o_.linger);

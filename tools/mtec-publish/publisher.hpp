@@ -44,7 +44,17 @@ struct Options {
   std::string device_name = "MTEC EnergyButler";
   std::string commands_out;                // "" : no command path unless HA
   std::chrono::milliseconds linger{5000};  // at EOF: how long to wait for the broker
+  // HASS_AVAILABILITY: a retained availability topic (online/offline, the
+  // will offline) declared in every discovery payload; offline when no
+  // fresh now-base frame came for `stale_after`.
+  bool availability = false;
+  std::chrono::milliseconds stale_after{30000};
 };
+
+// The availability topic of an instance: <MQTT_TOPIC>/<client id>/availability
+// (known before the first frame, so it can be the will; the client id is
+// unique per broker, so instances keep theirs apart).
+std::string availability_topic(const Options& o);
 
 class Publisher {
  public:
@@ -64,6 +74,8 @@ class Publisher {
   void io(short revents);
   // Keepalive, reconnects and the HA birth timer; call at least every second.
   void tick();
+  // Availability: what is published now (online while fresh now-base data come).
+  bool available() const { return available_.value_or(false); }
   // Milliseconds until tick() has work (capped at 1000).
   int next_timeout_ms() const;
   // A fatal session error (authentication refused: 77), if any.
@@ -95,6 +107,9 @@ class Publisher {
   void command(const std::string& topic, const std::string& payload);
   void publish(const std::string& topic, const std::string& payload, bool retain);
   void send_discovery();
+  // Publishes the availability state `online` (retained) if it changed or
+  // `force`; a no-op without --availability.
+  void set_available(bool online, bool force = false);
   void subscribe_commands();
   // Run the socket alone until `done()` or the deadline; false on timeout.
   bool pump_until(const std::function<bool()>& done, std::chrono::milliseconds limit);
@@ -119,6 +134,8 @@ class Publisher {
   std::set<std::string> command_topics_;
   std::set<std::string> dropped_topics_, refused_levels_;  // warned once each
   std::optional<std::chrono::steady_clock::time_point> birth_due_;
+  std::chrono::steady_clock::time_point fresh_until_{};  // now-base data fresh until
+  std::optional<bool> available_;                        // as last published
   int commands_fd_ = -1;
   uint64_t published_ = 0;
   int barrier_mid_ = -1;
