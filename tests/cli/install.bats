@@ -48,7 +48,8 @@ teardown() { common_teardown; }
            share/man/man8/mtec2mqtt.8.gz share/bash-completion/completions/mtec-write \
            share/zsh/vendor-completions/_mtec-write share/fish/vendor_completions.d/mtec-write.fish \
            lib/systemd/system/mtec2mqtt.service lib/systemd/system/mtec2mqtt@.service \
-           share/doc/mtec-tools/examples/config.yaml share/doc/mtec-tools/monitoring/mtec-alerts.yml \
+           share/doc/mtec-tools/examples/config.yaml share/doc/mtec-tools/examples/evcc.yaml \
+           share/doc/mtec-tools/monitoring/mtec-alerts.yml \
            share/mtec/registers.yaml; do
     [ -f "$PREFIX/$f" ] || { echo "missing $f"; return 1; }
   done
