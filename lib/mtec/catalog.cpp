@@ -278,7 +278,8 @@ Register read_entry(const std::string& file, const std::string& key, const YAML:
         fail_at(pos_of(file, kv.second.Mark()), key, "value item label must be a string");
       bool fits = false;
       if (r.address && r.type == RegType::bit)
-        fits = code > 0 && code < (1LL << (16 * r.length));
+        // a mask of 4 or more words fits any positive code (and 1 << 64 is no number)
+        fits = code > 0 && (16 * r.length >= 63 || code < (1LL << (16 * r.length)));
       else if (r.is_numeric_type()) {
         const auto [lo, hi] = raw_range(r.type);
         fits = static_cast<double>(code) >= lo && static_cast<double>(code) <= hi;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "mtec/catalog.hpp"
+#include "mtec/utf8.hpp"
 #include "mtec/value.hpp"
 
 namespace mtec {
@@ -35,8 +36,5 @@ std::string equipment_model(uint16_t word);
 
 // Firmware string of register 10011's four words: "V27.52.04.00-V27.52.04.00".
 std::string firmware_string(std::span<const uint16_t> words);
-
-// Whether `s` is valid UTF-8.
-bool valid_utf8(const std::string& s);
 
 }  // namespace mtec

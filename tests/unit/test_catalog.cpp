@@ -207,5 +207,20 @@ TEST(Catalog, LoadCatalogPrefersTheNamedFileThenTheBuiltIn) {
   EXPECT_EQ(c.entries().size(), test::project_catalog().entries().size());
 }
 
+TEST(CatalogErrors, AFaultMaskOfFourWordsIsCheckedWithoutOverflow) {
+  // found by fuzz_catalog: the check shifted 1 by 64 bits
+  const std::string text =
+      "\"33000\":\n  name: Faults\n  length: 4\n  type: BIT\n  mqtt: faults\n"
+      "  group: now-battery\n  hass_value_items:\n    1: \"a\"\n    -2: \"b\"\n";
+  try {
+    Catalog::parse(text, "bits.yaml");
+    FAIL() << "the negative mask was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("value item mask -2 does not fit 4 BIT words"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace mtec

@@ -7,15 +7,21 @@
 namespace mtec {
 namespace {
 
+// The discovery options of a golden case (its config and static values).
+DiscoveryOptions options_of(const nlohmann::json& c) {
+  DiscoveryOptions o;
+  o.hass_base_topic = c["config"]["HASS_BASE_TOPIC"];
+  o.mqtt_topic = c["config"]["MQTT_TOPIC"];
+  o.serial = c["serial"];
+  o.equipment = c["equipment_info"];
+  o.firmware = c["firmware_version"];
+  return o;
+}
+
 TEST(DiscoveryGolden, ByteIdenticalAndInOrderForEveryCase) {
   for (const auto& name : test::golden_cases()) {
     const auto& c = test::golden(name);
-    DiscoveryOptions o;
-    o.hass_base_topic = c["config"]["HASS_BASE_TOPIC"];
-    o.mqtt_topic = c["config"]["MQTT_TOPIC"];
-    o.serial = c["serial"];
-    o.equipment = c["equipment_info"];
-    o.firmware = c["firmware_version"];
+    DiscoveryOptions o = options_of(c);
     const auto got = discovery_messages(test::project_catalog(), o);
     const auto& want = c["discovery"];
     ASSERT_EQ(got.size(), want.size()) << name;
@@ -98,12 +104,7 @@ TEST(Topic, CommandKeyFollowsTheRootsLevels) {
 TEST(Discovery, AvailabilityAddsItsThreeKeysToEveryPayloadAndNothingElse) {
   for (const auto& name : test::golden_cases()) {
     const auto& c = test::golden(name);
-    DiscoveryOptions o;
-    o.hass_base_topic = c["config"]["HASS_BASE_TOPIC"];
-    o.mqtt_topic = c["config"]["MQTT_TOPIC"];
-    o.serial = c["serial"];
-    o.equipment = c["equipment_info"];
-    o.firmware = c["firmware_version"];
+    DiscoveryOptions o = options_of(c);
     o.availability_topic = "MTEC/M-TEC-MQTT/availability";
     const auto got = discovery_messages(test::project_catalog(), o);
     const auto& want = c["discovery"];

@@ -7,6 +7,7 @@
 
 #include "golden.hpp"
 #include "mtec/plan.hpp"
+#include "one_word_registers.hpp"
 
 namespace mtec {
 namespace {
@@ -77,20 +78,7 @@ TEST(Plan, RespectsTheRequestSizeLimitAndSplitsBack) {
 }
 
 // Registers at the given addresses, one word each.
-struct Regs {
-  std::deque<Register> store;
-  std::vector<const Register*> ptrs;
-  explicit Regs(std::initializer_list<int> addresses) {
-    for (int a : addresses) {
-      Register r;
-      r.key = std::to_string(a);
-      r.address = static_cast<uint16_t>(a);
-      r.length = 1;
-      store.push_back(r);
-      ptrs.push_back(&store.back());
-    }
-  }
-};
+using Regs = test::OneWordRegisters;
 
 TEST(Plan, SplitRefusedCutsAtTheWidestGapNearestTheMiddle) {
   const Regs r({100, 101, 105, 106, 107, 109});

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "mtec/reader.hpp"
+#include "one_word_registers.hpp"
 #include "scripted_device.hpp"
 
 namespace mtec {
@@ -58,20 +59,7 @@ struct Device {
   }
 };
 
-struct Regs {
-  std::deque<Register> store;
-  std::vector<const Register*> ptrs;
-  explicit Regs(std::initializer_list<int> addresses) {
-    for (int a : addresses) {
-      Register r;
-      r.key = r.mqtt = "r" + std::to_string(a);
-      r.address = static_cast<uint16_t>(a);
-      r.length = 1;
-      store.push_back(r);
-      ptrs.push_back(&store.back());
-    }
-  }
-};
+using Regs = test::OneWordRegisters;
 
 struct Rig {
   Device device;
