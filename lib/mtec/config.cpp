@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "mtec/errors.hpp"
+#include "mtec/suggest.hpp"
 #include "mtec/yaml_load.hpp"
 
 namespace mtec {
@@ -82,6 +83,12 @@ const std::vector<ConfigKey>& config_keys() {
   return keys;
 }
 
+std::vector<std::string> key_names() {
+  std::vector<std::string> names;
+  for (const auto& k : config_keys()) names.emplace_back(k.name);
+  return names;
+}
+
 std::vector<std::string> config_search_path(const EnvLookup& env) {
   std::vector<std::string> out;
   if (auto c = env("CREDENTIALS_DIRECTORY"); c && !c->empty()) out.push_back(*c + "/config.yaml");
@@ -120,7 +127,8 @@ Config Config::parse(const std::string& text, const std::string& file, const Env
                     fmt::format("{}:{}: {} must be a single value", file, line, key));
       if (!find_key(key))
         c.source_.warnings.push_back(
-            fmt::format("{}:{}: unknown key {} (ignored)", file, line, key));
+            fmt::format("{}:{}: unknown key {} (ignored){} (every key: mtec-read --show-config)",
+                        file, line, key, did_you_mean(key, key_names())));
       c.file_[key] = kv.second.IsNull() ? std::string() : kv.second.Scalar();
       c.file_lines_[key] = line;
     }

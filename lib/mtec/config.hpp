@@ -27,6 +27,8 @@ struct ConfigKey {
 };
 // Every key the tools know, in the order of the legacy template.
 const std::vector<ConfigKey>& config_keys();
+// Their names.
+std::vector<std::string> key_names();
 
 // Where a config file is looked for when neither --config nor $MTEC_CONFIG
 // names one, first match wins: $CREDENTIALS_DIRECTORY/config.yaml (systemd's

@@ -92,7 +92,12 @@ TEST(Config, ValidationNamesKeySourceAndRule) {
 TEST(Config, UnknownKeysWarn) {
   const auto c = Config::parse("MODBUS_IP: x\nFOO: 1\n", "c.yaml", fake_env({}));
   ASSERT_EQ(c.source().warnings.size(), 1u);
-  EXPECT_EQ(c.source().warnings[0], "c.yaml:2: unknown key FOO (ignored)");
+  EXPECT_EQ(c.source().warnings[0],
+            "c.yaml:2: unknown key FOO (ignored) (every key: mtec-read --show-config)");
+  const auto typo = Config::parse("MODBUS_PROT: 1502\n", "c.yaml", fake_env({}));
+  EXPECT_EQ(typo.source().warnings.at(0),
+            "c.yaml:1: unknown key MODBUS_PROT (ignored); did you mean MODBUS_PORT? (every key: "
+            "mtec-read --show-config)");
 }
 
 class ConfigFiles : public ::testing::Test {

@@ -1,5 +1,6 @@
 // mtec-read: read the inverter over Modbus TCP and write NDJSON frames.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <signal.h>
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include "mtec/cli.hpp"
 #include "mtec/control.hpp"
 #include "mtec/errors.hpp"
+#include "mtec/suggest.hpp"
 #include "mtec/tool_options.hpp"
 #include "read_job.hpp"
 
@@ -112,7 +114,9 @@ int read_main(int argc, char** argv) {
   const auto& known = mtec::known_groups();
   for (const auto& g : groups) {
     if (std::find(known.begin(), known.end(), g) == known.end())
-      throw Error(ErrorClass::usage, "unknown group '" + g + "'");
+      throw Error(ErrorClass::usage,
+                  fmt::format("unknown group '{}'{} (groups: {})", g, mtec::did_you_mean(g, known),
+                              fmt::join(known, ", ")));
     for (const mtec::Register* r : catalog.group(g))
       if (r->address) job.selected.insert(r);
   }

@@ -207,10 +207,9 @@ int write_main(int argc, char** argv) {
                   fmt::format("refusing to write {} = {} without confirmation: not on a terminal; "
                               "use --yes",
                               w.reg->mqtt, value));
-    if (!confirm(w, *io)) {
-      log.notice("not written");
-      return 0;
-    }
+    if (!confirm(w, *io))  // the user refused it: a script must not take it for done
+      throw Error(ErrorClass::no_perm,
+                  fmt::format("{} not written: declined at the prompt", w.reg->mqtt));
   }
   apply(job, w);
   return 0;
