@@ -50,10 +50,15 @@ not_a_signal() { [ "$1" -lt 128 ]; }
   mkdir -p "$locked/.config/aiomtec2mqtt"
   chmod 700 "$locked"
   chmod 755 "$BATS_TEST_TMPDIR"
-  local bin
-  bin=$(readlink -f "$(command -v mtec-read)")
+  # the tool where uid 65534 may run it (the build tree may sit in a private directory)
+  local open bin
+  open=$(mktemp -d /tmp/mtec-hardening.XXXXXX)
+  chmod 755 "$open"
+  bin=$open/mtec-read
+  cp "$(readlink -f "$(command -v mtec-read)")" "$bin"
   run --separate-stderr env -i HOME="$locked" XDG_CONFIG_HOME="$locked/.config" \
     setpriv --reuid=65534 --regid=65534 --clear-groups sh -c "cd / && exec $bin --show-config"
+  rm -rf "$open"
   [ "$status" -eq 0 ] || { echo "$status $stderr"; return 1; }
   [[ "$output" == *"# config file: none found"* ]]
 }
