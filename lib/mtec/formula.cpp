@@ -284,6 +284,11 @@ Value python_round(const Value& v, std::optional<int64_t> ndigits) {
     if (std::fabs(r) > 9.2e18) runtime("integer overflow");
     return static_cast<int64_t>(r);
   }
+  // Past a double's last decimal (about 1e-324) rounding changes nothing, and
+  // past its range (1e308) it leaves 0: Python's results, without a 10^n that
+  // overflows or a precision fmt refuses (found by fuzz_formula).
+  if (*ndigits > 400) return x;
+  if (*ndigits < -400) return std::isfinite(x) ? std::copysign(0.0, x) : x;
   // round to n decimals via the decimal text, as Python does (correctly rounded)
   const std::string s = fmt::format("{:.{}f}", x, std::max<int64_t>(0, *ndigits));
   if (*ndigits >= 0) return std::strtod(s.c_str(), nullptr);

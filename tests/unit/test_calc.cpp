@@ -174,5 +174,14 @@ TEST(Formula, PythonSemantics) {
   EXPECT_THROW(eval("9223372036854775807 + 1"), FormulaError);
 }
 
+TEST(Formula, RoundToAnyNumberOfDigitsAsPythonDoes) {
+  // found by fuzz_formula: fmt refused the precision (an uncaught exception)
+  EXPECT_EQ(std::get<double>(eval("round(1.25, 100000)")), 1.25);
+  EXPECT_EQ(std::get<double>(eval("round(1.25, 400)")), 1.25);
+  EXPECT_EQ(std::get<double>(eval("round(123.5, -1000)")), 0.0);
+  EXPECT_EQ(std::get<double>(eval("round(-123.5, -2)")), -100.0);
+  EXPECT_EQ(std::get<int64_t>(eval("round(5, 99999999999)")), 5);
+}
+
 }  // namespace
 }  // namespace mtec
