@@ -141,7 +141,8 @@ ReadOutcome read_registers(modbus::Client& client, const std::vector<const Regis
       }
     }
   }
-  out.connection_lost = !client.connected();
+  // lost only as the outcome of a failure: callers report errors.front() with it
+  out.connection_lost = !client.connected() && !out.errors.empty();
   return out;
 }
 
