@@ -6,6 +6,6 @@ _mtec_health() {
     -d|--dir) mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return ;;
     --max-age|--stale) return ;;
   esac
-  if [[ "$cur" == -* ]]; then mapfile -t COMPREPLY < <(compgen -W "--help --version --dir --max-age --stale" -- "$cur")
+  if [[ "$cur" == -* ]]; then mapfile -t COMPREPLY < <(compgen -W "--grace --help --version --dir --max-age --stale" -- "$cur")
   else mapfile -t COMPREPLY < <(compgen -f -X "!*.prom" -- "$cur"); fi
 }

@@ -4,6 +4,8 @@ _mtec_read() {
   cur=${COMP_WORDS[COMP_CWORD]}
   prev=${COMP_WORDS[COMP_CWORD-1]}
   case "$prev" in
+    --metrics-file) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
+    --metrics-interval) return ;;
     -c|--config|--registers|--control)
       mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
     --list-labels)
@@ -15,7 +17,7 @@ _mtec_read() {
     -H|--host|-p|--port|--port2|-u|--unit|--timeout|--max-gap|--refresh-now) return ;;
   esac
   if [[ "$cur" == -* ]]; then
-    mapfile -t COMPREPLY < <(compgen -W "--help --version --group --all --list --list-labels --show-config --follow --control
+    mapfile -t COMPREPLY < <(compgen -W "--metrics-file --metrics-interval --help --version --group --all --list --list-labels --show-config --follow --control
       --probe --raw --table --host --port --port2 --unit --timeout --framer --max-gap --refresh-now
       --config --registers --verbose --quiet --log-format" -- "$cur")
   else

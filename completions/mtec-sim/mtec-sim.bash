@@ -8,7 +8,7 @@ _mtec_sim() {
       mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
     -H|--host|-p|--port|-u|--unit|--delay|--drop-after|--exception|--corrupt|--seed) return ;;
   esac
-  mapfile -t COMPREPLY < <(compgen -W "--help --version --snapshot --registers --host --port
+  mapfile -t COMPREPLY < <(compgen -W "--animate --help --version --snapshot --registers --host --port
     --unit --framer --delay --drop-after --exception --single-client --refuse --ignore-writes
     --strict-map --corrupt --seed --write-log --request-log" -- "$cur")
 }

@@ -2,7 +2,17 @@
 function __mtec_write_keys
     mtec-read --list 2>/dev/null | awk '$NF == "RW" {print $2}'
 end
+# the labels of the register named first (fish escapes the spaces in a label)
+function __mtec_write_labels
+    for t in (commandline -opc)[2..-1]
+        if not string match -q -- '-*' $t
+            mtec-read --list-labels $t 2>/dev/null | cut -f1
+            return
+        end
+    end
+end
 complete -c mtec-write -f -n '__fish_is_nth_token 1' -a '(__mtec_write_keys)'
+complete -c mtec-write -f -n '__fish_is_nth_token 2' -a '(__mtec_write_labels)'
 complete -c mtec-write -l help -d 'Show help'
 complete -c mtec-write -l version -d 'Show version'
 complete -c mtec-write -s y -l yes -d 'Do not ask'
@@ -19,3 +29,8 @@ complete -c mtec-write -l framer -x -a 'tcp rtu' -d 'Framing'
 complete -c mtec-write -s c -l config -r -F -d 'Config file'
 complete -c mtec-write -l registers -r -F -d 'Register catalog'
 complete -c mtec-write -s q -l quiet -d 'No result line'
+complete -c mtec-write -l metrics-file -r -F -d 'Keep Prometheus metrics in FILE'
+complete -c mtec-write -l metrics-interval -x -d 'Rewrite the metrics file every SECONDS'
+complete -c mtec-write -l log-format -x -a "text json" -d 'Log line format'
+complete -c mtec-write -l port2 -x -d 'Fallback port'
+complete -c mtec-write -s v -l verbose -d 'More log output'
