@@ -162,3 +162,27 @@ sim_answers() { [ -n "$(mbpoll_read "$1" 10000 1 2>/dev/null)" ]; }
   wait "$SIM_PID" || status=$?
   [ "$status" -eq 0 ]
 }
+
+@test "--animate: values change from read to read and keep the energy balance" {
+  start_sim --animate
+  read_flows() {
+    mtec-read -H 127.0.0.1 -p "$SIM_PORT" pv inverter grid_power battery battery_soc |
+      jq -r '.values | "\(.pv) \(.inverter) \(.grid_power) \(.battery) \(.battery_soc)"'
+  }
+  local a b pv inv grid bat soc
+  flows_changed() { b=$(read_flows) && [ "$b" != "$a" ]; }
+  a=$(read_flows)
+  wait_until 10 flows_changed
+  read -r pv inv grid bat soc <<<"$b"
+  echo "pv $pv inverter $inv grid $grid battery $bat soc $soc"
+  # the house consumes (the catalog's consumption = inverter - grid_power)
+  awk -v i="$inv" -v g="$grid" 'BEGIN { exit !(i - g > 0) }'
+  # inverter = pv + battery (the two reads of one mtec-read are milliseconds apart)
+  awk -v i="$inv" -v p="$pv" -v b="$bat" 'BEGIN { d = i - p - b; exit !(d < 50 && d > -50) }'
+  awk -v s="$soc" 'BEGIN { exit !(s >= 0 && s <= 100) }'
+  # without --animate the snapshot stays as it is
+  stop_pid "$SIM_PID"
+  start_sim
+  a=$(read_flows)
+  [ "$(read_flows)" = "$a" ]
+}

@@ -8,6 +8,7 @@
 #include "mtec/catalog.hpp"
 #include "mtec/cli.hpp"
 #include "mtec/errors.hpp"
+#include "sim_animate.hpp"
 #include "sim_server.hpp"
 #include "sim_snapshot.hpp"
 
@@ -79,6 +80,9 @@ int sim_main(int argc, char** argv) {
       ->option_text("FILE");
   app.add_option("--request-log", request_log, "Append one NDJSON line per request to FILE")
       ->option_text("FILE");
+  bool animate = false;
+  app.add_flag("--animate", animate,
+               "Serve a plausible day: PV by the time of day, the battery and the grid follow");
   mtec::parse_args(app, argc, argv);
 
   for (const auto& e : exceptions) o.exceptions.insert(parse_exception(e));
@@ -98,6 +102,7 @@ int sim_main(int argc, char** argv) {
   };
   if (!write_log.empty()) wlog.reset(open_log(write_log));
   if (!request_log.empty()) rlog.reset(open_log(request_log));
+  if (animate) o.animate = mtec::sim::day_animation(catalog);
   o.write_log = wlog.get();
   o.request_log = rlog.get();
 

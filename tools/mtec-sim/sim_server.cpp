@@ -251,6 +251,12 @@ class Server {
     if (o_.strict_map)
       for (int a = addr; a < addr + count; ++a)
         if (!o_.mapped.count(static_cast<uint16_t>(a))) return exception(2);
+    if (fc == 0x03 && o_.animate)
+      for (const auto& [a, words] : o_.animate()) {
+        const int at = a - map_->start_registers;
+        if (at >= 0 && at + static_cast<int>(words.size()) <= map_->nb_registers)
+          std::copy(words.begin(), words.end(), map_->tab_registers + at);
+      }
     uint16_t* regs = map_->tab_registers + offset;
     if (fc == 0x03) {
       std::vector<uint8_t> r = {0x03, static_cast<uint8_t>(count * 2)};

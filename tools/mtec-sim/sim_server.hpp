@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -34,6 +35,8 @@ struct ServerOptions {
   // function, truncated, garbage; RTU also a bad CRC), chosen by `seed`.
   double corrupt = 0;
   uint64_t seed = 1;
+  // --animate: words to serve from now on, asked for before every read.
+  std::function<Snapshot()> animate;
   FILE* write_log = nullptr;    // NDJSON line per write (stderr by default)
   FILE* request_log = nullptr;  // NDJSON line per request (--request-log), for counting
 };

@@ -1,0 +1,57 @@
+#include "sim_animate.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <memory>
+
+#include "mtec/day_curve.hpp"
+
+namespace mtec::sim {
+
+namespace {
+
+// The raw words of `value` in `r`'s unit (scaled, two's complement, high word first).
+std::vector<uint16_t> words_of(const Register& r, double value) {
+  const auto raw = static_cast<int64_t>(std::llround(value * std::max(1, r.scale)));
+  const auto bits = static_cast<uint32_t>(raw);
+  if (r.length == 2) return {static_cast<uint16_t>(bits >> 16), static_cast<uint16_t>(bits)};
+  return {static_cast<uint16_t>(bits)};
+}
+
+double local_seconds_of_day() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&now, &tm);
+  return tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
+}
+
+}  // namespace
+
+std::function<Snapshot()> day_animation(const Catalog& catalog) {
+  struct State {
+    DayCurve day;
+    std::chrono::steady_clock::time_point last = std::chrono::steady_clock::now();
+  };
+  auto state = std::make_shared<State>();
+  return [state, &catalog] {
+    const auto now = std::chrono::steady_clock::now();
+    const double dt = std::chrono::duration<double>(now - state->last).count();
+    state->last = now;
+    const EnergyFlow f = state->day.step(local_seconds_of_day(), dt);
+    const std::pair<const char*, double> values[] = {{"pv", f.pv_w},
+                                                     {"pv_1", f.pv1_w},
+                                                     {"pv_2", f.pv2_w},
+                                                     {"inverter", f.inverter_w},
+                                                     {"grid_power", f.grid_w},
+                                                     {"battery", f.battery_w},
+                                                     {"battery_soc", f.soc_percent}};
+    Snapshot words;
+    for (const auto& [key, v] : values)
+      if (const Register* r = catalog.by_mqtt(key); r && r->address)
+        words[*r->address] = words_of(*r, v);
+    return words;
+  };
+}
+
+}  // namespace mtec::sim

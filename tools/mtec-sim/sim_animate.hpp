@@ -1,0 +1,18 @@
+// mtec-sim --animate: the day curve (lib/mtec/day_curve.hpp) on the power
+// and SOC registers, updated before every read.
+#pragma once
+
+#include <functional>
+
+#include "mtec/catalog.hpp"
+#include "sim_snapshot.hpp"
+
+namespace mtec::sim {
+
+// --- Interface ---
+
+// Returns the words of the animated registers at the current local time of
+// day; each call advances the battery by the time since the last one.
+std::function<Snapshot()> day_animation(const Catalog& catalog);
+
+}  // namespace mtec::sim
