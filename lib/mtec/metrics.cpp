@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 namespace mtec {
@@ -12,6 +13,9 @@ namespace mtec {
 Metrics::Metrics(std::string path, std::string tool, std::chrono::milliseconds interval)
     : path_(std::move(path)), tool_(std::move(tool)), interval_(interval) {
   gauge("mtec_metrics_updated_timestamp_seconds", "When this file was written (Unix time)");
+  gauge("mtec_process_start_time_seconds", "When the tool started (Unix time)");
+  set("mtec_process_start_time_seconds",
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count());
 }
 
 Metrics::~Metrics() {
@@ -88,6 +92,38 @@ void Metrics::write() {
     std::fprintf(stderr, "%s: warning: cannot write metrics file %s: %s\n", tool_.c_str(),
                  path_.c_str(), std::strerror(errno));
   write_failed_ = !ok;
+}
+
+MetricSamples parse_metrics_text(std::string_view text) {
+  MetricSamples s;
+  while (!text.empty()) {
+    const auto eol = text.find('\n');
+    std::string_view line = text.substr(0, eol);
+    text = eol == std::string_view::npos ? std::string_view() : text.substr(eol + 1);
+    if (line.empty() || line[0] == '#') continue;
+    const auto space = line.rfind(' ');
+    if (space == std::string_view::npos || space == 0) continue;
+    const auto brace = line.find('{');
+    const auto close = line.find('}');
+    if (brace < space && (close == std::string_view::npos || close > space)) continue;
+    const std::string name(line.substr(0, std::min(brace, space)));
+    const std::string labels(brace < space ? line.substr(brace, close - brace + 1) : "");
+    const std::string number(line.substr(space + 1));
+    char* end = nullptr;
+    const double v = std::strtod(number.c_str(), &end);
+    if (end == number.c_str() || *end) continue;
+    s[name][labels] = v;
+  }
+  return s;
+}
+
+std::optional<double> metric_value(const MetricSamples& s, const std::string& name,
+                                   std::string_view label_part) {
+  auto it = s.find(name);
+  if (it == s.end()) return std::nullopt;
+  for (const auto& [labels, v] : it->second)
+    if (label_part.empty() || labels.find(label_part) != std::string::npos) return v;
+  return std::nullopt;
 }
 
 }  // namespace mtec

@@ -5,7 +5,9 @@
 
 #include <chrono>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace mtec {
@@ -57,5 +59,14 @@ class Metrics {
   std::map<std::string, Family> families_;
   bool write_failed_ = false;
 };
+
+// The reading side (mtec-health): name -> (labels as written, braces
+// included, or "") -> value. Comment and malformed lines are skipped.
+using MetricSamples = std::map<std::string, std::map<std::string, double>>;
+MetricSamples parse_metrics_text(std::string_view text);
+
+// The first sample of `name` whose labels contain `label_part` ("" : any).
+std::optional<double> metric_value(const MetricSamples& s, const std::string& name,
+                                   std::string_view label_part = "");
 
 }  // namespace mtec

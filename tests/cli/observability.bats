@@ -63,7 +63,7 @@ unhealthy_because() { ! mtec-health --dir metrics --max-age 10 --stale 10 >healt
   printf '# TYPE mtec_metrics_updated_timestamp_seconds gauge\nmtec_metrics_updated_timestamp_seconds{tool="mtec-read"} 1000\n' >m/mtec-read.prom
   run mtec-health --dir m
   [ "$status" -eq 69 ]
-  [[ "$output" == "unhealthy: mtec-read not running"* ]]
+  [[ "$output" == "unhealthy: pipeline not running"* ]]
 }
 
 @test "--log-format json lines parse with jq; under JOURNAL_STREAM lines carry <N>" {
