@@ -40,6 +40,7 @@ int run_main(const std::string& tool, int argc, char** argv, const std::function
     return exit_code(ErrorClass::usage);
   } catch (const Error& e) {
     log.error(e.what());
+    if (!e.hint().empty()) log.hint(e.hint());
     return exit_code(e.cls());
   } catch (const std::bad_alloc&) {
     std::fprintf(stderr, "%s: error: out of memory\n", tool.c_str());

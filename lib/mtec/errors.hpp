@@ -60,9 +60,13 @@ class Error : public std::runtime_error {
  public:
   Error(ErrorClass cls, const std::string& message) : std::runtime_error(message), cls_(cls) {}
   ErrorClass cls() const { return cls_; }
+  // What the user could check or do, printed after the error ("" if nothing specific).
+  const std::string& hint() const { return hint_; }
+  void set_hint(std::string hint) { hint_ = std::move(hint); }
 
  private:
   ErrorClass cls_;
+  std::string hint_;
 };
 
 }  // namespace mtec

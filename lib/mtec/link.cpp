@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "mtec/read_report.hpp"
+
 namespace mtec {
 
 void Link::schedule_retry(TimePoint now) {
@@ -9,6 +11,25 @@ void Link::schedule_retry(TimePoint now) {
   retry_at_ = now + backoff_.next();
   if (breaker_.state() == CircuitBreaker::State::open && breaker_.reopens_at() > retry_at_)
     retry_at_ = breaker_.reopens_at();
+}
+
+void Link::report(TimePoint now, const std::string& first_line, const std::string& message,
+                  const std::string& hint) {
+  switch (outage_.failed(now)) {
+    case Outage::Say::first:
+      log_.warn(first_line);
+      if (!hint.empty()) log_.hint(hint);
+      break;
+    case Outage::Say::summary:  // not one line per retry: a summary every few minutes
+      log_.warn(
+          fmt::format("inverter still unreachable after {} s and {} attempts: {}",
+                      std::chrono::duration_cast<std::chrono::seconds>(outage_.length(now)).count(),
+                      outage_.attempts(), message));
+      break;
+    case Outage::Say::quiet:
+      log_.debug(fmt::format("still unreachable: {}; next attempt in {} ms", message,
+                             std::chrono::duration_cast<Duration>(retry_at_ - now).count()));
+  }
 }
 
 bool Link::ensure(TimePoint now) {
@@ -20,47 +41,29 @@ bool Link::ensure(TimePoint now) {
     client_.connect();
   } catch (const modbus::ModbusError& e) {
     schedule_retry(now);
-    if (!down_) {
-      log_.warn(fmt::format("inverter unreachable: {}; retrying with backoff", e.what()));
-      down_since_ = last_summary_ = now;
-      failed_attempts_ = 0;
-    } else if (now - last_summary_ >= kSummaryEvery) {
-      // not one line per retry: a summary every few minutes
-      last_summary_ = now;
-      log_.warn(
-          fmt::format("inverter still unreachable after {} s and {} attempts: {}",
-                      std::chrono::duration_cast<std::chrono::seconds>(now - down_since_).count(),
-                      failed_attempts_ + 1, e.what()));
-    } else {
-      log_.debug(fmt::format("still unreachable: {}; next attempt in {} ms", e.what(),
-                             std::chrono::duration_cast<Duration>(retry_at_ - now).count()));
-    }
-    ++failed_attempts_;
-    down_ = true;
+    report(now, fmt::format("inverter unreachable: {}; retrying with backoff", e.what()), e.what(),
+           connect_hint(client_.endpoint(), e));
     return false;
   }
-  if (down_)
-    log_.notice(fmt::format("connected to {} again", client_.peer()));
-  else
-    log_.info(fmt::format("connected to {}", client_.peer()));
-  down_ = false;
+  // "again" only once the device answers (succeeded()): a connection that
+  // accepts and then times out is no recovery
+  if (!outage_.down()) log_.info(fmt::format("connected to {}", client_.peer()));
   return true;
 }
 
-void Link::failed(TimePoint now, const std::string& message) {
+void Link::failed(TimePoint now, const std::string& message, const std::string& hint) {
   if (client_.connected()) return;  // e.g. an exception reply: the link is fine
   schedule_retry(now);
-  if (!down_) {
-    log_.warn(fmt::format("lost the inverter: {}; reconnecting with backoff", message));
-    down_since_ = last_summary_ = now;
-    failed_attempts_ = 0;
-  }
-  down_ = true;
+  report(now, fmt::format("{}; retrying with backoff", message), message, hint);
 }
 
-void Link::succeeded() {
+void Link::succeeded(TimePoint now) {
   backoff_.reset();
   breaker_.record_success();
+  if (!outage_.down()) return;
+  const auto lasted = outage_.recovered(now);
+  log_.notice(fmt::format("connected to {} again after {} s", client_.peer(),
+                          std::chrono::duration_cast<std::chrono::seconds>(lasted).count()));
 }
 
 }  // namespace mtec

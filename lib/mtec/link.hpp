@@ -7,6 +7,7 @@
 #include "mtec/backoff.hpp"
 #include "mtec/log.hpp"
 #include "mtec/modbus_client.hpp"
+#include "mtec/outage.hpp"
 
 namespace mtec {
 
@@ -20,27 +21,28 @@ class Link {
   // Connected, or connects now if the backoff and the breaker allow it.
   // Returns false while backing off or when the attempt failed.
   bool ensure(TimePoint now);
-  // A read or write lost the connection (or timed out): back off.
-  void failed(TimePoint now, const std::string& message);
-  // A request went through.
-  void succeeded();
+  // A read or write lost the connection (or timed out): back off. The first
+  // failure of an outage is logged with `hint`, later ones in the summaries.
+  void failed(TimePoint now, const std::string& message, const std::string& hint = {});
+  // A request went through: the outage, if any, is over.
+  void succeeded(TimePoint now);
 
-  bool down() const { return down_; }
+  bool down() const { return outage_.down(); }
   TimePoint retry_at() const { return retry_at_; }
   uint64_t connect_attempts() const { return attempts_; }
   const CircuitBreaker& breaker() const { return breaker_; }
 
  private:
   void schedule_retry(TimePoint now);
+  // Logs a failure once per outage, then a summary every five minutes.
+  void report(TimePoint now, const std::string& first_line, const std::string& message,
+              const std::string& hint);
   modbus::Client& client_;
   const Logger& log_;
   Backoff backoff_;
   CircuitBreaker breaker_;
-  static constexpr Duration kSummaryEvery{5 * 60 * 1000};
+  Outage outage_;
   TimePoint retry_at_{};
-  TimePoint down_since_{}, last_summary_{};
-  uint64_t failed_attempts_ = 0;
-  bool down_ = false;
   uint64_t attempts_ = 0;
 };
 

@@ -25,7 +25,9 @@ Logger Logger::for_tool(std::string tool) {
   return Logger(std::move(tool), Format::text, js && *js);
 }
 
-void Logger::log(Level l, std::string_view message) const {
+void Logger::log(Level l, std::string_view message) const { write(l, level_name(l), message); }
+
+void Logger::write(Level l, const char* label, std::string_view message) const {
   if (!enabled(l)) return;
   std::string line;
   if (format_ == Format::json) {
@@ -35,12 +37,12 @@ void Logger::log(Level l, std::string_view message) const {
     const std::time_t secs = static_cast<std::time_t>(ms / 1000);
     nlohmann::json j;
     j["time"] = fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03d}Z", fmt::gmtime(secs), ms % 1000);
-    j["level"] = level_name(l);
+    j["level"] = label;
     j["tool"] = tool_;
     j["message"] = std::string(message);
     line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   } else {
-    line = fmt::format("{}: {}: {}", tool_, level_name(l), message);
+    line = fmt::format("{}: {}: {}", tool_, label, message);
   }
   if (journal_) line = fmt::format("<{}>{}", static_cast<int>(l), line);
   line += '\n';

@@ -34,10 +34,14 @@ class Logger {
   void notice(std::string_view m) const { log(Level::notice, m); }
   void info(std::string_view m) const { log(Level::info, m); }
   void debug(std::string_view m) const { log(Level::debug, m); }
+  // What to check or do about the line before: "<tool>: hint: message" at
+  // notice priority (level "hint" in JSON).
+  void hint(std::string_view m) const { write(Level::notice, "hint", m); }
 
   const std::string& tool() const { return tool_; }
 
  private:
+  void write(Level l, const char* label, std::string_view message) const;
   std::string tool_;
   Format format_;
   bool journal_;

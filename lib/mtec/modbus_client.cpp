@@ -81,7 +81,9 @@ void Client::connect_addr(const addrinfo& a) {
   if (::connect(fd_, a.ai_addr, a.ai_addrlen) != 0 && errno != EINPROGRESS) {
     const int e = errno;
     close();
-    throw ModbusError(ErrorClass::unavailable, fmt::format("{}: {}", peer(), std::strerror(e)));
+    const auto message = fmt::format("{}: {}", peer(), std::strerror(e));
+    if (e == ECONNREFUSED) throw ModbusError::refused(message);
+    throw ModbusError(ErrorClass::unavailable, message);
   }
   if (!wait(POLLOUT, deadline)) {
     close();
@@ -93,7 +95,9 @@ void Client::connect_addr(const addrinfo& a) {
   ::getsockopt(fd_, SOL_SOCKET, SO_ERROR, &err, &len);
   if (err != 0) {
     close();
-    throw ModbusError(ErrorClass::unavailable, fmt::format("{}: {}", peer(), std::strerror(err)));
+    const auto message = fmt::format("{}: {}", peer(), std::strerror(err));
+    if (err == ECONNREFUSED) throw ModbusError::refused(message);
+    throw ModbusError(ErrorClass::unavailable, message);
   }
   const int one = 1;
   ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);

@@ -38,9 +38,17 @@ class ModbusError : public Error {
       : Error(cls, message), exception_code_(exception_code) {}
   // The Modbus exception code when the device answered with an exception, else 0.
   int exception_code() const { return exception_code_; }
+  // Whether the host refused the TCP connection (nothing listens on the port).
+  bool connection_refused() const { return refused_; }
+  static ModbusError refused(const std::string& message) {
+    ModbusError e(ErrorClass::unavailable, message);
+    e.refused_ = true;
+    return e;
+  }
 
  private:
   int exception_code_;
+  bool refused_ = false;
 };
 
 // Thrown when the cancel descriptor became readable during a wait.

@@ -106,7 +106,7 @@ read_sim() { mtec-read -H 127.0.0.1 -p "$SIM_PORT" "$@"; }
   start_sim --delay 3000
   run --separate-stderr timeout 20 mtec-read -H 127.0.0.1 -p "$SIM_PORT" --timeout 1 battery_soc
   [ "$status" -eq 75 ]
-  [[ "$stderr" == *"no reply within 1000 ms"* ]]
+  [[ "$stderr" == *"no reply from 127.0.0.1:$SIM_PORT within 1000 ms reading battery_soc"* ]]
 }
 
 @test "an exception on one register: a frame without it plus an errors entry" {

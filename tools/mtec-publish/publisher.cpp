@@ -114,6 +114,23 @@ void Publisher::update_metrics() {
   metrics_->set("mtec_mqtt_held_messages", static_cast<double>(held_.size()));
 }
 
+std::string Publisher::broker() const { return fmt::format("{}:{}", o_.host, o_.port); }
+
+void Publisher::tell_down(const std::string& first_line, const std::string& why) {
+  const auto now = Clock::now();
+  switch (outage_.failed(now)) {
+    case Outage::Say::first: log_.warn(first_line); break;
+    case Outage::Say::summary:
+      log_.warn(fmt::format(
+          "broker {} still unreachable after {} s and {} attempts: {}; {} values held", broker(),
+          std::chrono::duration_cast<std::chrono::seconds>(outage_.length(now)).count(),
+          outage_.attempts(), why, held_.size()));
+      break;
+    case Outage::Say::quiet:
+      log_.debug(fmt::format("broker {} still unreachable: {}", broker(), why));
+  }
+}
+
 void Publisher::try_connect() {
   const int rc = ever_connected_ || socket_open_
                      ? mosquitto_reconnect(m_)
@@ -124,24 +141,29 @@ void Publisher::try_connect() {
   }
   retry_at_ = Clock::now() + backoff_.next();
   const std::string why = rc == MOSQ_ERR_ERRNO ? std::strerror(errno) : mosquitto_strerror(rc);
-  if (!down_logged_)
-    log_.warn(
-        fmt::format("broker {}:{} unreachable: {}; retrying with backoff", o_.host, o_.port, why));
-  else
-    log_.debug(fmt::format("broker {}:{} still unreachable: {}", o_.host, o_.port, why));
-  down_logged_ = true;
+  tell_down(fmt::format("broker {} unreachable: {}; retrying with backoff", broker(), why), why);
 }
 
 void Publisher::lost(const std::string& why) {
   if (!socket_open_ && !connected_) return;
+  const auto now = Clock::now();
   socket_open_ = false;
-  if (connected_ && !down_logged_)
-    log_.warn(fmt::format(
-        "lost the broker {}:{} ({}); holding the latest value per topic until it is back", o_.host,
-        o_.port, why));
-  down_logged_ = down_logged_ || connected_;
+  if (connected_) {
+    const bool taken_over = session_.closed(now);
+    tell_down(fmt::format("lost the broker {} ({}); holding the latest value per topic until it "
+                          "is back",
+                          broker(), why),
+              why);
+    if (taken_over)
+      log_.hint(fmt::format(
+          "the broker keeps closing the session soon after accepting it: is another client "
+          "connected with the client id '{}'? Give each bridge its own MQTT_CLIENT_ID",
+          o_.client_id));
+    // a session that lasted starts the backoff over; short ones keep it growing
+    if (session_.last_lasted()) backoff_.reset();
+  }
   connected_ = false;
-  retry_at_ = Clock::now() + backoff_.next();
+  retry_at_ = now + backoff_.next();
 }
 
 int Publisher::socket() const { return socket_open_ ? mosquitto_socket(m_) : -1; }
@@ -224,14 +246,18 @@ void Publisher::connected(int rc) {
                           mosquitto_connack_string(rc)));
     return;
   }
-  if (down_logged_)
-    log_.notice(fmt::format("connected to the broker {}:{} again", o_.host, o_.port));
-  else
-    log_.info(fmt::format("connected to the broker {}:{}", o_.host, o_.port));
-  down_logged_ = false;
+  const auto now = Clock::now();
+  if (outage_.down())
+    log_.notice(fmt::format(
+        "connected to the broker {} again after {} s", broker(),
+        std::chrono::duration_cast<std::chrono::seconds>(outage_.recovered(now)).count()));
+  else if (!ever_connected_)
+    log_.notice(fmt::format("connected to the broker {} ({}, client id {})", broker(),
+                            o_.cafile.empty() && o_.capath.empty() ? "no TLS" : "TLS",
+                            o_.client_id));
   connected_ = true;
   ever_connected_ = true;
-  backoff_.reset();
+  session_.accepted(now);
   if (o_.hass) {
     const std::string status = o_.hass_base + "/status";
     mosquitto_subscribe(m_, nullptr, status.c_str(), 0);
@@ -294,7 +320,15 @@ bool Publisher::topic_safe(const Json& f, const std::string& serial, const std::
 }
 
 void Publisher::send_discovery() {
-  for (const auto& m : discovery_messages(catalog_, *device_)) publish(m.topic, m.payload, true);
+  const auto messages = discovery_messages(catalog_, *device_);
+  for (const auto& m : messages) publish(m.topic, m.payload, true);
+  const auto line =
+      fmt::format("discovery sent: {} entities under {}/", messages.size(), o_.hass_base);
+  if (!discovery_told_)
+    log_.notice(line);
+  else
+    log_.info(line);
+  discovery_told_ = true;
   subscribe_commands();
 }
 
@@ -338,11 +372,18 @@ void Publisher::frame(const Json& f) {
     device_ = d;
     if (o_.hass && connected_) send_discovery();
   }
+  size_t states = 0;
   for (const auto& [key, v] : values.items()) {
     const auto value = value_from_json(v);
     if (!value) continue;
     publish(state_topic(o_.topic_root, serial, group, key), format_payload(*value, o_.float_format),
             false);
+    ++states;
+  }
+  if (states && connected_ && !first_values_told_ && group != "static") {
+    log_.notice(fmt::format("first values published: {} {} values under {}/{}/", states, group,
+                            o_.topic_root, serial));
+    first_values_told_ = true;
   }
   if (group == "now-base" && !values.empty()) {
     fresh_until_ = Clock::now() + o_.stale_after;

@@ -22,6 +22,7 @@
 #include "mtec/frame.hpp"
 #include "mtec/log.hpp"
 #include "mtec/metrics.hpp"
+#include "mtec/outage.hpp"
 
 struct mosquitto;
 struct mosquitto_message;
@@ -106,6 +107,9 @@ class Publisher {
   void message(const std::string& topic, const std::string& payload, bool retained);
   void command(const std::string& topic, const std::string& payload);
   void publish(const std::string& topic, const std::string& payload, bool retain);
+  // Logs a failed connect or a lost session as the outage goes on.
+  void tell_down(const std::string& first_line, const std::string& why);
+  std::string broker() const;
   void send_discovery();
   // Publishes the availability state `online` (retained) if it changed or
   // `force`; a no-op without --availability.
@@ -126,7 +130,9 @@ class Publisher {
   bool socket_open_ = false;  // TCP connected (CONNACK may still be pending)
   bool connected_ = false;    // CONNACK accepted
   bool ever_connected_ = false;
-  bool down_logged_ = false;
+  Outage outage_;         // the broker unreachable or lost
+  SessionWatch session_;  // sessions the broker closes soon after accepting them
+  bool discovery_told_ = false, first_values_told_ = false;
   int fatal_ = 0;
   std::chrono::steady_clock::time_point retry_at_{};
   std::optional<DiscoveryOptions> device_;   // known after the first static frame

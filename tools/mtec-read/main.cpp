@@ -9,6 +9,7 @@
 #include "mtec/cli.hpp"
 #include "mtec/control.hpp"
 #include "mtec/errors.hpp"
+#include "mtec/read_report.hpp"
 #include "mtec/suggest.hpp"
 #include "mtec/tool_options.hpp"
 #include "read_job.hpp"
@@ -102,7 +103,7 @@ int read_main(int argc, char** argv) {
   if (control && !follow) throw Error(ErrorClass::usage, "--control needs --follow");
 
   mtec::read::ReadJob job{
-      catalog,      settings,        log, {}, {}, raw, table, control.value_or(""),
+      catalog,      settings,        log, {}, {}, {}, raw, table, control.value_or(""),
       metrics.file, metrics.period()};
   for (const auto& t : targets) {
     const mtec::Register* r = catalog.find(t);
@@ -127,6 +128,9 @@ int read_main(int argc, char** argv) {
     if (std::any_of(job.selected.begin(), job.selected.end(),
                     [&g](const mtec::Register* r) { return r->group == g; }))
       job.groups.push_back(g);
+  job.asked = !targets.empty()  ? mtec::name_list(targets)
+              : !groups.empty() ? mtec::name_list(groups)
+                                : std::string("all groups");
 
   signal(SIGPIPE, SIG_IGN);
   return follow ? mtec::read::read_follow(job) : mtec::read::read_once(job);

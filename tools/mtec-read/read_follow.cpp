@@ -16,6 +16,7 @@
 #include "mtec/line_writer.hpp"
 #include "mtec/link.hpp"
 #include "mtec/metrics.hpp"
+#include "mtec/read_report.hpp"
 #include "mtec/reader.hpp"
 #include "mtec/schedule.hpp"
 #include "mtec/tool_options.hpp"
@@ -99,7 +100,7 @@ class Follower {
       const auto now = Clock::now();
       if (now < next) continue;  // woke for a control request
       if (!cycle(now)) return;
-      if (link_.down())
+      if (!client_.connected())
         next = link_.retry_at();
       else if (serial_.empty())
         next = now + serial_retry();
@@ -147,12 +148,12 @@ class Follower {
         return control_error("unavailable", "the inverter is not reachable now");
       if (req.op == ControlRequest::Op::read) {
         const auto words = client_.read(req.address, req.count);
-        link_.succeeded();
+        link_.succeeded(Clock::now());
         return {{"ok", true}, {"address", req.address}, {"words", words}};
       }
       client_.write(req.address, req.words);
       const auto back = client_.read(req.address, req.count);
-      link_.succeeded();
+      link_.succeeded(Clock::now());
       job_.log.info(fmt::format("control: wrote {} to {}, read back {}",
                                 nlohmann::json(req.words).dump(), req.address,
                                 nlohmann::json(back).dump()));
@@ -190,12 +191,10 @@ class Follower {
     memory_.expire(now);
     const ReadOutcome outcome =
         read_registers(client_, regs, job_.settings.modbus_max_gap, policy_);
-    note(outcome, now);
+    note(outcome, name_list(groups, groups.size()), now);
     if (serial_.empty()) {
       serial_ = serial_from(job_.catalog, outcome);
-      if (!serial_.empty())
-        job_.log.info(fmt::format("serial number {}", serial_));
-      else if (!outcome.connection_lost)
+      if (serial_.empty() && !outcome.connection_lost && outcome.errors.empty())
         job_.log.warn("the static group gave no serial number yet; retrying");
       if (serial_.empty()) return true;
     }
@@ -207,7 +206,7 @@ class Follower {
         std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
     for (const auto& f : frames) {
       schedule_.done(f.group, now, !f.values.empty());
-      if (f.group == "static") note_firmware(f);
+      if (f.group == "static") note_static(f);
       if (!f.values.empty())
         metrics_.set("mtec_group_last_success_timestamp_seconds", unix_now,
                      fmt::format("group=\"{}\"", f.group));
@@ -218,24 +217,42 @@ class Follower {
     return true;
   }
 
-  // What the device refused is learned per firmware: another one starts over.
-  void note_firmware(const Frame& f) {
-    for (const auto& [key, v] : f.values) {
-      if (key != "firmware_version" || !is_str(v)) continue;
-      const auto& fw = std::get<std::string>(v);
-      if (!firmware_.empty() && fw != firmware_ && memory_.size()) {
-        job_.log.info(fmt::format("firmware {} (was {}): read plan learned again", fw, firmware_));
-        memory_.forget();
-      }
-      firmware_ = fw;
+  // The inverter is named once (and again when serial or firmware change);
+  // what the device refused is learned per firmware: another one starts over.
+  void note_static(const Frame& f) {
+    const std::string fw = text_value(f, "firmware_version");
+    if (!firmware_.empty() && fw != firmware_ && memory_.size()) {
+      job_.log.info(fmt::format("firmware {} (was {}): read plan learned again", fw, firmware_));
+      memory_.forget();
     }
+    if (f.serial != named_serial_ || fw != firmware_) {
+      const auto& ep = client_.endpoint();
+      job_.log.notice(
+          fmt::format("inverter {} (unit {}, {} framing): serial {}, model {}, firmware {}",
+                      client_.peer(), ep.unit, ep.framer == modbus::Framer::rtu ? "rtu" : "tcp",
+                      f.serial, or_unknown(text_value(f, "equipment_info")), or_unknown(fw)));
+      named_serial_ = f.serial;
+    }
+    firmware_ = fw;
   }
 
-  void note(const ReadOutcome& outcome, Clock::time_point now) {
-    for (const auto& e : outcome.errors)
-      if (!outcome.connection_lost) job_.log.warn(e.message);
-    if (!outcome.words.empty()) link_.succeeded();
-    if (outcome.connection_lost) link_.failed(now, outcome.errors.front().message);
+  static std::string text_value(const Frame& f, std::string_view key) {
+    for (const auto& [k, v] : f.values)
+      if (k == key && is_str(v)) return std::get<std::string>(v);
+    return {};
+  }
+  static std::string or_unknown(const std::string& s) { return s.empty() ? "unknown" : s; }
+
+  void note(const ReadOutcome& outcome, const std::string& asked, Clock::time_point now) {
+    const ReadReport report = report_read(outcome, asked, client_.endpoint(), client_.peer());
+    for (const auto& line : report.refusals) job_.log.warn(line);
+    if (!outcome.words.empty()) link_.succeeded(now);
+    if (outcome.connection_lost) {
+      link_.failed(now, report.failure, report.hint);
+    } else if (!report.failure.empty()) {
+      job_.log.warn(report.failure);
+      if (!report.hint.empty()) job_.log.hint(report.hint);
+    }
   }
 
   const ReadJob& job_;
@@ -249,7 +266,7 @@ class Follower {
   std::unique_ptr<ControlServer> control_;
   Metrics metrics_;
   LineWriter out_;
-  std::string serial_, firmware_;
+  std::string serial_, firmware_, named_serial_;
 };
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include "mtec/errors.hpp"
 #include "mtec/line_writer.hpp"
+#include "mtec/read_report.hpp"
 #include "mtec/reader.hpp"
 #include "mtec/tool_options.hpp"
 #include "read_job.hpp"
@@ -16,7 +17,12 @@ int read_once(const ReadJob& job) {
   // The serial number goes into every frame: read it along.
   if (const Register* serial = job.catalog.by_address(10000); serial && !job.selected.count(serial))
     regs.push_back(serial);
-  client.connect();
+  try {
+    client.connect();
+  } catch (modbus::ModbusError& e) {
+    e.set_hint(connect_hint(client.endpoint(), e));
+    throw;
+  }
   ReadPolicy policy;
   policy.retries = job.settings.modbus_retries;
   policy.budget = read_budget(job.settings.refresh_now, client.endpoint().timeout);
@@ -24,7 +30,10 @@ int read_once(const ReadJob& job) {
   const std::string ts = iso_timestamp(std::chrono::system_clock::now());
   const auto frames = frames_by_group(job.catalog, job.groups, job.selected, outcome, ts,
                                       serial_from(job.catalog, outcome), job.raw);
-  for (const auto& e : outcome.errors) job.log.warn(e.message);
+  const ReadReport report = report_read(outcome, job.asked, client.endpoint(), client.peer());
+  for (const auto& line : report.refusals) job.log.warn(line);
+  if (!report.failure.empty()) job.log.warn(report.failure);
+  if (!report.hint.empty()) job.log.hint(report.hint);
   if (job.table) {
     std::fputs(table_of(job.catalog, frames, job.settings).c_str(), stdout);
   } else {
