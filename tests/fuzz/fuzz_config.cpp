@@ -2,8 +2,8 @@
 #include <cstdint>
 #include <string>
 
-#include "mtec/config.hpp"
-#include "mtec/errors.hpp"
+#include "mtec/base/errors.hpp"
+#include "mtec/inverter/config.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

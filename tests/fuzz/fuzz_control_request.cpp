@@ -2,7 +2,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "mtec/control.hpp"
+#include "mtec/modbus/control.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const auto r =

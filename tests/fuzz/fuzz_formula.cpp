@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string>
 
-#include "mtec/formula.hpp"
+#include "mtec/inverter/formula.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1) return 0;

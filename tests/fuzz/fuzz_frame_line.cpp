@@ -3,9 +3,9 @@
 #include <cstdint>
 #include <string>
 
-#include "mtec/calc.hpp"
-#include "mtec/catalog.hpp"
-#include "mtec/frame.hpp"
+#include "mtec/inverter/calc.hpp"
+#include "mtec/inverter/catalog.hpp"
+#include "mtec/inverter/frame.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const mtec::Catalog catalog = mtec::load_catalog(std::nullopt);

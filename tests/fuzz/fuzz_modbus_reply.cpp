@@ -4,7 +4,7 @@
 #include <span>
 #include <vector>
 
-#include "mtec/modbus_frame.hpp"
+#include "mtec/modbus/modbus_frame.hpp"
 
 using namespace mtec::modbus;
 

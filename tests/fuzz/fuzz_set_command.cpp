@@ -3,10 +3,10 @@
 #include <cstdint>
 #include <string>
 
-#include "mtec/catalog.hpp"
-#include "mtec/command.hpp"
-#include "mtec/discovery.hpp"
-#include "mtec/errors.hpp"
+#include "mtec/base/errors.hpp"
+#include "mtec/inverter/catalog.hpp"
+#include "mtec/inverter/command.hpp"
+#include "mtec/mqtt/discovery.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const mtec::Catalog catalog = mtec::load_catalog(std::nullopt);

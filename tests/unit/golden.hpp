@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "mtec/catalog.hpp"
+#include "mtec/inverter/catalog.hpp"
 
 namespace mtec::test {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "mtec/catalog.hpp"
+#include "mtec/inverter/catalog.hpp"
 
 namespace mtec::test {
 

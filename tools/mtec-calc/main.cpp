@@ -3,14 +3,14 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include "mtec/calc.hpp"
-#include "mtec/catalog.hpp"
-#include "mtec/cli.hpp"
-#include "mtec/errors.hpp"
-#include "mtec/line_reader.hpp"
-#include "mtec/line_writer.hpp"
-#include "mtec/metrics.hpp"
-#include "mtec/tool_options.hpp"
+#include "mtec/base/cli.hpp"
+#include "mtec/base/errors.hpp"
+#include "mtec/base/line_reader.hpp"
+#include "mtec/base/line_writer.hpp"
+#include "mtec/base/metrics.hpp"
+#include "mtec/inverter/calc.hpp"
+#include "mtec/inverter/catalog.hpp"
+#include "mtec/inverter/tool_options.hpp"
 
 namespace {
 

@@ -1,5 +1,5 @@
 // mtec-health: healthy / starting / degraded / unhealthy from the tools' metrics files
-// (the rules: lib/mtec/health.hpp).
+// (the rules: lib/mtec/base/health.hpp).
 #include <fmt/format.h>
 
 #include <chrono>
@@ -7,9 +7,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "mtec/cli.hpp"
-#include "mtec/errors.hpp"
-#include "mtec/health.hpp"
+#include "mtec/base/cli.hpp"
+#include "mtec/base/errors.hpp"
+#include "mtec/base/health.hpp"
 
 namespace {
 

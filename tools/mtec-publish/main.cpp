@@ -8,12 +8,12 @@
 #include <fstream>
 #include <sstream>
 
-#include "mtec/calc.hpp"
-#include "mtec/cli.hpp"
-#include "mtec/errors.hpp"
-#include "mtec/line_reader.hpp"
-#include "mtec/tool_options.hpp"
-#include "mtec/topic.hpp"
+#include "mtec/base/cli.hpp"
+#include "mtec/base/errors.hpp"
+#include "mtec/base/line_reader.hpp"
+#include "mtec/base/topic.hpp"
+#include "mtec/inverter/calc.hpp"
+#include "mtec/inverter/tool_options.hpp"
 #include "publisher.hpp"
 
 namespace {

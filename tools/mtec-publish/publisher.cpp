@@ -11,10 +11,10 @@
 #include <cstring>
 #include <random>
 
-#include "mtec/command.hpp"
-#include "mtec/errors.hpp"
-#include "mtec/format.hpp"
-#include "mtec/sd_notify.hpp"
+#include "mtec/base/errors.hpp"
+#include "mtec/base/sd_notify.hpp"
+#include "mtec/inverter/command.hpp"
+#include "mtec/inverter/format.hpp"
 
 namespace mtec::publish {
 

@@ -15,14 +15,14 @@
 #include <string>
 #include <vector>
 
-#include "mtec/backoff.hpp"
-#include "mtec/catalog.hpp"
-#include "mtec/config.hpp"
-#include "mtec/discovery.hpp"
-#include "mtec/frame.hpp"
-#include "mtec/log.hpp"
-#include "mtec/metrics.hpp"
-#include "mtec/outage.hpp"
+#include "mtec/base/backoff.hpp"
+#include "mtec/base/log.hpp"
+#include "mtec/base/metrics.hpp"
+#include "mtec/base/outage.hpp"
+#include "mtec/inverter/catalog.hpp"
+#include "mtec/inverter/config.hpp"
+#include "mtec/inverter/frame.hpp"
+#include "mtec/mqtt/discovery.hpp"
 
 struct mosquitto;
 struct mosquitto_message;

@@ -5,13 +5,13 @@
 
 #include <algorithm>
 
-#include "mtec/catalog.hpp"
-#include "mtec/cli.hpp"
-#include "mtec/control.hpp"
-#include "mtec/errors.hpp"
-#include "mtec/read_report.hpp"
-#include "mtec/suggest.hpp"
-#include "mtec/tool_options.hpp"
+#include "mtec/base/cli.hpp"
+#include "mtec/base/errors.hpp"
+#include "mtec/base/suggest.hpp"
+#include "mtec/inverter/catalog.hpp"
+#include "mtec/inverter/read_report.hpp"
+#include "mtec/inverter/tool_options.hpp"
+#include "mtec/modbus/control.hpp"
 #include "read_job.hpp"
 
 namespace {

@@ -11,15 +11,16 @@
 #include <optional>
 #include <random>
 
-#include "mtec/control.hpp"
-#include "mtec/errors.hpp"
-#include "mtec/line_writer.hpp"
-#include "mtec/link.hpp"
-#include "mtec/metrics.hpp"
-#include "mtec/read_report.hpp"
-#include "mtec/reader.hpp"
-#include "mtec/schedule.hpp"
-#include "mtec/tool_options.hpp"
+#include "mtec/base/errors.hpp"
+#include "mtec/base/line_writer.hpp"
+#include "mtec/base/metrics.hpp"
+#include "mtec/inverter/read_report.hpp"
+#include "mtec/inverter/reader.hpp"
+#include "mtec/inverter/schedule.hpp"
+#include "mtec/inverter/tool_options.hpp"
+#include "mtec/modbus/control.hpp"
+#include "mtec/modbus/hints.hpp"
+#include "mtec/modbus/link.hpp"
 #include "read_job.hpp"
 
 namespace mtec::read {
@@ -229,8 +230,8 @@ class Follower {
       const auto& ep = client_.endpoint();
       job_.log.notice(
           fmt::format("inverter {} (unit {}, {} framing): serial {}, model {}, firmware {}",
-                      client_.peer(), ep.unit, ep.framer == modbus::Framer::rtu ? "rtu" : "tcp",
-                      f.serial, or_unknown(text_value(f, "equipment_info")), or_unknown(fw)));
+                      client_.peer(), ep.unit, modbus::framer_name(ep.framer), f.serial,
+                      or_unknown(text_value(f, "equipment_info")), or_unknown(fw)));
       named_serial_ = f.serial;
     }
     firmware_ = fw;

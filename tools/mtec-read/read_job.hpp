@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "mtec/catalog.hpp"
-#include "mtec/config.hpp"
-#include "mtec/frame.hpp"
-#include "mtec/log.hpp"
+#include "mtec/base/log.hpp"
+#include "mtec/inverter/catalog.hpp"
+#include "mtec/inverter/config.hpp"
+#include "mtec/inverter/frame.hpp"
 
 namespace mtec::read {
 

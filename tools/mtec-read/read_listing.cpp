@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "mtec/errors.hpp"
-#include "mtec/format.hpp"
+#include "mtec/base/errors.hpp"
+#include "mtec/inverter/format.hpp"
 #include "read_job.hpp"
 
 namespace mtec::read {

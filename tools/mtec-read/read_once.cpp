@@ -2,11 +2,12 @@
 
 #include <chrono>
 
-#include "mtec/errors.hpp"
-#include "mtec/line_writer.hpp"
-#include "mtec/read_report.hpp"
-#include "mtec/reader.hpp"
-#include "mtec/tool_options.hpp"
+#include "mtec/base/errors.hpp"
+#include "mtec/base/line_writer.hpp"
+#include "mtec/inverter/read_report.hpp"
+#include "mtec/inverter/reader.hpp"
+#include "mtec/inverter/tool_options.hpp"
+#include "mtec/modbus/hints.hpp"
 #include "read_job.hpp"
 
 namespace mtec::read {
@@ -20,7 +21,7 @@ int read_once(const ReadJob& job) {
   try {
     client.connect();
   } catch (modbus::ModbusError& e) {
-    e.set_hint(connect_hint(client.endpoint(), e));
+    e.set_hint(modbus::connect_hint(client.endpoint(), e));
     throw;
   }
   ReadPolicy policy;

@@ -3,9 +3,10 @@
 
 #include <cctype>
 
-#include "mtec/decode.hpp"
-#include "mtec/errors.hpp"
-#include "mtec/modbus_client.hpp"
+#include "mtec/base/errors.hpp"
+#include "mtec/inverter/decode.hpp"
+#include "mtec/modbus/hints.hpp"
+#include "mtec/modbus/modbus_client.hpp"
 #include "read_job.hpp"
 
 namespace mtec::read {
@@ -46,7 +47,7 @@ int probe(const std::string& host, const std::vector<int>& ports, const Logger& 
     }
     for (auto framer : {modbus::Framer::tcp, modbus::Framer::rtu}) {
       for (int unit : {247, 252, 255, 1}) {
-        const char* fname = framer == modbus::Framer::tcp ? "tcp" : "rtu";
+        const char* fname = modbus::framer_name(framer);
         modbus::Client c(
             {host, port, std::nullopt, static_cast<uint8_t>(unit), kProbeTimeout, framer});
         std::string result;

@@ -5,9 +5,9 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "mtec/catalog.hpp"
-#include "mtec/cli.hpp"
-#include "mtec/errors.hpp"
+#include "mtec/base/cli.hpp"
+#include "mtec/base/errors.hpp"
+#include "mtec/inverter/catalog.hpp"
 #include "sim_animate.hpp"
 #include "sim_server.hpp"
 #include "sim_snapshot.hpp"

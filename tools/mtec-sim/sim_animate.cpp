@@ -5,7 +5,7 @@
 #include <ctime>
 #include <memory>
 
-#include "mtec/day_curve.hpp"
+#include "mtec/inverter/day_curve.hpp"
 
 namespace mtec::sim {
 

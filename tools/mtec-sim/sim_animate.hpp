@@ -1,10 +1,10 @@
-// mtec-sim --animate: the day curve (lib/mtec/day_curve.hpp) on the power
+// mtec-sim --animate: the day curve (lib/mtec/inverter/day_curve.hpp) on the power
 // and SOC registers, updated before every read.
 #pragma once
 
 #include <functional>
 
-#include "mtec/catalog.hpp"
+#include "mtec/inverter/catalog.hpp"
 #include "sim_snapshot.hpp"
 
 namespace mtec::sim {

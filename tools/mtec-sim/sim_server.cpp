@@ -19,8 +19,8 @@
 #include <random>
 #include <vector>
 
-#include "mtec/errors.hpp"
-#include "mtec/modbus_frame.hpp"
+#include "mtec/base/errors.hpp"
+#include "mtec/modbus/modbus_frame.hpp"
 
 namespace mtec::sim {
 

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "mtec/errors.hpp"
+#include "mtec/base/errors.hpp"
 
 namespace mtec::sim {
 

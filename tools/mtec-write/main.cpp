@@ -6,17 +6,17 @@
 
 #include <iostream>
 
-#include "mtec/cli.hpp"
-#include "mtec/command.hpp"
-#include "mtec/control.hpp"
-#include "mtec/errors.hpp"
-#include "mtec/frame.hpp"
-#include "mtec/json_input.hpp"
-#include "mtec/line_reader.hpp"
-#include "mtec/line_writer.hpp"
-#include "mtec/metrics.hpp"
-#include "mtec/register_io.hpp"
-#include "mtec/tool_options.hpp"
+#include "mtec/base/cli.hpp"
+#include "mtec/base/errors.hpp"
+#include "mtec/base/json_input.hpp"
+#include "mtec/base/line_reader.hpp"
+#include "mtec/base/line_writer.hpp"
+#include "mtec/base/metrics.hpp"
+#include "mtec/inverter/command.hpp"
+#include "mtec/inverter/frame.hpp"
+#include "mtec/inverter/tool_options.hpp"
+#include "mtec/modbus/control.hpp"
+#include "mtec/modbus/register_io.hpp"
 
 namespace {
 

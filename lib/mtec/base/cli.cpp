@@ -1,0 +1,88 @@
+#include "mtec/base/cli.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <new>
+
+#include "mtec/base/errors.hpp"
+
+#ifndef MTEC_VERSION
+#define MTEC_VERSION "0.0.0"
+#endif
+
+namespace mtec {
+
+namespace {
+
+bool wants_json_logs(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--log-format=json" ||
+        (a == "--log-format" && i + 1 < argc && std::string(argv[i + 1]) == "json"))
+      return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+int run_main(const std::string& tool, int argc, char** argv, const std::function<int()>& body) {
+  Logger log = Logger::for_tool(tool);
+  if (wants_json_logs(argc, argv)) log.set_format(Logger::Format::json);
+  try {
+    return body();
+  } catch (const CLI::Success&) {
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "%s: error: %s\nTry '%s --help' for more information.\n", tool.c_str(),
+                 e.what(), tool.c_str());
+    return exit_code(ErrorClass::usage);
+  } catch (const Error& e) {
+    log.error(e.what());
+    if (!e.hint().empty()) log.hint(e.hint());
+    return exit_code(e.cls());
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "%s: error: out of memory\n", tool.c_str());
+    return exit_code(ErrorClass::software);
+  } catch (const std::exception& e) {
+    // A third-party exception that no boundary converted: a bug, reported
+    // as one (never a signal), so that it gets fixed where it came from.
+    log.error(std::string("internal error: ") + e.what());
+    return exit_code(ErrorClass::software);
+  }
+}
+
+void parse_args(CLI::App& app, int argc, char** argv) {
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::fputs(app.help().c_str(), stdout);
+    throw CLI::Success();
+  } catch (const CLI::CallForVersion& e) {
+    std::puts(e.what());
+    throw CLI::Success();
+  }
+}
+
+std::string version_string(const std::string& tool) {
+  return fmt::format("{} (mtec-tools) {}", tool, MTEC_VERSION);
+}
+
+void LogOptions::add_to(CLI::App& app) {
+  app.add_flag("-v,--verbose", verbose, "More log output (repeatable)");
+  app.add_flag("-q,--quiet", quiet, "Less log output (repeatable)");
+  app.add_option("--log-format", format, "Log line format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->option_text("text|json");
+}
+
+void LogOptions::apply(Logger& log) const {
+  int level = static_cast<int>(Level::notice) + verbose - quiet;
+  if (level < static_cast<int>(Level::error)) level = static_cast<int>(Level::error);
+  if (level > static_cast<int>(Level::debug)) level = static_cast<int>(Level::debug);
+  log.set_threshold(static_cast<Level>(level));
+  log.set_format(format == "json" ? Logger::Format::json : Logger::Format::text);
+}
+
+}  // namespace mtec

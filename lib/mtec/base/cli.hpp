@@ -1,0 +1,38 @@
+// What every tool's main() shares: one error handler that maps the typed
+// errors to exit codes, and the common option vocabulary (tools/OPTIONS.md).
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <string>
+
+#include "mtec/base/log.hpp"
+
+namespace mtec {
+
+// --- Interface ---
+
+// Runs `body` and maps what it throws: mtec::Error -> "<tool>: error: ..." and
+// exit_code(class); CLI11 parse errors -> 64 (--help/--version -> 0);
+// std::bad_alloc -> 70; any other std::exception -> 70 "internal error: ..."
+// (a bug, reported as one: never a signal, never a silent success).
+// The error line follows --log-format json and JOURNAL_STREAM like every log
+// line (argv is looked at for the former).
+int run_main(const std::string& tool, int argc, char** argv, const std::function<int()>& body);
+
+// Parse argv with CLI11 inside run_main (throws CLI::ParseError upward).
+void parse_args(CLI::App& app, int argc, char** argv);
+
+// --version text: "<tool> (mtec-tools) X.Y.Z".
+std::string version_string(const std::string& tool);
+
+// -v/-q/--log-format options applied to `log` after parsing.
+struct LogOptions {
+  int verbose = 0;
+  int quiet = 0;
+  std::string format = "text";
+  void add_to(CLI::App& app);
+  void apply(Logger& log) const;
+};
+
+}  // namespace mtec

@@ -1,0 +1,21 @@
+#include "mtec/base/errors.hpp"
+
+namespace mtec {
+
+std::string_view class_name(ErrorClass cls) {
+  switch (cls) {
+    case ErrorClass::usage: return "usage";
+    case ErrorClass::data: return "data";
+    case ErrorClass::no_input: return "no-input";
+    case ErrorClass::unavailable: return "unavailable";
+    case ErrorClass::software: return "software";
+    case ErrorClass::io: return "io";
+    case ErrorClass::temp_fail: return "timeout";
+    case ErrorClass::protocol: return "protocol";
+    case ErrorClass::no_perm: return "no-permission";
+    case ErrorClass::config: return "config";
+  }
+  return "unknown";
+}
+
+}  // namespace mtec

@@ -1,0 +1,61 @@
+#include "mtec/base/json_input.hpp"
+
+#include <algorithm>
+#include <cstdint>
+
+namespace mtec {
+
+int json_depth(std::string_view text, int limit) {
+  int depth = 0, deepest = 0;
+  bool in_string = false, escaped = false;
+  for (const char c : text) {
+    if (in_string) {
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      deepest = std::max(deepest, ++depth);
+      if (deepest > limit) return deepest;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+std::optional<std::string> string_at(const nlohmann::json& j, const char* key) {
+  if (!j.is_object()) return std::nullopt;
+  const auto it = j.find(key);
+  if (it == j.end() || !it->is_string()) return std::nullopt;
+  return it->get<std::string>();
+}
+
+std::optional<int64_t> integer_at(const nlohmann::json& j, const char* key) {
+  if (!j.is_object()) return std::nullopt;
+  const auto it = j.find(key);
+  if (it == j.end() || !it->is_number_integer()) return std::nullopt;
+  if (it->is_number_unsigned() && it->get<uint64_t>() > static_cast<uint64_t>(INT64_MAX))
+    return std::nullopt;
+  return it->get<int64_t>();
+}
+
+std::optional<std::vector<uint16_t>> words_at(const nlohmann::json& j, const char* key) {
+  if (!j.is_object()) return std::nullopt;
+  const auto it = j.find(key);
+  if (it == j.end() || !it->is_array()) return std::nullopt;
+  std::vector<uint16_t> words;
+  for (const auto& w : *it) {
+    if (!w.is_number_unsigned() || w.get<uint64_t>() > 65535) return std::nullopt;
+    words.push_back(static_cast<uint16_t>(w.get<uint64_t>()));
+  }
+  return words;
+}
+
+}  // namespace mtec

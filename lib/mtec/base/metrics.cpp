@@ -1,0 +1,129 @@
+#include "mtec/base/metrics.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+namespace mtec {
+
+Metrics::Metrics(std::string path, std::string tool, std::chrono::milliseconds interval)
+    : path_(std::move(path)), tool_(std::move(tool)), interval_(interval) {
+  gauge("mtec_metrics_updated_timestamp_seconds", "When this file was written (Unix time)");
+  gauge("mtec_process_start_time_seconds", "When the tool started (Unix time)");
+  set("mtec_process_start_time_seconds",
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count());
+}
+
+Metrics::~Metrics() {
+  if (enabled()) write();
+}
+
+void Metrics::counter(const std::string& name, const std::string& help) {
+  families_[name] = {"counter", help, {}, {}, {}, 0, 0};
+}
+void Metrics::gauge(const std::string& name, const std::string& help) {
+  families_[name] = {"gauge", help, {}, {}, {}, 0, 0};
+}
+void Metrics::histogram(const std::string& name, const std::string& help,
+                        std::vector<double> buckets) {
+  Family f{"histogram", help, {}, std::move(buckets), {}, 0, 0};
+  f.bucket_counts.assign(f.buckets.size(), 0);
+  families_[name] = std::move(f);
+}
+
+void Metrics::add(const std::string& name, double v, const std::string& labels) {
+  families_.at(name).series[labels] += v;
+}
+void Metrics::set(const std::string& name, double v, const std::string& labels) {
+  families_.at(name).series[labels] = v;
+}
+
+void Metrics::observe(const std::string& name, double v) {
+  Family& f = families_.at(name);
+  for (size_t i = 0; i < f.buckets.size(); ++i)
+    if (v <= f.buckets[i]) ++f.bucket_counts[i];
+  f.sum += v;
+  ++f.count;
+}
+
+std::string Metrics::render() const {
+  std::string out;
+  const std::string tool = fmt::format("tool=\"{}\"", tool_);
+  auto labels = [&tool](const std::string& l) {
+    return l.empty() ? "{" + tool + "}" : "{" + tool + "," + l + "}";
+  };
+  for (const auto& [name, f] : families_) {
+    out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, f.help, name, f.type);
+    if (f.type == "histogram") {
+      for (size_t i = 0; i < f.buckets.size(); ++i)
+        out += fmt::format("{}_bucket{{{},le=\"{}\"}} {}\n", name, tool, f.buckets[i],
+                           f.bucket_counts[i]);
+      out += fmt::format("{}_bucket{{{},le=\"+Inf\"}} {}\n", name, tool, f.count);
+      out += fmt::format("{}_sum{} {}\n{}_count{} {}\n", name, labels(""), f.sum, name, labels(""),
+                         f.count);
+      continue;
+    }
+    for (const auto& [l, v] : f.series) out += fmt::format("{}{} {}\n", name, labels(l), v);
+  }
+  return out;
+}
+
+void Metrics::maybe_write(Clock::time_point now) {
+  if (enabled() && now >= next_write()) write();
+}
+
+void Metrics::write() {
+  last_ = Clock::now();
+  if (!enabled()) return;
+  set("mtec_metrics_updated_timestamp_seconds",
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count());
+  const std::string tmp = path_ + ".tmp";
+  const std::string text = render();
+  bool ok = false;
+  if (FILE* f = std::fopen(tmp.c_str(), "w")) {
+    const bool written = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+    ok = std::fclose(f) == 0 && written && std::rename(tmp.c_str(), path_.c_str()) == 0;
+  }
+  if (!ok && !write_failed_)
+    std::fprintf(stderr, "%s: warning: cannot write metrics file %s: %s\n", tool_.c_str(),
+                 path_.c_str(), std::strerror(errno));
+  write_failed_ = !ok;
+}
+
+MetricSamples parse_metrics_text(std::string_view text) {
+  MetricSamples s;
+  while (!text.empty()) {
+    const auto eol = text.find('\n');
+    std::string_view line = text.substr(0, eol);
+    text = eol == std::string_view::npos ? std::string_view() : text.substr(eol + 1);
+    if (line.empty() || line[0] == '#') continue;
+    const auto space = line.rfind(' ');
+    if (space == std::string_view::npos || space == 0) continue;
+    const auto brace = line.find('{');
+    const auto close = line.find('}');
+    if (brace < space && (close == std::string_view::npos || close > space)) continue;
+    const std::string name(line.substr(0, std::min(brace, space)));
+    const std::string labels(brace < space ? line.substr(brace, close - brace + 1) : "");
+    const std::string number(line.substr(space + 1));
+    char* end = nullptr;
+    const double v = std::strtod(number.c_str(), &end);
+    if (end == number.c_str() || *end) continue;
+    s[name][labels] = v;
+  }
+  return s;
+}
+
+std::optional<double> metric_value(const MetricSamples& s, const std::string& name,
+                                   std::string_view label_part) {
+  auto it = s.find(name);
+  if (it == s.end()) return std::nullopt;
+  for (const auto& [labels, v] : it->second)
+    if (label_part.empty() || labels.find(label_part) != std::string::npos) return v;
+  return std::nullopt;
+}
+
+}  // namespace mtec

@@ -1,0 +1,85 @@
+#include "mtec/inverter/calc.hpp"
+
+#include <fmt/format.h>
+
+#include "mtec/base/json_input.hpp"
+
+namespace mtec {
+
+Calculator::Calculator(const Catalog& catalog) {
+  for (const auto& d : catalog.derived()) by_group_[d.reg->group].push_back(&d);
+}
+
+std::string frame_problem(const Json& j) {
+  if (!j.is_object()) return "not a JSON object";
+  const auto g = j.find("group");
+  if (g == j.end() || !g->is_string()) return "no \"group\" string";
+  const auto v = j.find("values");
+  if (v == j.end() || !v->is_object()) return "no \"values\" object";
+  return {};
+}
+
+std::string parse_frame(const std::string& line, Json& frame) {
+  std::string problem;
+  auto parsed = parse_json<Json>(line, problem);
+  if (!parsed) return problem;
+  frame = std::move(*parsed);
+  return frame_problem(frame);
+}
+
+void Calculator::apply(Json& frame) const {
+  const auto it = by_group_.find(frame["group"].get_ref<const std::string&>());
+  if (it == by_group_.end()) return;
+  Json& values = frame["values"];
+  std::optional<std::string> time;
+  bool time_done = false;
+  std::vector<std::pair<std::string, Value>> inputs;
+  Json errors = Json::array();  // appended at the end: adding a key to `frame` moves `values`
+  for (const Derived* d : it->second) {
+    inputs.clear();
+    std::vector<std::string> missing;
+    for (const Register* in : d->inputs) {
+      const auto v = values.find(in->mqtt);
+      std::optional<Value> val;
+      if (v != values.end()) val = value_from_json(*v);
+      if (val)
+        inputs.emplace_back(in->mqtt, std::move(*val));
+      else
+        missing.push_back(in->mqtt);
+    }
+    if (d->formula.uses_frame_time() && !time_done) {
+      time_done = true;
+      if (const auto ts = frame.find("ts"); ts != frame.end() && ts->is_string())
+        if (auto t = parse_timestamp(ts->get<std::string>())) time = local_time_string(*t);
+    }
+    FrameError err;
+    if (!missing.empty()) {
+      err.cls = "missing-input";
+      err.message = fmt::format("{}: missing input {}", d->reg->mqtt, fmt::join(missing, ", "));
+    } else {
+      try {
+        const Value v = d->formula.eval(
+            [&inputs](const std::string& name) -> const Value* {
+              for (const auto& [k, val] : inputs)
+                if (k == name) return &val;
+              return nullptr;
+            },
+            time);
+        values[d->reg->mqtt] = to_json(v);
+        continue;
+      } catch (const FormulaError& e) {
+        err.cls = "formula";
+        err.message = fmt::format("{}: {}", d->reg->mqtt, e.message);
+      }
+    }
+    err.keys = {d->reg->mqtt};
+    values.erase(d->reg->mqtt);
+    errors.push_back(error_to_json(err));
+  }
+  if (errors.empty()) return;
+  Json& all = frame["errors"];
+  if (!all.is_array()) all = Json::array();
+  for (auto& e : errors) all.push_back(std::move(e));
+}
+
+}  // namespace mtec

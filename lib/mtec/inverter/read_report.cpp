@@ -1,0 +1,69 @@
+#include "mtec/inverter/read_report.hpp"
+
+#include <fmt/format.h>
+
+#include "mtec/modbus/hints.hpp"
+
+namespace mtec {
+
+namespace {
+
+// The first transport failure decides the story; "not tried" errors only follow it.
+const FrameError* first_transport_failure(const ReadOutcome& outcome) {
+  for (const auto& e : outcome.errors)
+    if (e.exception == 0 && e.message.rfind("not tried:", 0) != 0) return &e;
+  return nullptr;
+}
+
+// "; tried 4 times" from a failure message ending "(tried 4 times)", or "".
+std::string tries_of(const std::string& message) {
+  const auto p = message.rfind(" (tried ");
+  if (p == std::string::npos || message.back() != ')') return {};
+  return "; " + message.substr(p + 2, message.size() - p - 3);
+}
+
+}  // namespace
+
+std::string name_list(const std::vector<std::string>& names, size_t shown) {
+  std::string out;
+  for (size_t i = 0; i < names.size() && i < shown; ++i) out += (i ? ", " : "") + names[i];
+  if (names.size() > shown) out += fmt::format(" and {} more", names.size() - shown);
+  return out;
+}
+
+ReadReport report_read(const ReadOutcome& outcome, std::string_view asked,
+                       const modbus::Endpoint& ep, std::string_view peer) {
+  ReadReport r;
+  for (const auto& e : outcome.errors)
+    if (e.exception != 0) r.refusals.push_back(e.message);
+  const FrameError* first = first_transport_failure(outcome);
+  if (!first) {
+    // only "not tried" lines: the budget ran out before anything failed as such
+    for (const auto& e : outcome.errors)
+      if (e.exception == 0) {
+        r.failure = fmt::format("reading {}: {}", asked, e.message);
+        break;
+      }
+    return r;
+  }
+  const bool nothing_read = outcome.words.empty();
+  if (first->cls == class_name(ErrorClass::temp_fail)) {
+    r.failure = fmt::format("no reply from {} within {} ms reading {} (unit {}, {} framing{})",
+                            peer, ep.timeout.count(), asked, ep.unit,
+                            modbus::framer_name(ep.framer), tries_of(first->message));
+  } else if (first->cls == class_name(ErrorClass::protocol)) {
+    r.failure = fmt::format("bad reply reading {}: {}", asked, first->message);
+  } else {
+    r.failure = fmt::format("lost the inverter reading {}: {}", asked, first->message);
+  }
+  size_t others = 0;
+  for (const auto& e : outcome.errors)
+    if (e.exception == 0 && &e != first) ++others;
+  if (others > 0)
+    r.failure += fmt::format("; {} more request{} without data", others, others == 1 ? "" : "s");
+  if (nothing_read && first->cls != class_name(ErrorClass::unavailable))
+    r.hint = modbus::no_answer_hint(ep);
+  return r;
+}
+
+}  // namespace mtec

@@ -1,0 +1,82 @@
+#include "mtec/modbus/register_io.hpp"
+
+#include <fmt/format.h>
+
+#include "mtec/base/errors.hpp"
+#include "mtec/base/json_input.hpp"
+#include "mtec/modbus/control.hpp"
+
+namespace mtec {
+
+namespace {
+
+ErrorClass class_from_name(const std::string& name) {
+  for (const ErrorClass c : kAllErrorClasses)
+    if (class_name(c) == name) return c;
+  return ErrorClass::unavailable;
+}
+
+class ControlIO : public RegisterIO {
+ public:
+  ControlIO(std::string path, std::chrono::milliseconds timeout)
+      : path_(std::move(path)), timeout_(timeout) {}
+  std::vector<uint16_t> read(uint16_t address, uint16_t count) override {
+    return words_of(call({{"op", "read"}, {"address", address}, {"count", count}}), "words", count);
+  }
+  std::vector<uint16_t> write_and_read_back(uint16_t address,
+                                            const std::vector<uint16_t>& words) override {
+    return words_of(call({{"op", "write"}, {"address", address}, {"words", words}}), "read_back",
+                    words.size());
+  }
+  std::string describe() const override { return "control socket " + path_; }
+
+ private:
+  nlohmann::json call(const nlohmann::json& req) {
+    nlohmann::json reply = control_request(path_, req, timeout_);
+    const auto ok = reply.find("ok");
+    if (ok == reply.end() || !ok->is_boolean() || !ok->get<bool>())
+      throw Error(
+          class_from_name(string_at(reply, "class").value_or("unavailable")),
+          fmt::format("via {}: {}", path_, string_at(reply, "error").value_or("request failed")));
+    return reply;
+  }
+  // The words of a successful reply; Error(protocol) when they are missing.
+  std::vector<uint16_t> words_of(const nlohmann::json& reply, const char* key, size_t count) const {
+    auto words = words_at(reply, key);
+    if (!words || words->size() != count)
+      throw Error(ErrorClass::protocol,
+                  fmt::format("via {}: the answer has no \"{}\" of {} words", path_, key, count));
+    return std::move(*words);
+  }
+  std::string path_;
+  std::chrono::milliseconds timeout_;
+};
+
+class DirectIO : public RegisterIO {
+ public:
+  explicit DirectIO(const modbus::Endpoint& ep) : client_(ep) {}
+  std::vector<uint16_t> read(uint16_t address, uint16_t count) override {
+    return client_.read(address, count);
+  }
+  std::vector<uint16_t> write_and_read_back(uint16_t address,
+                                            const std::vector<uint16_t>& words) override {
+    client_.write(address, words);
+    return client_.read(address, static_cast<uint16_t>(words.size()));
+  }
+  std::string describe() const override { return "Modbus " + client_.peer(); }
+
+ private:
+  modbus::Client client_;
+};
+
+}  // namespace
+
+std::unique_ptr<RegisterIO> control_io(const std::string& path, std::chrono::milliseconds timeout) {
+  return std::make_unique<ControlIO>(path, timeout);
+}
+
+std::unique_ptr<RegisterIO> direct_io(const modbus::Endpoint& ep) {
+  return std::make_unique<DirectIO>(ep);
+}
+
+}  // namespace mtec

@@ -1,0 +1,51 @@
+// Home Assistant discovery messages exactly as the legacy bridge sends them
+// (tests/contract/CONTRACT.md §4, D1): topics, key order, Python json.dumps separators and
+// \uXXXX escapes.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mtec/base/topic.hpp"
+#include "mtec/inverter/catalog.hpp"
+
+namespace mtec {
+
+// --- Interface ---
+
+struct DiscoveryOptions {
+  std::string hass_base_topic = "homeassistant";
+  std::string mqtt_topic = "MTEC";
+  std::string serial, equipment, firmware;
+  bool serial_unique_ids = false;  // --unique-ids serial: MTEC_<serial>_<key>
+  std::string device_name = "MTEC EnergyButler";
+  // HASS_AVAILABILITY: every payload declares this topic with the payloads
+  // online/offline; empty: the legacy payloads, byte for byte.
+  std::string availability_topic;
+};
+
+struct DiscoveryMessage {
+  std::string topic;
+  std::string payload;
+  std::string command_topic;  // "" when the platform takes no commands
+};
+
+// The discovery messages of `catalog` in the legacy order (98 for the
+// shipped catalog).
+std::vector<DiscoveryMessage> discovery_messages(const Catalog& catalog, const DiscoveryOptions& o);
+
+// A string as Python's json.dumps writes it (ASCII only, \u00b0 escapes).
+std::string python_json_string(const std::string& utf8);
+
+// The register key of a command topic <mqtt_topic>/<serial>/<group>/<key>/set
+// (D1: the root is MQTT_TOPIC, which may have several levels); nullopt when
+// `topic` has too few levels.
+std::optional<std::string> command_key(std::string_view topic, std::string_view mqtt_topic);
+
+// The state topic of a value.
+std::string state_topic(const std::string& mqtt_topic, const std::string& serial,
+                        const std::string& group, const std::string& key);
+
+}  // namespace mtec

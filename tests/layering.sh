@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The library's layers include only downwards: base < modbus < inverter < mqtt
+# (ARCHITECTURE.md). Every header and source of lib/mtec/<layer>/ may include
+# "mtec/<layer'>/..." only for a layer' at or below its own; lib/ includes
+# nothing of tools/; no module sits outside a layer folder.
+# Usage: layering.sh SOURCE_DIR [LIB_DIR] (LIB_DIR for the test's own plant).
+set -euo pipefail
+src=$1
+lib=${2:-$src/lib/mtec}
+layers=(base modbus inverter mqtt)
+rank() {
+  local i
+  for i in "${!layers[@]}"; do [[ "${layers[$i]}" == "$1" ]] && { echo "$i"; return; }; done
+  echo -1
+}
+bad=0
+for f in "$lib"/*.hpp "$lib"/*.cpp; do
+  [[ -e "$f" ]] || continue
+  echo "${f#"$src"/}: outside a layer folder (${layers[*]})"
+  bad=1
+done
+for dir in "$lib"/*/; do
+  layer=$(basename "$dir")
+  own=$(rank "$layer")
+  if ((own < 0)); then
+    echo "${dir#"$src"/}: not a layer (${layers[*]})"
+    bad=1
+    continue
+  fi
+  while IFS=: read -r file line text; do
+    inc=$(sed -n 's/.*#include "\([^"]*\)".*/\1/p' <<<"$text")
+    case "$inc" in
+      mtec/*/*)
+        to=${inc#mtec/}
+        to=${to%%/*}
+        r=$(rank "$to")
+        if ((r < 0 || r > own)); then
+          echo "${file#"$src"/}:$line: $layer includes $inc (a higher layer: $to)"
+          bad=1
+        fi
+        ;;
+      mtec/*)
+        echo "${file#"$src"/}:$line: $inc is outside the layer folders"
+        bad=1
+        ;;
+      *.hpp | *.h)
+        echo "${file#"$src"/}:$line: $inc: lib includes only mtec/<layer>/... headers"
+        bad=1
+        ;;
+    esac
+  done < <(grep -Hn '#include "' "$dir"*.hpp "$dir"*.cpp 2>/dev/null || true)
+done
+((bad == 0)) && echo "layering clean: $(find "$lib" -name '*.[ch]pp' | wc -l) files in ${layers[*]}"
+exit "$bad"
