@@ -13,8 +13,7 @@
 
 #include "mtec/base/errors.hpp"
 #include "mtec/base/sd_notify.hpp"
-#include "mtec/inverter/command.hpp"
-#include "mtec/inverter/format.hpp"
+#include "mtec/mqtt/state_messages.hpp"
 
 namespace mtec::publish {
 
@@ -298,17 +297,7 @@ void Publisher::publish(const std::string& topic, const std::string& payload, bo
 }
 
 bool Publisher::topic_safe(const Json& f, const std::string& serial, const std::string& group) {
-  std::string bad;
-  if (!valid_topic_level(serial))
-    bad = "serial '" + serial + "'";
-  else if (!valid_topic_level(group))
-    bad = "group '" + group + "'";
-  else
-    for (const auto& [key, v] : f["values"].items())
-      if (!valid_topic_level(key)) {
-        bad = "key '" + key + "'";
-        break;
-      }
+  const std::string bad = unpublishable_level(serial, group, f["values"]);
   if (bad.empty()) return true;
   if (metrics_) metrics_->add("mtec_frames_refused_total");
   if (refused_levels_.insert(bad).second)
@@ -356,32 +345,21 @@ void Publisher::frame(const Json& f) {
     serial_ = serial;
     if (!o_.hass) subscribe_commands();
   }
-  if (group == "static" && !device_ && values.contains("serial_no") &&
-      values.contains("equipment_info") && values.contains("firmware_version")) {
+  if (group == "static" && !device_) {
     DiscoveryOptions d;
     d.hass_base_topic = o_.hass_base;
     d.mqtt_topic = o_.topic_root;
     d.serial = serial_;
-    d.equipment =
-        values["equipment_info"].is_string() ? values["equipment_info"].get<std::string>() : "";
-    d.firmware =
-        values["firmware_version"].is_string() ? values["firmware_version"].get<std::string>() : "";
     d.serial_unique_ids = o_.serial_unique_ids;
     d.device_name = o_.device_name;
     if (o_.availability) d.availability_topic = availability_topic(o_);
-    device_ = d;
-    if (o_.hass && connected_) send_discovery();
+    device_ = device_from_static(values, d);
+    if (device_ && o_.hass && connected_) send_discovery();
   }
-  size_t states = 0;
-  for (const auto& [key, v] : values.items()) {
-    const auto value = value_from_json(v);
-    if (!value) continue;
-    publish(state_topic(o_.topic_root, serial, group, key), format_payload(*value, o_.float_format),
-            false);
-    ++states;
-  }
-  if (states && connected_ && !first_values_told_ && group != "static") {
-    log_.notice(fmt::format("first values published: {} {} values under {}/{}/", states, group,
+  const auto states = state_messages(values, o_.topic_root, serial, group, o_.float_format);
+  for (const auto& m : states) publish(m.topic, m.payload, false);
+  if (!states.empty() && connected_ && !first_values_told_ && group != "static") {
+    log_.notice(fmt::format("first values published: {} {} values under {}/{}/", states.size(), group,
                             o_.topic_root, serial));
     first_values_told_ = true;
   }
@@ -424,22 +402,12 @@ void Publisher::message(const std::string& topic, const std::string& payload, bo
 }
 
 void Publisher::command(const std::string& topic, const std::string& payload) {
-  const auto level = command_key(topic, o_.topic_root);
-  if (!level) return;
-  const std::string& key = *level;
-  const Register* r = catalog_.by_mqtt(key);
+  const auto key = command_key(topic, o_.topic_root).value_or("");
   try {
-    if (!r || !r->address)
-      throw Error(ErrorClass::usage, fmt::format("unknown register '{}'", key));
-    const EncodedWrite w = encode_write(catalog_, key, payload);
-    Json line;
-    line["ts"] = iso_timestamp(std::chrono::system_clock::now());
-    line["key"] = key;
-    line["value"] = payload;
-    line["address"] = *r->address;
-    line["words"] = w.words;
-    line["topic"] = topic;
-    const std::string text = line.dump() + "\n";
+    const auto line =
+        command_line(catalog_, topic, payload, o_.topic_root, std::chrono::system_clock::now());
+    if (!line) return;
+    const std::string text = *line + "\n";
     if (o_.commands_out.empty()) {
       log_.warn(fmt::format(
           "command {} = '{}' accepted but there is no --commands-out to send it to", key, payload));

@@ -1,0 +1,62 @@
+#include "mtec/mqtt/state_messages.hpp"
+
+#include <fmt/format.h>
+
+#include "mtec/base/errors.hpp"
+#include "mtec/base/topic.hpp"
+#include "mtec/inverter/command.hpp"
+
+namespace mtec {
+
+std::vector<StateMessage> state_messages(const Json& values, const std::string& root,
+                                         const std::string& serial, const std::string& group,
+                                         const FloatFormat& float_format) {
+  std::vector<StateMessage> out;
+  for (const auto& [key, v] : values.items()) {
+    const auto value = value_from_json(v);
+    if (!value) continue;
+    out.push_back({state_topic(root, serial, group, key), format_payload(*value, float_format)});
+  }
+  return out;
+}
+
+std::string unpublishable_level(const std::string& serial, const std::string& group,
+                                const Json& values) {
+  if (!valid_topic_level(serial)) return "serial '" + serial + "'";
+  if (!valid_topic_level(group)) return "group '" + group + "'";
+  for (const auto& [key, v] : values.items())
+    if (!valid_topic_level(key)) return "key '" + key + "'";
+  return {};
+}
+
+std::optional<DiscoveryOptions> device_from_static(const Json& values, DiscoveryOptions base) {
+  if (!values.is_object() || !values.contains("serial_no") || !values.contains("equipment_info") ||
+      !values.contains("firmware_version"))
+    return std::nullopt;
+  auto text = [&values](const char* key) {
+    return values[key].is_string() ? values[key].get<std::string>() : std::string();
+  };
+  base.equipment = text("equipment_info");
+  base.firmware = text("firmware_version");
+  return base;
+}
+
+std::optional<std::string> command_line(const Catalog& catalog, const std::string& topic,
+                                        const std::string& payload, const std::string& root,
+                                        std::chrono::system_clock::time_point now) {
+  const auto key = command_key(topic, root);
+  if (!key) return std::nullopt;
+  const Register* r = catalog.by_mqtt(*key);
+  if (!r || !r->address) throw Error(ErrorClass::usage, fmt::format("unknown register '{}'", *key));
+  const EncodedWrite w = encode_write(catalog, *key, payload);
+  Json line;
+  line["ts"] = iso_timestamp(now);
+  line["key"] = *key;
+  line["value"] = payload;
+  line["address"] = *r->address;
+  line["words"] = w.words;
+  line["topic"] = topic;
+  return line.dump();
+}
+
+}  // namespace mtec

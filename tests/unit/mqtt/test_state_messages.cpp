@@ -1,0 +1,80 @@
+// What mtec-publish sends for a frame and forwards for a /set command.
+#include "mtec/mqtt/state_messages.hpp"
+
+#include <gtest/gtest.h>
+
+#include "golden.hpp"
+#include "mtec/base/errors.hpp"
+
+namespace mtec {
+namespace {
+
+TEST(StateMessages, OneLegacyMessagePerScalarValueInFrameOrder) {
+  const Json values = Json::parse(
+      R"({"grid_power": -1234, "battery_soc": 55.5, "mode": "Economic mode", "nested": {"a": 1},
+          "list": [1], "flag": true})");
+  const auto m =
+      state_messages(values, "MTEC", "S1", "now-base", FloatFormat::legacy_default());
+  ASSERT_EQ(m.size(), 4u);
+  EXPECT_EQ(m[0].topic, "MTEC/S1/now-base/grid_power/state");
+  EXPECT_EQ(m[0].payload, "-1234");
+  EXPECT_EQ(m[1].topic, "MTEC/S1/now-base/battery_soc/state");
+  EXPECT_EQ(m[1].payload, "55.500");  // MQTT_FLOAT_FORMAT {:.3f}
+  EXPECT_EQ(m[2].payload, "Economic mode");
+  EXPECT_EQ(m[3].topic, "MTEC/S1/now-base/flag/state");
+}
+
+TEST(StateMessages, ARootOfSeveralLevelsIsKept) {
+  const auto m = state_messages(Json::parse(R"({"pv": 1})"), "home/inverter", "S1", "now-base",
+                                FloatFormat::legacy_default());
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].topic, "home/inverter/S1/now-base/pv/state");
+}
+
+TEST(StateMessages, LevelsThatCannotBeTopicsAreNamed) {
+  const Json ok = Json::parse(R"({"pv": 1})");
+  EXPECT_EQ(unpublishable_level("S1", "now-base", ok), "");
+  EXPECT_EQ(unpublishable_level("A/B", "now-base", ok), "serial 'A/B'");
+  EXPECT_EQ(unpublishable_level("S1", "#", ok), "group '#'");
+  EXPECT_EQ(unpublishable_level("S1", "now-base", Json::parse(R"({"pv": 1, "a+": 2})")),
+            "key 'a+'");
+  EXPECT_EQ(unpublishable_level("", "now-base", ok), "serial ''");
+}
+
+TEST(StateMessages, TheDeviceComesFromACompleteStaticFrame) {
+  DiscoveryOptions base;
+  base.serial = "S1";
+  const auto d = device_from_static(
+      Json::parse(
+          R"({"serial_no": "S1", "equipment_info": "8.0K-25A-3P", "firmware_version": "V1"})"),
+      base);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->serial, "S1");
+  EXPECT_EQ(d->equipment, "8.0K-25A-3P");
+  EXPECT_EQ(d->firmware, "V1");
+  EXPECT_FALSE(device_from_static(Json::parse(R"({"serial_no": "S1"})"), base));
+  EXPECT_FALSE(device_from_static(Json::parse("[]"), base));
+}
+
+TEST(StateMessages, ACommandBecomesOneLineForMtecWrite) {
+  const auto& c = test::project_catalog();
+  const auto t = std::chrono::system_clock::time_point(std::chrono::seconds(1'800'000'000));
+  const auto line = command_line(c, "MTEC/S1/now-base/mode/set", "Economic mode", "MTEC", t);
+  ASSERT_TRUE(line);
+  EXPECT_EQ(*line,
+            R"({"ts":"2027-01-15T08:00:00.000Z","key":"mode","value":"Economic mode",)"
+            R"("address":50000,"words":[258],"topic":"MTEC/S1/now-base/mode/set"})");
+  EXPECT_FALSE(command_line(c, "MTEC/S1/set", "1", "MTEC", t));  // no command topic
+  try {
+    command_line(c, "MTEC/S1/now-base/nosuch/set", "1", "MTEC", t);
+    ADD_FAILURE() << "an unknown key was forwarded";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.cls(), ErrorClass::usage);
+    EXPECT_STREQ(e.what(), "unknown register 'nosuch'");
+  }
+  EXPECT_THROW(command_line(c, "MTEC/S1/now-base/consumption/set", "1", "MTEC", t), Error);
+  EXPECT_THROW(command_line(c, "MTEC/S1/now-base/mode/set", "3", "MTEC", t), Error);
+}
+
+}  // namespace
+}  // namespace mtec
