@@ -19,6 +19,7 @@
 #include "mtec/inverter/schedule.hpp"
 #include "mtec/inverter/tool_options.hpp"
 #include "mtec/modbus/control.hpp"
+#include "mtec/modbus/control_handler.hpp"
 #include "mtec/modbus/hints.hpp"
 #include "mtec/modbus/link.hpp"
 #include "read_job.hpp"
@@ -144,27 +145,7 @@ class Follower {
   }
 
   nlohmann::json on_control(const ControlRequest& req) {
-    try {
-      if (!link_.ensure(Clock::now()))
-        return control_error("unavailable", "the inverter is not reachable now");
-      if (req.op == ControlRequest::Op::read) {
-        const auto words = client_.read(req.address, req.count);
-        link_.succeeded(Clock::now());
-        return {{"ok", true}, {"address", req.address}, {"words", words}};
-      }
-      client_.write(req.address, req.words);
-      const auto back = client_.read(req.address, req.count);
-      link_.succeeded(Clock::now());
-      job_.log.info(fmt::format("control: wrote {} to {}, read back {}",
-                                nlohmann::json(req.words).dump(), req.address,
-                                nlohmann::json(back).dump()));
-      return {{"ok", true}, {"address", req.address}, {"words", req.words}, {"read_back", back}};
-    } catch (const modbus::ModbusError& e) {
-      link_.failed(Clock::now(), e.what());
-      auto reply = control_error(class_name(e.cls()), e.what());
-      reply["exception"] = e.exception_code();
-      return reply;
-    }
+    return execute_control(req, client_, link_, Clock::now(), job_.log);
   }
 
   // One iteration; false when stdout is gone. At start and after an outage

@@ -1,0 +1,30 @@
+#include "mtec/modbus/control_handler.hpp"
+
+#include <fmt/format.h>
+
+namespace mtec {
+
+nlohmann::json execute_control(const ControlRequest& req, modbus::Client& client, Link& link,
+                               TimePoint now, const Logger& log) {
+  try {
+    if (!link.ensure(now)) return control_error("unavailable", "the inverter is not reachable now");
+    if (req.op == ControlRequest::Op::read) {
+      const auto words = client.read(req.address, req.count);
+      link.succeeded(now);
+      return {{"ok", true}, {"address", req.address}, {"words", words}};
+    }
+    client.write(req.address, req.words);
+    const auto back = client.read(req.address, req.count);
+    link.succeeded(now);
+    log.info(fmt::format("control: wrote {} to {}, read back {}", nlohmann::json(req.words).dump(),
+                         req.address, nlohmann::json(back).dump()));
+    return {{"ok", true}, {"address", req.address}, {"words", req.words}, {"read_back", back}};
+  } catch (const modbus::ModbusError& e) {
+    link.failed(now, e.what());
+    auto reply = control_error(class_name(e.cls()), e.what());
+    reply["exception"] = e.exception_code();
+    return reply;
+  }
+}
+
+}  // namespace mtec

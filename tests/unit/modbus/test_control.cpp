@@ -1,0 +1,125 @@
+// The control protocol: request grammar, and requests executed on the
+// reader's connection against a scripted device.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+
+#include "mtec/modbus/control.hpp"
+#include "mtec/modbus/control_handler.hpp"
+#include "scripted_device.hpp"
+
+namespace mtec {
+namespace {
+
+using modbus::ScriptedDevice;
+
+ControlRequest parsed(std::string_view line) {
+  auto r = parse_control_request(line);
+  if (auto* why = std::get_if<std::string>(&r)) ADD_FAILURE() << line << ": " << *why;
+  return std::holds_alternative<ControlRequest>(r) ? std::get<ControlRequest>(r) : ControlRequest{};
+}
+
+std::string refused(std::string_view line) {
+  auto r = parse_control_request(line);
+  return std::holds_alternative<std::string>(r) ? std::get<std::string>(r) : "accepted";
+}
+
+TEST(Control, RequestGrammar) {
+  const auto r = parsed(R"({"op":"read","address":33000,"count":2})");
+  EXPECT_EQ(r.op, ControlRequest::Op::read);
+  EXPECT_EQ(r.address, 33000);
+  EXPECT_EQ(r.count, 2);
+  EXPECT_EQ(parsed(R"({"op":"read","address":1})").count, 1);
+  const auto w = parsed(R"({"op":"write","address":50000,"words":[258]})");
+  EXPECT_EQ(w.op, ControlRequest::Op::write);
+  EXPECT_EQ(w.words, std::vector<uint16_t>{258});
+  EXPECT_EQ(w.count, 1);
+  EXPECT_EQ(refused(R"({"op":"read","address":1,"count":126})"), "count must be 1..125");
+  EXPECT_EQ(refused(R"({"op":"write","address":1,"words":[]})"),
+            "words must hold 1..123 words (0..65535)");
+  EXPECT_EQ(refused(R"({"op":"write","address":1,"words":[65536]})"),
+            "words must hold 1..123 words (0..65535)");
+  EXPECT_NE(refused(R"({"op":"erase","address":1})").find("expected"), std::string::npos);
+  EXPECT_NE(refused(R"({"op":"read","address":70000})").find("expected"), std::string::npos);
+  EXPECT_EQ(refused("not json").rfind("bad request: ", 0), 0u);
+}
+
+// A one-register device at 50000 holding `word`; writes change it unless refused.
+struct OneRegister {
+  uint16_t word = 257;
+  bool refuse_writes = false;
+  std::vector<uint8_t> reply(const std::vector<uint8_t>& q) {
+    const uint8_t fc = q[7];
+    std::vector<uint8_t> pdu;
+    if (fc == 0x06 && refuse_writes) {
+      pdu = {0x86, 0x03};
+    } else if (fc == 0x06) {
+      word = static_cast<uint16_t>((q[10] << 8) | q[11]);
+      pdu.assign(q.begin() + 7, q.begin() + 12);  // the echo
+    } else {
+      pdu = {0x03, 2, static_cast<uint8_t>(word >> 8), static_cast<uint8_t>(word)};
+    }
+    std::vector<uint8_t> adu(7 + pdu.size());
+    adu[0] = q[0];
+    adu[1] = q[1];
+    adu[5] = static_cast<uint8_t>(pdu.size() + 1);
+    adu[6] = q[6];
+    std::copy(pdu.begin(), pdu.end(), adu.begin() + 7);
+    return adu;
+  }
+};
+
+struct Fixture {
+  FILE* out = std::tmpfile();
+  Logger log{"test", Logger::Format::text, false, out};
+  ~Fixture() { std::fclose(out); }
+};
+
+modbus::Endpoint endpoint(int port) {
+  return {"127.0.0.1",        port, std::nullopt, 247, std::chrono::milliseconds(1000),
+          modbus::Framer::tcp};
+}
+
+TEST(Control, ReadAndWriteOnTheReadersConnection) {
+  OneRegister dev;
+  ScriptedDevice device([&](const auto& q, int) { return dev.reply(q); });
+  Fixture f;
+  f.log.set_threshold(Level::info);
+  modbus::Client client(endpoint(device.port()));
+  Link link(client, f.log, [] { return 0.5; });
+  const TimePoint t0{};
+  const auto read =
+      execute_control(parsed(R"({"op":"read","address":50000})"), client, link, t0, f.log);
+  EXPECT_EQ(read.dump(), R"({"address":50000,"ok":true,"words":[257]})");
+  const auto write = execute_control(parsed(R"({"op":"write","address":50000,"words":[258]})"),
+                                     client, link, t0, f.log);
+  EXPECT_EQ(write.dump(), R"({"address":50000,"ok":true,"read_back":[258],"words":[258]})");
+  EXPECT_EQ(dev.word, 258);
+  dev.refuse_writes = true;
+  const auto refused = execute_control(parsed(R"({"op":"write","address":50000,"words":[1]})"),
+                                       client, link, t0, f.log);
+  EXPECT_EQ(refused["ok"], false);
+  EXPECT_EQ(refused["class"], "unavailable");
+  EXPECT_EQ(refused["exception"], 3);
+  EXPECT_TRUE(client.connected());  // an exception is an answer: the link stays
+  EXPECT_FALSE(link.down());
+}
+
+TEST(Control, AnUnreachableInverterIsUnavailable) {
+  int port;
+  {
+    ScriptedDevice gone([](const auto& q, int) { return q; });
+    port = gone.port();
+  }  // closed: the port refuses now
+  Fixture f;
+  modbus::Client client(endpoint(port));
+  Link link(client, f.log, [] { return 0.5; });
+  const auto r =
+      execute_control(parsed(R"({"op":"read","address":1})"), client, link, TimePoint{}, f.log);
+  EXPECT_EQ(r.dump(),
+            R"({"class":"unavailable","error":"the inverter is not reachable now","ok":false})");
+  EXPECT_TRUE(link.down());
+}
+
+}  // namespace
+}  // namespace mtec
