@@ -1,13 +1,13 @@
 // mtec-calc: add the catalog's calculated values to a stream of frames.
 #include <fmt/format.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include "mtec/base/cli.hpp"
 #include "mtec/base/errors.hpp"
-#include "mtec/base/line_reader.hpp"
+#include "mtec/base/line_input.hpp"
 #include "mtec/base/line_writer.hpp"
 #include "mtec/base/metrics.hpp"
+#include "mtec/base/stop_signals.hpp"
 #include "mtec/inverter/calc.hpp"
 #include "mtec/inverter/catalog.hpp"
 #include "mtec/inverter/tool_options.hpp"
@@ -38,36 +38,23 @@ int calc_main(int argc, char** argv) {
   for (const auto& o : overlays) catalog.add_overlay(o);
   const mtec::Calculator calc(catalog);
 
-  signal(SIGPIPE, SIG_IGN);
-  const int stop = mtec::stop_signal_fd();
-  mtec::LineReader in(STDIN_FILENO, stop);
+  const mtec::StopSignals stop;
   mtec::LineWriter out;
   mtec::Metrics metrics(metrics_opts.file, "mtec-calc", metrics_opts.period());
   metrics.counter("mtec_frames_in_total", "Frames read");
   metrics.counter("mtec_frames_out_total", "Frames written");
-  metrics.counter("mtec_bad_lines_total", "Input lines that were not frames");
-  for (const char* m : {"mtec_frames_in_total", "mtec_frames_out_total", "mtec_bad_lines_total"})
-    metrics.add(m, 0);
+  for (const char* m : {"mtec_frames_in_total", "mtec_frames_out_total"}) metrics.add(m, 0);
+  mtec::LineInput in(STDIN_FILENO, stop.fd(), log, {strict}, &metrics);
   metrics.write();
   std::string line;
-  uint64_t n = 0, bad = 0;
   for (;;) {
-    const auto st = in.next_within(line, metrics.enabled() ? 1000 : -1);
+    const auto st = in.next(line, metrics.enabled() ? 1000 : -1);
     metrics.maybe_write(std::chrono::steady_clock::now());
-    if (st == mtec::LineReader::Status::timeout) continue;
-    if (st != mtec::LineReader::Status::line) break;
-    ++n;
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    if (st == mtec::LineInput::Status::timeout) continue;
+    if (st == mtec::LineInput::Status::end) break;
     mtec::Json frame;
-    std::string problem = mtec::parse_frame(line, frame);
-    if (in.truncated()) problem = "line too long";
-    if (!problem.empty()) {
-      ++bad;
-      metrics.add("mtec_bad_lines_total");
-      if (strict)
-        throw mtec::Error(mtec::ErrorClass::data,
-                          fmt::format("line {}: not a frame: {}", n, problem));
-      log.warn(fmt::format("line {}: not a frame: {} (skipped)", n, problem));
+    if (const std::string problem = mtec::parse_frame(line, frame); !problem.empty()) {
+      in.reject("not a frame: " + problem);
       continue;
     }
     metrics.add("mtec_frames_in_total");
@@ -75,7 +62,7 @@ int calc_main(int argc, char** argv) {
     if (!out.write_line(frame.dump(-1, ' ', false, mtec::Json::error_handler_t::replace))) break;
     metrics.add("mtec_frames_out_total");
   }
-  if (bad) log.notice(fmt::format("{} of {} lines were not frames and were skipped", bad, n));
+  in.summarize();
   return 0;
 }
 

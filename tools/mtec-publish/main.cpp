@@ -10,7 +10,8 @@
 
 #include "mtec/base/cli.hpp"
 #include "mtec/base/errors.hpp"
-#include "mtec/base/line_reader.hpp"
+#include "mtec/base/line_input.hpp"
+#include "mtec/base/stop_signals.hpp"
 #include "mtec/base/topic.hpp"
 #include "mtec/inverter/calc.hpp"
 #include "mtec/inverter/tool_options.hpp"
@@ -150,21 +151,17 @@ int publish_main(int argc, char** argv) {
                             "or '#' in it",
                             o.client_id));
 
-  signal(SIGPIPE, SIG_IGN);
-  const int stop = mtec::stop_signal_fd();
+  const mtec::StopSignals stop;
   mtec::Metrics metrics(metrics_opts.file, "mtec-publish", metrics_opts.period());
   metrics.counter("mtec_frames_in_total", "Frames read");
-  metrics.counter("mtec_bad_lines_total", "Input lines that were not frames");
   metrics.add("mtec_frames_in_total", 0);
-  metrics.add("mtec_bad_lines_total", 0);
   mtec::publish::Publisher pub(catalog, o, log);
   pub.attach(metrics);
   pub.start();
   if (unregister) return pub.unregister(serial);
 
-  mtec::LineReader in(STDIN_FILENO, stop);
+  mtec::LineInput in(STDIN_FILENO, stop.fd(), log, {strict}, &metrics);
   std::string line;
-  uint64_t n = 0, bad = 0;
   bool input_open = true;
   while (input_open) {
     if (auto f = pub.fatal()) return *f;
@@ -173,7 +170,7 @@ int publish_main(int argc, char** argv) {
     metrics.maybe_write(std::chrono::steady_clock::now());
     pollfd fds[3] = {
         {STDIN_FILENO, POLLIN, 0},
-        {stop, POLLIN, 0},
+        {stop.fd(), POLLIN, 0},
         {pub.socket(), static_cast<short>(POLLIN | (pub.wants_write() ? POLLOUT : 0)), 0}};
     if (::poll(fds, 3, pub.next_timeout_ms()) < 0 && errno != EINTR)
       throw Error(ErrorClass::io, "poll failed");
@@ -182,29 +179,22 @@ int publish_main(int argc, char** argv) {
     if (!fds[0].revents) continue;
     // take every complete line that is there, without blocking
     for (;;) {
-      const auto st = in.next_within(line, 0);
-      if (st == mtec::LineReader::Status::timeout) break;
-      if (st != mtec::LineReader::Status::line) {
+      const auto st = in.next(line, 0);
+      if (st == mtec::LineInput::Status::timeout) break;
+      if (st == mtec::LineInput::Status::end) {
         input_open = false;
         break;
       }
-      ++n;
-      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
       mtec::Json frame;
-      const std::string problem = mtec::parse_frame(line, frame);
-      if (!problem.empty()) {
-        ++bad;
-        metrics.add("mtec_bad_lines_total");
-        if (strict)
-          throw Error(ErrorClass::data, fmt::format("line {}: not a frame: {}", n, problem));
-        log.warn(fmt::format("line {}: not a frame: {} (skipped)", n, problem));
+      if (const std::string problem = mtec::parse_frame(line, frame); !problem.empty()) {
+        in.reject("not a frame: " + problem);
         continue;
       }
       metrics.add("mtec_frames_in_total");
       pub.frame(frame);
     }
   }
-  if (bad) log.notice(fmt::format("{} of {} lines were not frames and were skipped", bad, n));
+  in.summarize();
   const int rc = pub.finish();
   pub.update_metrics();
   return rc;

@@ -359,8 +359,8 @@ void Publisher::frame(const Json& f) {
   const auto states = state_messages(values, o_.topic_root, serial, group, o_.float_format);
   for (const auto& m : states) publish(m.topic, m.payload, false);
   if (!states.empty() && connected_ && !first_values_told_ && group != "static") {
-    log_.notice(fmt::format("first values published: {} {} values under {}/{}/", states.size(), group,
-                            o_.topic_root, serial));
+    log_.notice(fmt::format("first values published: {} {} values under {}/{}/", states.size(),
+                            group, o_.topic_root, serial));
     first_values_told_ = true;
   }
   if (group == "now-base" && !values.empty()) {

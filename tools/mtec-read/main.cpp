@@ -132,7 +132,6 @@ int read_main(int argc, char** argv) {
               : !groups.empty() ? mtec::name_list(groups)
                                 : std::string("all groups");
 
-  signal(SIGPIPE, SIG_IGN);
   return follow ? mtec::read::read_follow(job) : mtec::read::read_once(job);
 }
 

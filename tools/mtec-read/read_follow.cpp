@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -14,6 +13,7 @@
 #include "mtec/base/errors.hpp"
 #include "mtec/base/line_writer.hpp"
 #include "mtec/base/metrics.hpp"
+#include "mtec/base/stop_signals.hpp"
 #include "mtec/inverter/read_report.hpp"
 #include "mtec/inverter/reader.hpp"
 #include "mtec/inverter/schedule.hpp"
@@ -29,20 +29,6 @@ namespace mtec::read {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-struct StopSignals {
-  int fd = -1;
-  StopSignals() {
-    sigset_t mask;
-    sigemptyset(&mask);
-    sigaddset(&mask, SIGTERM);
-    sigaddset(&mask, SIGINT);
-    sigprocmask(SIG_BLOCK, &mask, nullptr);
-    fd = ::signalfd(-1, &mask, SFD_CLOEXEC);
-    if (fd < 0) throw Error(ErrorClass::software, "signalfd failed");
-  }
-  ~StopSignals() { ::close(fd); }
-};
 
 Schedule::Periods periods_of(const Settings& s) {
   return {Schedule::Seconds(s.refresh_now), Schedule::Seconds(s.refresh_config),
@@ -254,8 +240,8 @@ class Follower {
 }  // namespace
 
 int read_follow(const ReadJob& job) {
-  StopSignals stop;
-  Follower f(job, stop.fd);
+  const StopSignals stop;
+  Follower f(job, stop.fd());
   try {
     f.run();
   } catch (const modbus::Interrupted&) {

@@ -106,12 +106,6 @@ int sim_main(int argc, char** argv) {
   o.write_log = wlog.get();
   o.request_log = rlog.get();
 
-  sigset_t mask;
-  sigemptyset(&mask);
-  sigaddset(&mask, SIGTERM);
-  sigaddset(&mask, SIGINT);
-  sigprocmask(SIG_BLOCK, &mask, nullptr);
-  signal(SIGPIPE, SIG_IGN);
   mtec::sim::serve(o, snap);
   return 0;
 }

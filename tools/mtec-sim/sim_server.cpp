@@ -6,7 +6,6 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -20,6 +19,7 @@
 #include <vector>
 
 #include "mtec/base/errors.hpp"
+#include "mtec/base/stop_signals.hpp"
 #include "mtec/modbus/modbus_frame.hpp"
 
 namespace mtec::sim {
@@ -343,17 +343,11 @@ class Server {
 }  // namespace
 
 void serve(const ServerOptions& o, const Snapshot& snap) {
-  sigset_t mask;
-  sigemptyset(&mask);
-  sigaddset(&mask, SIGTERM);
-  sigaddset(&mask, SIGINT);
-  Fd sig(::signalfd(-1, &mask, SFD_CLOEXEC));
-  if (sig.fd < 0)
-    throw Error(ErrorClass::software, fmt::format("signalfd: {}", std::strerror(errno)));
+  const StopSignals stop;
   Fd listener(bind_socket(o, !o.refuse));
   std::printf("%d\n", bound_port(listener.fd));
   std::fflush(stdout);
-  Server server(o, snap, sig.fd);
+  Server server(o, snap, stop.fd());
   server.run(listener.fd);
 }
 

@@ -41,9 +41,8 @@ struct ServerOptions {
   FILE* request_log = nullptr;  // NDJSON line per request (--request-log), for counting
 };
 
-// Serve `snapshot` until SIGTERM or SIGINT (the caller blocks both signals
-// first). Prints the bound port on stdout (one line) when ready. Throws
-// Error(unavailable) when the address cannot be bound.
+// Serve `snapshot` until SIGTERM or SIGINT. Prints the bound port on stdout (one line) when ready.
+// Throws Error(unavailable) when the address cannot be bound.
 void serve(const ServerOptions& opts, const Snapshot& snapshot);
 
 }  // namespace mtec::sim

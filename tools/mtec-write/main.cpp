@@ -9,9 +9,10 @@
 #include "mtec/base/cli.hpp"
 #include "mtec/base/errors.hpp"
 #include "mtec/base/json_input.hpp"
-#include "mtec/base/line_reader.hpp"
+#include "mtec/base/line_input.hpp"
 #include "mtec/base/line_writer.hpp"
 #include "mtec/base/metrics.hpp"
+#include "mtec/base/stop_signals.hpp"
 #include "mtec/inverter/command.hpp"
 #include "mtec/inverter/frame.hpp"
 #include "mtec/inverter/tool_options.hpp"
@@ -84,17 +85,16 @@ int run_stdin(Job& job, const mtec::MetricsOptions& mo) {
   metrics.add("mtec_writes_total", 0, "result=\"failed\"");
   metrics.add("mtec_writes_total", 0, "result=\"refused\"");
   metrics.write();
-  const int stop = mtec::stop_signal_fd();
-  mtec::LineReader in(STDIN_FILENO, stop);
+  const mtec::StopSignals stop;
+  // failed writes have their own metric (mtec_writes_total), not bad lines
+  mtec::LineInput in(STDIN_FILENO, stop.fd(), job.log,
+                     {false, "were skipped: not a command, or the write failed"});
   std::string line;
-  uint64_t n = 0, failed = 0;
   for (;;) {
-    const auto st = in.next_within(line, metrics.enabled() ? 1000 : -1);
+    const auto st = in.next(line, metrics.enabled() ? 1000 : -1);
     metrics.maybe_write(std::chrono::steady_clock::now());
-    if (st == mtec::LineReader::Status::timeout) continue;
-    if (st != mtec::LineReader::Status::line) break;
-    ++n;
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    if (st == mtec::LineInput::Status::timeout) continue;
+    if (st == mtec::LineInput::Status::end) break;
     try {
       std::string problem;
       const auto j = mtec::parse_json(line, problem);
@@ -117,14 +117,13 @@ int run_stdin(Job& job, const mtec::MetricsOptions& mo) {
         throw;  // counted; reported below like any bad line
       }
     } catch (const Error& e) {
-      ++failed;
       if (e.cls() == ErrorClass::data || e.cls() == ErrorClass::no_perm ||
           e.cls() == ErrorClass::usage)
         metrics.add("mtec_writes_total", 1, "result=\"refused\"");
-      job.log.warn(fmt::format("line {}: {} (skipped)", n, e.what()));
+      in.reject(e.what());
     }
   }
-  if (failed) job.log.notice(fmt::format("{} of {} commands failed", failed, n));
+  in.summarize();
   return 0;
 }
 
@@ -190,7 +189,6 @@ int write_main(int argc, char** argv) {
     else
       io = mtec::direct_io(mtec::endpoint_of(settings));
   }
-  signal(SIGPIPE, SIG_IGN);
   Job job{catalog, log, io.get(), quiet, mtec::LineWriter()};
   if (from_stdin) return run_stdin(job, metrics_opts);
 

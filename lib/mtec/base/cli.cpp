@@ -1,6 +1,7 @@
 #include "mtec/base/cli.hpp"
 
 #include <fmt/format.h>
+#include <signal.h>
 
 #include <cstdio>
 #include <new>
@@ -28,6 +29,8 @@ bool wants_json_logs(int argc, char** argv) {
 }  // namespace
 
 int run_main(const std::string& tool, int argc, char** argv, const std::function<int()>& body) {
+  // a reader that goes away is EPIPE on write (LineWriter ends quietly), never a signal
+  ::signal(SIGPIPE, SIG_IGN);
   Logger log = Logger::for_tool(tool);
   if (wants_json_logs(argc, argv)) log.set_format(Logger::Format::json);
   try {

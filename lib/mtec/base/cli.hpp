@@ -12,7 +12,7 @@ namespace mtec {
 
 // --- Interface ---
 
-// Runs `body` and maps what it throws: mtec::Error -> "<tool>: error: ..." and
+// Runs `body` with SIGPIPE ignored and maps what it throws: mtec::Error -> "<tool>: error: ..." and
 // exit_code(class); CLI11 parse errors -> 64 (--help/--version -> 0);
 // std::bad_alloc -> 70; any other std::exception -> 70 "internal error: ..."
 // (a bug, reported as one: never a signal, never a silent success).

@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 #include <poll.h>
-#include <signal.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -12,17 +10,6 @@
 #include "mtec/base/errors.hpp"
 
 namespace mtec {
-
-int stop_signal_fd() {
-  sigset_t mask;
-  sigemptyset(&mask);
-  sigaddset(&mask, SIGTERM);
-  sigaddset(&mask, SIGINT);
-  sigprocmask(SIG_BLOCK, &mask, nullptr);
-  const int fd = ::signalfd(-1, &mask, SFD_CLOEXEC);
-  if (fd < 0) throw Error(ErrorClass::software, fmt::format("signalfd: {}", std::strerror(errno)));
-  return fd;
-}
 
 bool LineReader::fill(int timeout_ms) {
   pollfd fds[2] = {{fd_, POLLIN, 0}, {stop_fd_, POLLIN, 0}};

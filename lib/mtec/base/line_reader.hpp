@@ -1,5 +1,5 @@
 // Reading lines from a file descriptor (stdin) while watching a stop
-// descriptor (a signalfd), so a filter ends cleanly on SIGTERM even while it
+// descriptor (StopSignals::fd()), so a filter ends cleanly on SIGTERM even while it
 // waits for input.
 #pragma once
 
@@ -34,9 +34,5 @@ class LineReader {
   size_t pos_ = 0;
   bool eof_ = false, stopped_ = false, truncated_ = false;
 };
-
-// Blocks SIGTERM and SIGINT and returns a signalfd that becomes readable when
-// one arrives (the caller owns it).
-int stop_signal_fd();
 
 }  // namespace mtec

@@ -1,10 +1,9 @@
 // What mtec-publish sends for a frame and forwards for a /set command.
-#include "mtec/mqtt/state_messages.hpp"
-
 #include <gtest/gtest.h>
 
 #include "golden.hpp"
 #include "mtec/base/errors.hpp"
+#include "mtec/mqtt/state_messages.hpp"
 
 namespace mtec {
 namespace {
@@ -13,8 +12,7 @@ TEST(StateMessages, OneLegacyMessagePerScalarValueInFrameOrder) {
   const Json values = Json::parse(
       R"({"grid_power": -1234, "battery_soc": 55.5, "mode": "Economic mode", "nested": {"a": 1},
           "list": [1], "flag": true})");
-  const auto m =
-      state_messages(values, "MTEC", "S1", "now-base", FloatFormat::legacy_default());
+  const auto m = state_messages(values, "MTEC", "S1", "now-base", FloatFormat::legacy_default());
   ASSERT_EQ(m.size(), 4u);
   EXPECT_EQ(m[0].topic, "MTEC/S1/now-base/grid_power/state");
   EXPECT_EQ(m[0].payload, "-1234");
@@ -61,9 +59,8 @@ TEST(StateMessages, ACommandBecomesOneLineForMtecWrite) {
   const auto t = std::chrono::system_clock::time_point(std::chrono::seconds(1'800'000'000));
   const auto line = command_line(c, "MTEC/S1/now-base/mode/set", "Economic mode", "MTEC", t);
   ASSERT_TRUE(line);
-  EXPECT_EQ(*line,
-            R"({"ts":"2027-01-15T08:00:00.000Z","key":"mode","value":"Economic mode",)"
-            R"("address":50000,"words":[258],"topic":"MTEC/S1/now-base/mode/set"})");
+  EXPECT_EQ(*line, R"({"ts":"2027-01-15T08:00:00.000Z","key":"mode","value":"Economic mode",)"
+                   R"("address":50000,"words":[258],"topic":"MTEC/S1/now-base/mode/set"})");
   EXPECT_FALSE(command_line(c, "MTEC/S1/set", "1", "MTEC", t));  // no command topic
   try {
     command_line(c, "MTEC/S1/now-base/nosuch/set", "1", "MTEC", t);
