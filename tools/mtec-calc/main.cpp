@@ -19,13 +19,13 @@ int calc_main(int argc, char** argv) {
       "Read NDJSON frames on stdin, add the calculated values declared in the\n"
       "register catalog (consumption, autarky, ...), write the frames to stdout."};
   app.set_version_flag("--version", mtec::version_string("mtec-calc"));
-  std::optional<std::string> registers;
+  mtec::CommonOptions common;
   std::vector<std::string> overlays;
   bool strict = false;
   mtec::LogOptions logopts;
   mtec::MetricsOptions metrics_opts;
   metrics_opts.add_to(app);
-  app.add_option("--registers", registers, "Register catalog")->option_text("FILE");
+  common.add_registers(app);
   app.add_option("-F,--formulas", overlays, "Overlay file of calculated entries (repeatable)")
       ->option_text("FILE");
   app.add_flag("--strict", strict, "Exit 65 at the first line that is not a frame");
@@ -34,7 +34,7 @@ int calc_main(int argc, char** argv) {
   mtec::Logger log = mtec::Logger::for_tool("mtec-calc");
   logopts.apply(log);
 
-  mtec::Catalog catalog = mtec::load_catalog(registers);
+  mtec::Catalog catalog = common.load_catalog();
   for (const auto& o : overlays) catalog.add_overlay(o);
   const mtec::Calculator calc(catalog);
 

@@ -22,14 +22,6 @@ namespace {
 using mtec::Error;
 using mtec::ErrorClass;
 
-std::string read_secret(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw Error(ErrorClass::no_input, "cannot read password file " + path);
-  std::string s;
-  std::getline(in, s);
-  return s;
-}
-
 int publish_main(int argc, char** argv) {
   CLI::App app{
       "Publish NDJSON frames from stdin to the legacy aiomtec2mqtt MQTT topics,\n"
@@ -38,48 +30,16 @@ int publish_main(int argc, char** argv) {
   mtec::CommonOptions common;
   mtec::LogOptions logopts;
   mtec::MetricsOptions metrics_opts;
-  std::optional<std::string> host, topic, client_id, user, password_file, float_format, hass_base;
-  std::optional<int> port;
-  std::optional<double> grace;
-  std::string cafile, capath, cert, key, commands_out, unique_ids = "legacy",
-                                                       device_name = "MTEC EnergyButler", serial;
-  bool insecure = false, unregister = false, strict = false, hass = false, no_hass = false;
+  mtec::MqttOptions mqtt;
+  std::string commands_out, unique_ids = "legacy", device_name = "MTEC EnergyButler", serial;
+  bool unregister = false, strict = false;
   double linger = 5;
   std::vector<std::string> overlays;
-  app.add_option("-b,--broker", host, "Broker host (MQTT_SERVER)")->option_text("HOST");
-  app.add_option("-P,--broker-port", port, "Broker port (MQTT_PORT)")->option_text("PORT");
-  app.add_option("-t,--topic", topic, "Topic root (MQTT_TOPIC)")->option_text("ROOT");
-  app.add_option("-i,--client-id", client_id, "MQTT client id (MQTT_CLIENT_ID)")->option_text("ID");
-  app.add_option("--user", user, "User name (MQTT_LOGIN)")->option_text("NAME");
-  app.add_option("--password-file", password_file,
-                 "Read the password from FILE (else MTEC_MQTT_PASSWORD)")
-      ->option_text("FILE");
-  app.add_option("--cafile", cafile, "TLS: CA certificate file")->option_text("FILE");
-  app.add_option("--capath", capath, "TLS: CA certificate directory")->option_text("DIR");
-  app.add_option("--cert", cert, "TLS: client certificate")->option_text("FILE");
-  app.add_option("--key", key, "TLS: client key")->option_text("FILE");
-  app.add_flag("--insecure", insecure, "TLS: do not verify the broker's certificate");
-  app.add_flag("--hass", hass, "Home Assistant discovery on (HASS_ENABLE)");
-  app.add_flag("--no-hass", no_hass, "Home Assistant discovery off");
-  bool availability = false;
-  std::optional<int> availability_periods;
-  app.add_flag(
-      "--availability", availability,
-      "Publish online/offline on <MQTT_TOPIC>/<client id>/availability (HASS_AVAILABILITY)");
-  app.add_option("--availability-periods", availability_periods,
-                 "offline after N REFRESH_NOW periods without now-base data "
-                 "(HASS_AVAILABILITY_PERIODS)")
-      ->option_text("N");
-  app.add_option("--hass-base", hass_base, "Discovery root (HASS_BASE_TOPIC)")
-      ->option_text("TOPIC");
-  app.add_option("--grace", grace,
-                 "Seconds after HA's 'online' before discovery (HASS_BIRTH_GRACETIME)")
-      ->option_text("SECONDS");
+  mqtt.add_to(app);
   app.add_option("--unique-ids", unique_ids, "legacy (MTEC_<key>) or serial (MTEC_<serial>_<key>)")
-      ->check(CLI::IsMember({"legacy", "serial"}));
+      ->check(CLI::IsMember({"legacy", "serial"}))
+      ->option_text("legacy|serial");
   app.add_option("--device-name", device_name, "Device name in discovery")->option_text("NAME");
-  app.add_option("--float-format", float_format, "Float payload format (MQTT_FLOAT_FORMAT)")
-      ->option_text("SPEC");
   app.add_option("--commands-out", commands_out,
                  "Write accepted /set commands as NDJSON to PATH (file or FIFO)")
       ->option_text("PATH");
@@ -101,20 +61,7 @@ int publish_main(int argc, char** argv) {
   mtec::Catalog catalog = common.load_catalog();
   for (const auto& o : overlays) catalog.add_overlay(o);
   mtec::Config config = common.load_config(log);
-  if (host) config.set_flag("MQTT_SERVER", *host);
-  if (port) config.set_flag("MQTT_PORT", std::to_string(*port));
-  if (topic) config.set_flag("MQTT_TOPIC", *topic);
-  if (client_id) config.set_flag("MQTT_CLIENT_ID", *client_id);
-  if (user) config.set_flag("MQTT_LOGIN", *user);
-  if (password_file) config.set_flag("MQTT_PASSWORD", read_secret(*password_file));
-  if (float_format) config.set_flag("MQTT_FLOAT_FORMAT", *float_format);
-  if (hass) config.set_flag("HASS_ENABLE", "true");
-  if (no_hass) config.set_flag("HASS_ENABLE", "false");
-  if (hass_base) config.set_flag("HASS_BASE_TOPIC", *hass_base);
-  if (grace) config.set_flag("HASS_BIRTH_GRACETIME", fmt::format("{}", *grace));
-  if (availability) config.set_flag("HASS_AVAILABILITY", "true");
-  if (availability_periods)
-    config.set_flag("HASS_AVAILABILITY_PERIODS", std::to_string(*availability_periods));
+  mqtt.apply(config);
   const mtec::Settings s = config.settings();
   if (unregister && unique_ids == "serial" && serial.empty())
     throw Error(ErrorClass::usage, "--unregister with --unique-ids serial needs --serial");
@@ -128,11 +75,11 @@ int publish_main(int argc, char** argv) {
     o.username = s.mqtt_login;
     o.password = s.mqtt_password;
   }
-  o.cafile = cafile;
-  o.capath = capath;
-  o.certfile = cert;
-  o.keyfile = key;
-  o.insecure = insecure;
+  o.cafile = mqtt.cafile;
+  o.capath = mqtt.capath;
+  o.certfile = mqtt.certfile;
+  o.keyfile = mqtt.keyfile;
+  o.insecure = mqtt.insecure;
   o.hass = s.hass_enable;
   o.hass_base = s.hass_base_topic;
   o.grace_seconds = s.hass_birth_gracetime;

@@ -31,8 +31,7 @@ int read_main(int argc, char** argv) {
   std::vector<std::string> targets, groups;
   bool all = false, list = false, follow = false, raw = false, table = false;
   std::optional<std::string> control;
-  std::optional<int> max_gap;
-  std::optional<double> refresh_now;
+  mtec::ConfigFlags read_flags;  // the reader's own keys
   app.add_option("REGISTER", targets, "mqtt key, address or catalog name");
   app.add_option("-g,--group", groups, "Read a group (repeatable)")->option_text("GROUP");
   app.add_flag("-a,--all", all, "Read every group (the default)");
@@ -46,19 +45,21 @@ int read_main(int argc, char** argv) {
                "Print the effective settings, where each comes from, and exit");
   app.add_flag("-f,--follow", follow, "Poll on the legacy schedule until stopped");
   app.add_flag("-r,--raw", raw, "Add the words read to each frame");
-  app.add_flag("-t,--table", table, "Aligned columns for people instead of NDJSON");
+  app.add_flag("-T,--table", table, "Aligned columns for people instead of NDJSON");
+  // -t was --table before it meant --topic across the tools (mtec-publish, mosquitto)
+  bool old_table = false;
+  app.add_flag("-t", old_table)->group("");
   app.add_option("--control", control, "With --follow: control socket for writes")
       ->option_text("PATH");
-  app.add_option("--max-gap", max_gap,
-                 "Merge requests across gaps of up to N words (MODBUS_MAX_GAP)")
-      ->option_text("N");
+  read_flags.option(app, "--max-gap", "MODBUS_MAX_GAP",
+                    "Merge requests across gaps of up to N words", "N", CLI::NonNegativeNumber);
   std::optional<std::string> probe_host;
   app.add_option("--probe", probe_host,
                  "Find the port, framing and unit id HOST answers on (-p limits the ports)")
       ->option_text("HOST")
       ->expected(0, 1);
-  app.add_option("--refresh-now", refresh_now, "Poll period in seconds (REFRESH_NOW)")
-      ->option_text("SECONDS");
+  read_flags.option(app, "--refresh-now", "REFRESH_NOW", "Poll period in seconds", "SECONDS",
+                    CLI::PositiveNumber);
   common.add_to(app);
   modbus.add_to(app);
   logopts.add_to(app);
@@ -67,11 +68,14 @@ int read_main(int argc, char** argv) {
 
   mtec::Logger log = mtec::Logger::for_tool("mtec-read");
   logopts.apply(log);
+  if (old_table) {
+    log.warn("-t is now -T (--table); -t means --topic in mtec-publish");
+    table = true;
+  }
   if (show_config) {  // the settings alone: no catalog needed (mtec2mqtt's start-up check)
     mtec::Config config = common.load_config(log);
     modbus.apply(config);
-    if (max_gap) config.set_flag("MODBUS_MAX_GAP", std::to_string(*max_gap));
-    if (refresh_now) config.set_flag("REFRESH_NOW", fmt::format("{}", *refresh_now));
+    read_flags.apply(config);
     std::fputs(config.describe().c_str(), stdout);
     return 0;
   }
@@ -88,14 +92,14 @@ int read_main(int argc, char** argv) {
   modbus.apply(config);
   if (app.count("--probe")) {
     std::string host = probe_host.value_or("");
-    if (host.empty()) host = modbus.host.value_or(config.raw("MODBUS_IP").value_or(""));
+    if (host.empty())
+      host = modbus.flags.given("MODBUS_IP").value_or(config.raw("MODBUS_IP").value_or(""));
     if (host.empty() || host == "0.0.0.0") throw Error(ErrorClass::usage, "--probe needs a HOST");
     std::vector<int> ports = {502, 5743};
-    if (modbus.port) ports = {*modbus.port};
+    if (const auto port = modbus.flags.given("MODBUS_PORT")) ports = {std::stoi(*port)};
     return mtec::read::probe(host, ports, log);
   }
-  if (max_gap) config.set_flag("MODBUS_MAX_GAP", std::to_string(*max_gap));
-  if (refresh_now) config.set_flag("REFRESH_NOW", fmt::format("{}", *refresh_now));
+  read_flags.apply(config);
   const mtec::Settings settings = config.settings();
   if (follow && (!targets.empty() || !groups.empty() || table))
     throw Error(ErrorClass::usage,

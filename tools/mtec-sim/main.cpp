@@ -8,6 +8,7 @@
 #include "mtec/base/cli.hpp"
 #include "mtec/base/errors.hpp"
 #include "mtec/inverter/catalog.hpp"
+#include "mtec/inverter/tool_options.hpp"
 #include "sim_animate.hpp"
 #include "sim_server.hpp"
 #include "sim_snapshot.hpp"
@@ -40,19 +41,20 @@ int sim_main(int argc, char** argv) {
   app.set_version_flag("--version", mtec::version_string("mtec-sim"));
   mtec::sim::ServerOptions o;
   std::string snapshot, write_log, request_log;
-  std::optional<std::string> registers;
+  mtec::CommonOptions common;
   std::vector<std::string> exceptions;
   app.add_option("-s,--snapshot", snapshot,
                  "Words to serve: {\"<address>\": [words]} or a case file")
       ->option_text("FILE");
-  app.add_option("--registers", registers, "Register catalog")->option_text("FILE");
-  app.add_option("-H,--host", o.host, "Address to bind")->capture_default_str();
-  app.add_option("-p,--port", o.port, "TCP port; 0 picks a free one (printed on stdout)")
+  common.add_registers(app);
+  app.add_option("-H,--host", o.host, "Address to bind (default 127.0.0.1)")->option_text("HOST");
+  app.add_option("-p,--port", o.port,
+                 "TCP port (default 1502); 0 picks a free one (printed on stdout)")
       ->check(CLI::Range(0, 65535))
-      ->capture_default_str();
-  app.add_option("-u,--unit", o.unit, "Unit id to answer")
+      ->option_text("PORT");
+  app.add_option("-u,--unit", o.unit, "Unit id to answer (default 247)")
       ->check(CLI::Range(0, 255))
-      ->capture_default_str();
+      ->option_text("ID");
   app.add_option("--delay", o.delay_ms, "Delay every reply by MS milliseconds")
       ->check(CLI::NonNegativeNumber)
       ->option_text("MS");
@@ -63,9 +65,9 @@ int sim_main(int argc, char** argv) {
                  "Answer requests touching ADDR with exception CODE (default 2)")
       ->option_text("ADDR[:CODE]");
   std::string framer = "tcp";
-  app.add_option("--framer", framer, "tcp (Modbus TCP) or rtu (RTU frames over TCP)")
+  app.add_option("--framer", framer, "tcp (Modbus TCP, the default) or rtu (RTU frames over TCP)")
       ->check(CLI::IsMember({"tcp", "rtu"}))
-      ->capture_default_str();
+      ->option_text("tcp|rtu");
   app.add_flag("--single-client", o.single_client, "Refuse a second concurrent client");
   app.add_flag("--refuse", o.refuse, "Bind the port but refuse every connection");
   app.add_flag("--ignore-writes", o.ignore_writes, "Acknowledge writes but keep the old words");
@@ -74,7 +76,7 @@ int sim_main(int argc, char** argv) {
   app.add_option("--corrupt", o.corrupt, "Corrupt this share of replies structurally (0..1)")
       ->check(CLI::Range(0.0, 1.0))
       ->option_text("RATE");
-  app.add_option("--seed", o.seed, "Seed of --corrupt's choices")->capture_default_str();
+  app.add_option("--seed", o.seed, "Seed of --corrupt's choices (default 1)")->option_text("N");
   app.add_option("--write-log", write_log,
                  "Append one NDJSON line per write to FILE (default stderr)")
       ->option_text("FILE");
@@ -87,7 +89,7 @@ int sim_main(int argc, char** argv) {
 
   for (const auto& e : exceptions) o.exceptions.insert(parse_exception(e));
   o.rtu = framer == "rtu";
-  const mtec::Catalog catalog = mtec::load_catalog(registers);
+  const mtec::Catalog catalog = common.load_catalog();
   for (const auto& r : catalog.entries())
     if (r.address)
       for (int a = *r.address; a < *r.address + r.length; ++a)

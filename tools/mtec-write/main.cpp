@@ -151,7 +151,7 @@ int write_main(int argc, char** argv) {
   app.add_flag("--raw", raw,
                "Experts: VALUE is the raw word(s), any integer of the type (needs --yes)");
   app.add_flag("--stdin", from_stdin,
-               "Apply command lines (JSON) from stdin, as mtec-publish writes them");
+               "Apply NDJSON command lines from stdin, as mtec-publish writes them");
   app.add_option("--via", via, "Write through this mtec-read control socket")->option_text("PATH");
   app.add_flag("--direct", direct, "Connect to the inverter even if a control socket exists");
   common.add_to(app);

@@ -2,13 +2,50 @@
 
 #include <fmt/format.h>
 
+#include <fstream>
+
 #include "mtec/base/errors.hpp"
 
 namespace mtec {
 
+CLI::Option* ConfigFlags::option(CLI::App& app, const std::string& names, const std::string& key,
+                                 const std::string& help, const std::string& arg,
+                                 std::optional<CLI::Validator> check) {
+  Entry& e = entries_.emplace_back();
+  e.key = key;
+  e.option = app.add_option(names, e.text, fmt::format("{} ({})", help, key))->option_text(arg);
+  if (check) e.option->check(*check);
+  return e.option;
+}
+
+CLI::Option* ConfigFlags::flag(CLI::App& app, const std::string& names, const std::string& key,
+                               const std::string& value, const std::string& help) {
+  Entry& e = entries_.emplace_back();
+  e.key = key;
+  e.fixed = value;
+  e.option = app.add_flag(names)->description(fmt::format("{} ({})", help, key));
+  return e.option;
+}
+
+void ConfigFlags::apply(Config& c) const {
+  for (const auto& e : entries_)
+    if (e.option->count() > 0) c.set_flag(e.key, e.fixed.empty() ? e.text : e.fixed);
+}
+
+std::optional<std::string> ConfigFlags::given(const std::string& key) const {
+  for (const auto& e : entries_)
+    if (e.key == key && e.option->count() > 0) return e.fixed.empty() ? e.text : e.fixed;
+  return std::nullopt;
+}
+
 void CommonOptions::add_to(CLI::App& app) {
   app.add_option("-c,--config", config, "Config file (legacy config.yaml)")->option_text("FILE");
-  app.add_option("--registers", registers, "Register catalog")->option_text("FILE");
+  add_registers(app);
+}
+
+void CommonOptions::add_registers(CLI::App& app) {
+  app.add_option("--registers", registers, "Register catalog (default: the built-in one)")
+      ->option_text("FILE");
 }
 
 Config CommonOptions::load_config(const Logger& log) const {
@@ -20,23 +57,53 @@ Config CommonOptions::load_config(const Logger& log) const {
 Catalog CommonOptions::load_catalog() const { return mtec::load_catalog(registers); }
 
 void ModbusOptions::add_to(CLI::App& app) {
-  app.add_option("-H,--host", host, "Inverter host (MODBUS_IP)")->option_text("HOST");
-  app.add_option("-p,--port", port, "Modbus TCP port (MODBUS_PORT)")->option_text("PORT");
-  app.add_option("--port2", port2, "Fallback port tried when PORT refuses (MODBUS_PORT2)")
-      ->option_text("PORT");
-  app.add_option("-u,--unit", unit, "Unit id 0..255 (MODBUS_SLAVE)")->option_text("ID");
-  app.add_option("--timeout", timeout, "Request timeout in seconds (MODBUS_TIMEOUT)")
-      ->option_text("SECONDS");
-  app.add_option("--framer", framer, "Framing: tcp or rtu (MODBUS_FRAMER)")->option_text("tcp|rtu");
+  const CLI::Validator port = CLI::Range(0, 65535);
+  flags.option(app, "-H,--host", "MODBUS_IP", "Inverter host", "HOST");
+  flags.option(app, "-p,--port", "MODBUS_PORT", "Modbus TCP port", "PORT", port);
+  flags.option(app, "--port2", "MODBUS_PORT2", "Fallback port tried when PORT refuses", "PORT",
+               port);
+  flags.option(app, "-u,--unit", "MODBUS_SLAVE", "Unit id 0..255", "ID", CLI::Range(0, 255));
+  flags.option(app, "--timeout", "MODBUS_TIMEOUT", "Request timeout in seconds", "SECONDS",
+               CLI::PositiveNumber);
+  flags.option(app, "--framer", "MODBUS_FRAMER", "Framing: tcp or rtu", "tcp|rtu",
+               CLI::IsMember({"tcp", "rtu"}));
 }
 
-void ModbusOptions::apply(Config& c) const {
-  if (host) c.set_flag("MODBUS_IP", *host);
-  if (port) c.set_flag("MODBUS_PORT", std::to_string(*port));
-  if (port2) c.set_flag("MODBUS_PORT2", std::to_string(*port2));
-  if (unit) c.set_flag("MODBUS_SLAVE", std::to_string(*unit));
-  if (timeout) c.set_flag("MODBUS_TIMEOUT", fmt::format("{}", *timeout));
-  if (framer) c.set_flag("MODBUS_FRAMER", *framer);
+void MqttOptions::add_to(CLI::App& app) {
+  flags.option(app, "-b,--broker", "MQTT_SERVER", "Broker host", "HOST");
+  flags.option(app, "-P,--broker-port", "MQTT_PORT", "Broker port", "PORT", CLI::Range(1, 65535));
+  flags.option(app, "-t,--topic", "MQTT_TOPIC", "Topic root", "ROOT");
+  flags.option(app, "-i,--client-id", "MQTT_CLIENT_ID", "MQTT client id", "ID");
+  flags.option(app, "--user", "MQTT_LOGIN", "User name", "NAME");
+  app.add_option("--password-file", password_file,
+                 "Read the password from FILE (MQTT_PASSWORD; else MTEC_MQTT_PASSWORD)")
+      ->option_text("FILE");
+  app.add_option("--cafile", cafile, "TLS: CA certificate file")->option_text("FILE");
+  app.add_option("--capath", capath, "TLS: CA certificate directory")->option_text("DIR");
+  app.add_option("--cert", certfile, "TLS: client certificate")->option_text("FILE");
+  app.add_option("--key", keyfile, "TLS: client key")->option_text("FILE");
+  app.add_flag("--insecure", insecure, "TLS: do not verify the broker's certificate");
+  flags.option(app, "--float-format", "MQTT_FLOAT_FORMAT", "Float payload format", "SPEC");
+  flags.flag(app, "--hass", "HASS_ENABLE", "true", "Home Assistant discovery on");
+  flags.flag(app, "--no-hass", "HASS_ENABLE", "false", "Home Assistant discovery off");
+  flags.option(app, "--hass-base", "HASS_BASE_TOPIC", "Discovery root", "TOPIC");
+  flags.option(app, "--grace", "HASS_BIRTH_GRACETIME",
+               "Seconds after HA's 'online' before discovery", "SECONDS", CLI::NonNegativeNumber);
+  flags.flag(app, "--availability", "HASS_AVAILABILITY", "true",
+             "Publish online/offline on <MQTT_TOPIC>/<client id>/availability");
+  flags.option(app, "--availability-periods", "HASS_AVAILABILITY_PERIODS",
+               "offline after N REFRESH_NOW periods without now-base data", "N",
+               CLI::PositiveNumber);
+}
+
+void MqttOptions::apply(Config& c) const {
+  flags.apply(c);
+  if (!password_file) return;
+  std::ifstream in(*password_file);
+  if (!in) throw Error(ErrorClass::no_input, "cannot read password file " + *password_file);
+  std::string secret;
+  std::getline(in, secret);
+  c.set_flag("MQTT_PASSWORD", secret);
 }
 
 void MetricsOptions::add_to(CLI::App& app) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <deque>
 #include <optional>
 #include <string>
 
@@ -15,20 +16,58 @@ namespace mtec {
 
 // --- Interface ---
 
+// Options that set a config key, declared with the key in one call: the
+// help text ends with "(KEY)" and apply() sets the keys given on the command
+// line (command line wins over environment and file: Config::set_flag).
+class ConfigFlags {
+ public:
+  // An option taking a value; `check` (optional) validates it at parse time (64).
+  CLI::Option* option(CLI::App& app, const std::string& names, const std::string& key,
+                      const std::string& help, const std::string& arg,
+                      std::optional<CLI::Validator> check = std::nullopt);
+  // A flag that sets `key` to `value` when given.
+  CLI::Option* flag(CLI::App& app, const std::string& names, const std::string& key,
+                    const std::string& value, const std::string& help);
+  void apply(Config& c) const;
+  // The value given for `key` on the command line, if any.
+  std::optional<std::string> given(const std::string& key) const;
+
+ private:
+  struct Entry {
+    std::string key, fixed, text;  // fixed: a flag's value
+    CLI::Option* option = nullptr;
+  };
+  std::deque<Entry> entries_;  // stable addresses: CLI11 writes into `text`
+};
+
+// -c/--config and --registers: declared here once for every tool.
 struct CommonOptions {
   std::optional<std::string> config;
   std::optional<std::string> registers;
+  // Both options; add_registers alone for the tools without a config (mtec-sim, mtec-calc).
   void add_to(CLI::App& app);
+  void add_registers(CLI::App& app);
   // Loads the config (warnings go to `log`) and applies flags already set on it.
   Config load_config(const Logger& log) const;
   Catalog load_catalog() const;
 };
 
+// The inverter connection: -H, -p, --port2, -u, --timeout, --framer.
 struct ModbusOptions {
-  std::optional<std::string> host, framer;
-  std::optional<int> port, port2, unit;
-  std::optional<double> timeout;
+  ConfigFlags flags;
   void add_to(CLI::App& app);
+  void apply(Config& c) const { flags.apply(c); }
+};
+
+// The broker session and Home Assistant options of mtec-publish (the keys
+// MQTT_* and HASS_*), and TLS files, which have no config key.
+struct MqttOptions {
+  ConfigFlags flags;
+  std::optional<std::string> password_file;  // sets MQTT_PASSWORD from the file's first line
+  std::string cafile, capath, certfile, keyfile;
+  bool insecure = false;
+  void add_to(CLI::App& app);
+  // Error(no_input) when the password file cannot be read.
   void apply(Config& c) const;
 };
 
