@@ -1,4 +1,7 @@
+# shellcheck shell=bash
 # Shared by the benchmark scripts: build paths, the simulator, medians.
+# (GOLDEN, SIM_PORT and the like are for the scripts that source it.)
+# shellcheck disable=SC2034
 # Benchmarks print figures; they assert nothing about time.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)

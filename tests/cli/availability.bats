@@ -95,8 +95,8 @@ PY
   start_pipeline
   wait_until 20 lines_at_least capture.txt 98 '/config	'
   wait_until 20 grep -q '/now-base/grid_power/state' capture.txt
-  ! grep -q '/availability	' capture.txt
-  ! grep -q 'availability_topic' capture.txt
+  run ! grep -q '/availability	' capture.txt
+  run ! grep -q 'availability_topic' capture.txt
   run python3 "$MTEC_SOURCE_DIR/tests/helpers/compare_mqtt.py" "$GOLDEN/case_A.json" capture.txt --discovery
   [ "$status" -eq 0 ]
   local publisher

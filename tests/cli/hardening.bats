@@ -26,6 +26,7 @@ not_a_signal() { [ "$1" -lt 128 ]; }
   printf '? [a, b]\n: 1\n' >bad.yaml
   local tool
   for tool in "mtec-read --list" "mtec-calc" "mtec-sim --port 0" "mtec-publish"; do
+    # shellcheck disable=SC2086  # "mtec-read --list": a command and its option
     run --separate-stderr $tool --registers bad.yaml </dev/null
     [ "$status" -eq 78 ] || { echo "$tool: $status $stderr"; return 1; }
     [[ "$stderr" == *"bad.yaml:1:3: a key must be a single value"* ]]
@@ -112,7 +113,7 @@ not_a_signal() { [ "$1" -lt 128 ]; }
   [ "$(grep -c "serial 'A/B'" <<<"$stderr")" -eq 1 ]
   [[ "$stderr" == *"key 'pv+day'"* ]]
   wait_until 10 grep -q $'\tMTEC/S/day/pv_day/state\t2.500' capture.txt
-  ! grep -q 'MTEC/A/' capture.txt
+  run ! grep -q 'MTEC/A/' capture.txt
   grep -q '^mtec_frames_refused_total{.*} 3$' m.prom
 }
 

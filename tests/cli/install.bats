@@ -82,7 +82,7 @@ teardown() { common_teardown; }
     MTEC_MQTT_PORT=$BROKER_PORT MTEC_REFRESH_NOW=1 \
     start_bg pipe.out pipe.err "$PREFIX/bin/mtec2mqtt" --runtime-dir "$BATS_TEST_TMPDIR/run"
   wait_until 20 grep -q '/now-base/battery_soc/state' capture.txt
-  ! grep -q 'command not found' pipe.err
+  run ! grep -q 'command not found' pipe.err
 }
 
 @test "mtec2mqtt without its stages refuses to start with one line, exit 69" {

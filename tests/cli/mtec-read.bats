@@ -143,7 +143,7 @@ follow_frames() { [ "$(jq -s "map(select(.group == \"now-base\" and (.values | l
   local outage=$((SECONDS - start))
   # 1 s, 2 s, 4 s (+-25 %): four attempts take at least ~2 s; a busy loop would take none
   [ "$outage" -ge 2 ]
-  local before after
+  local before
   before=$(wc -l <follow.ndjson)
   start_bg /dev/null /dev/null mtec-sim --port "$port" --snapshot "$GOLDEN/case_A.json"
   wait_until 60 grep -q "connected to 127.0.0.1:$port again" follow.err

@@ -130,7 +130,7 @@ sim_answers() { [ -n "$(mbpoll_read "$1" 10000 1 2>/dev/null)" ]; }
     [ "${#output}" -ge 5 ]
   done
   # ... then the connection is closed: end of file, no third answer
-  printf "\\x00\\x03\\x00\\x00\\x00\\x06\\xf7\\x03\\x27\\x10\\x00\\x01" >&"$conn" 2>/dev/null || true
+  printf "\\x00\\x03\\x00\\x00\\x00\\x06\\xf7\\x03\\x27\\x10\\x00\\x01" 1>&"$conn" 2>/dev/null || true
   run timeout 10 od -An -tx1 -v <&"$conn"
   exec {conn}<&-
   [ "$(wc -w <<<"$output")" -eq 0 ]
@@ -144,7 +144,7 @@ sim_answers() { [ -n "$(mbpoll_read "$1" 10000 1 2>/dev/null)" ]; }
   local first=$!
   PIDS+=("$first")
   wait_until 10 grep -q '^\[10000\]' first.out
-  ! sim_answers "$SIM_PORT"
+  run ! sim_answers "$SIM_PORT"
   stop_pid "$first"
   wait_until 10 sim_answers "$SIM_PORT"
 }

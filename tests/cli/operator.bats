@@ -51,7 +51,7 @@ pipeline_env() {
   start_bg quiet.out quiet.err mtec2mqtt -q --runtime-dir "$BATS_TEST_TMPDIR/run2"
   wait_until 20 grep -q '/now-base/grid_power/state' sub.txt
   # -q: the stages' notice lines (the start-up story) are gone
-  ! grep -q '^mtec-[a-z]*: notice:' quiet.err
+  run ! grep -q '^mtec-[a-z]*: notice:' quiet.err
   run --separate-stderr mtec2mqtt --bogus
   [ "$status" -eq 64 ]
   MTEC_DEBUG=false run --separate-stderr mtec2mqtt --help
@@ -72,7 +72,7 @@ pipeline_env() {
   grep -q '^mtec-publish: notice: first values published: [0-9]* [a-z-]* values under MTEC/MTECSIM00000001/' pipe.err
   grep -q '^mtec2mqtt: notice: started' pipe.err
   # nothing else: no warnings on a good start
-  ! grep -q 'warning\|error' pipe.err
+  run ! grep -q 'warning\|error' pipe.err
 }
 
 @test "a wrong unit id: one timeout line naming the asked register, the --probe hint, nothing lost" {
