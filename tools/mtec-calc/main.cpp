@@ -15,27 +15,20 @@
 namespace {
 
 int calc_main(int argc, char** argv) {
-  CLI::App app{
-      "Read NDJSON frames on stdin, add the calculated values declared in the\n"
-      "register catalog (consumption, autarky, ...), write the frames to stdout."};
-  app.set_version_flag("--version", mtec::version_string("mtec-calc"));
+  mtec::ToolCli cli("mtec-calc",
+                    "Read NDJSON frames on stdin, add the calculated values declared in the\n"
+                    "register catalog (consumption, autarky, ...), write the frames to stdout.");
+  CLI::App& app = cli.app;
   mtec::CommonOptions common;
-  std::vector<std::string> overlays;
   bool strict = false;
-  mtec::LogOptions logopts;
   mtec::MetricsOptions metrics_opts;
   metrics_opts.add_to(app);
   common.add_registers(app);
-  app.add_option("-F,--formulas", overlays, "Overlay file of calculated entries (repeatable)")
-      ->option_text("FILE");
+  common.add_formulas(app, "Overlay file of calculated entries (repeatable)");
   app.add_flag("--strict", strict, "Exit 65 at the first line that is not a frame");
-  logopts.add_to(app);
-  mtec::parse_args(app, argc, argv);
-  mtec::Logger log = mtec::Logger::for_tool("mtec-calc");
-  logopts.apply(log);
+  mtec::Logger log = cli.parse(argc, argv);
 
   mtec::Catalog catalog = common.load_catalog();
-  for (const auto& o : overlays) catalog.add_overlay(o);
   const mtec::Calculator calc(catalog);
 
   const mtec::StopSignals stop;

@@ -25,10 +25,11 @@ mtec::ToolMetrics read_metrics_file(const std::string& path) {
 }
 
 int health_main(int argc, char** argv) {
-  CLI::App app{
-      "Tell from the mtec-tools metrics files whether the bridge is healthy.\n"
-      "Prints healthy, degraded or unhealthy with the reasons."};
-  app.set_version_flag("--version", mtec::version_string("mtec-health"));
+  mtec::ToolCli cli("mtec-health",
+                    "Tell from the mtec-tools metrics files whether the bridge is healthy.\n"
+                    "Prints healthy, degraded or unhealthy with the reasons.",
+                    mtec::ToolCli::Logging::none);
+  CLI::App& app = cli.app;
   std::vector<std::string> files;
   std::string dir;
   mtec::HealthLimits limits;
@@ -43,7 +44,7 @@ int health_main(int argc, char** argv) {
   app.add_option("--grace", limits.grace,
                  "a tool started less than SECONDS ago is starting, not unhealthy (default 60)")
       ->option_text("SECONDS");
-  mtec::parse_args(app, argc, argv);
+  cli.parse(argc, argv);
   if (!dir.empty()) {
     std::error_code ec;
     for (const auto& e : std::filesystem::directory_iterator(dir, ec))

@@ -23,18 +23,16 @@ using mtec::Error;
 using mtec::ErrorClass;
 
 int publish_main(int argc, char** argv) {
-  CLI::App app{
-      "Publish NDJSON frames from stdin to the legacy aiomtec2mqtt MQTT topics,\n"
-      "with Home Assistant discovery and the /set command path."};
-  app.set_version_flag("--version", mtec::version_string("mtec-publish"));
+  mtec::ToolCli cli("mtec-publish",
+                    "Publish NDJSON frames from stdin to the legacy aiomtec2mqtt MQTT topics,\n"
+                    "with Home Assistant discovery and the /set command path.");
+  CLI::App& app = cli.app;
   mtec::CommonOptions common;
-  mtec::LogOptions logopts;
   mtec::MetricsOptions metrics_opts;
   mtec::MqttOptions mqtt;
   std::string commands_out, unique_ids = "legacy", device_name = "MTEC EnergyButler", serial;
   bool unregister = false, strict = false;
   double linger = 5;
-  std::vector<std::string> overlays;
   mqtt.add_to(app);
   app.add_option("--unique-ids", unique_ids, "legacy (MTEC_<key>) or serial (MTEC_<serial>_<key>)")
       ->check(CLI::IsMember({"legacy", "serial"}))
@@ -48,18 +46,13 @@ int publish_main(int argc, char** argv) {
       ->option_text("SERIAL");
   app.add_option("--linger", linger, "At end of input, wait up to SECONDS for the broker")
       ->option_text("SECONDS");
-  app.add_option("-F,--formulas", overlays, "Catalog overlay (user values get discovery too)")
-      ->option_text("FILE");
+  common.add_formulas(app, "Catalog overlay (user values get discovery too)");
   app.add_flag("--strict", strict, "Exit 65 at the first line that is not a frame");
   common.add_to(app);
-  logopts.add_to(app);
   metrics_opts.add_to(app);
-  mtec::parse_args(app, argc, argv);
-  mtec::Logger log = mtec::Logger::for_tool("mtec-publish");
-  logopts.apply(log);
+  mtec::Logger log = cli.parse(argc, argv);
 
   mtec::Catalog catalog = common.load_catalog();
-  for (const auto& o : overlays) catalog.add_overlay(o);
   mtec::Config config = common.load_config(log);
   mqtt.apply(config);
   const mtec::Settings s = config.settings();
@@ -82,16 +75,16 @@ int publish_main(int argc, char** argv) {
   o.insecure = mqtt.insecure;
   o.hass = s.hass_enable;
   o.hass_base = s.hass_base_topic;
-  o.grace_seconds = s.hass_birth_gracetime;
+  o.grace = s.hass_birth_gracetime;
   o.topic_root = s.mqtt_topic;
   o.float_format = s.float_format;
   o.serial_unique_ids = unique_ids == "serial";
   o.device_name = device_name;
   o.commands_out = commands_out;
-  o.linger = std::chrono::milliseconds(static_cast<long>(linger * 1000));
+  o.linger = std::chrono::duration_cast<std::chrono::milliseconds>(mtec::Seconds(linger));
   o.availability = s.hass_availability;
-  o.stale_after = std::chrono::milliseconds(
-      static_cast<long>(s.refresh_now * 1000 * s.hass_availability_periods));
+  o.stale_after = std::chrono::duration_cast<std::chrono::milliseconds>(
+      s.refresh_now * s.hass_availability_periods);
   if (o.availability && !mtec::valid_topic_level(o.client_id))
     throw Error(ErrorClass::config,
                 fmt::format("MQTT_CLIENT_ID '{}' is a level of the availability topic: no '/', '+' "

@@ -385,9 +385,8 @@ void Publisher::frame(const Json& f) {
 void Publisher::message(const std::string& topic, const std::string& payload, bool retained) {
   if (o_.hass && topic == o_.hass_base + "/status") {
     if (payload == "online") {
-      birth_due_ =
-          Clock::now() + std::chrono::milliseconds(static_cast<long>(o_.grace_seconds * 1000));
-      log_.info(fmt::format("Home Assistant is online: discovery again in {} s", o_.grace_seconds));
+      birth_due_ = Clock::now() + std::chrono::duration_cast<std::chrono::milliseconds>(o_.grace);
+      log_.info(fmt::format("Home Assistant is online: discovery again in {} s", o_.grace.count()));
     } else if (payload == "offline") {
       log_.info("Home Assistant is offline");
     }

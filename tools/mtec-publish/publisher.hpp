@@ -38,7 +38,7 @@ struct Options {
   bool insecure = false;
   bool hass = false;
   std::string hass_base = "homeassistant";
-  double grace_seconds = 15;
+  Seconds grace{15};  // after HA's birth message, before discovery
   std::string topic_root = "MTEC";
   FloatFormat float_format = FloatFormat::legacy_default();
   bool serial_unique_ids = false;

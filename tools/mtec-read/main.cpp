@@ -20,13 +20,12 @@ using mtec::Error;
 using mtec::ErrorClass;
 
 int read_main(int argc, char** argv) {
-  CLI::App app{
-      "Read M-TEC inverter registers over Modbus TCP and write NDJSON frames.\n"
-      "Without REGISTER or -g, all groups are read."};
-  app.set_version_flag("--version", mtec::version_string("mtec-read"));
+  mtec::ToolCli cli("mtec-read",
+                    "Read M-TEC inverter registers over Modbus TCP and write NDJSON frames.\n"
+                    "Without REGISTER or -g, all groups are read.");
+  CLI::App& app = cli.app;
   mtec::CommonOptions common;
   mtec::ModbusOptions modbus;
-  mtec::LogOptions logopts;
   mtec::MetricsOptions metrics;
   std::vector<std::string> targets, groups;
   bool all = false, list = false, follow = false, raw = false, table = false;
@@ -62,12 +61,8 @@ int read_main(int argc, char** argv) {
                     CLI::PositiveNumber);
   common.add_to(app);
   modbus.add_to(app);
-  logopts.add_to(app);
   metrics.add_to(app);
-  mtec::parse_args(app, argc, argv);
-
-  mtec::Logger log = mtec::Logger::for_tool("mtec-read");
-  logopts.apply(log);
+  mtec::Logger log = cli.parse(argc, argv);
   if (old_table) {
     log.warn("-t is now -T (--table); -t means --topic in mtec-publish");
     table = true;

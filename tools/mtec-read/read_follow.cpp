@@ -31,9 +31,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 Schedule::Periods periods_of(const Settings& s) {
-  return {Schedule::Seconds(s.refresh_now), Schedule::Seconds(s.refresh_config),
-          Schedule::Seconds(s.refresh_day), Schedule::Seconds(s.refresh_total),
-          Schedule::Seconds(s.refresh_static)};
+  return {s.refresh_now, s.refresh_config, s.refresh_day, s.refresh_total, s.refresh_static};
 }
 
 class Follower {
@@ -101,8 +99,8 @@ class Follower {
   // The static group gave no serial (yet): retry like the legacy (10 s), or
   // sooner with a short REFRESH_NOW.
   std::chrono::milliseconds serial_retry() const {
-    return std::chrono::milliseconds(
-        static_cast<long>(std::min(10.0, job_.settings.refresh_now) * 1000));
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::min(Seconds(10), job_.settings.refresh_now));
   }
 
   // Poll stop signal and control socket until `deadline`; false on stop.

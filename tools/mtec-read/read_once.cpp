@@ -16,7 +16,8 @@ int read_once(const ReadJob& job) {
   modbus::Client client(endpoint_of(job.settings));
   std::vector<const Register*> regs(job.selected.begin(), job.selected.end());
   // The serial number goes into every frame: read it along.
-  if (const Register* serial = job.catalog.by_address(10000); serial && !job.selected.count(serial))
+  if (const Register* serial = job.catalog.by_address(kSerialAddress);
+      serial && !job.selected.count(serial))
     regs.push_back(serial);
   try {
     client.connect();

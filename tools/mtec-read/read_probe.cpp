@@ -14,7 +14,6 @@ namespace mtec::read {
 namespace {
 
 constexpr std::chrono::milliseconds kProbeTimeout{1000};
-constexpr uint16_t kSerialAddress = 10000;
 constexpr uint16_t kSerialWords = 8;
 
 // A serial number as inverters have them: 6+ printable ASCII characters.

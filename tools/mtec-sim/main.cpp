@@ -37,8 +37,10 @@ struct FileCloser {
 };
 
 int sim_main(int argc, char** argv) {
-  CLI::App app{"Serve the M-TEC register catalog over Modbus TCP (for tests and demos)."};
-  app.set_version_flag("--version", mtec::version_string("mtec-sim"));
+  mtec::ToolCli cli("mtec-sim",
+                    "Serve the M-TEC register catalog over Modbus TCP (for tests and demos).",
+                    mtec::ToolCli::Logging::none);
+  CLI::App& app = cli.app;
   mtec::sim::ServerOptions o;
   std::string snapshot, write_log, request_log;
   mtec::CommonOptions common;
@@ -85,7 +87,7 @@ int sim_main(int argc, char** argv) {
   bool animate = false;
   app.add_flag("--animate", animate,
                "Serve a plausible day: PV by the time of day, the battery and the grid follow");
-  mtec::parse_args(app, argc, argv);
+  cli.parse(argc, argv);
 
   for (const auto& e : exceptions) o.exceptions.insert(parse_exception(e));
   o.rtu = framer == "rtu";

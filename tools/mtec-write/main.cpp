@@ -133,13 +133,12 @@ bool is_socket(const std::string& path) {
 }
 
 int write_main(int argc, char** argv) {
-  CLI::App app{
-      "Write a register of the inverter: validated against the catalog, confirmed,\n"
-      "read back and verified."};
-  app.set_version_flag("--version", mtec::version_string("mtec-write"));
+  mtec::ToolCli cli("mtec-write",
+                    "Write a register of the inverter: validated against the catalog, confirmed,\n"
+                    "read back and verified.");
+  CLI::App& app = cli.app;
   mtec::CommonOptions common;
   mtec::ModbusOptions modbus;
-  mtec::LogOptions logopts;
   mtec::MetricsOptions metrics_opts;
   std::string key, value;
   std::optional<std::string> via;
@@ -156,12 +155,9 @@ int write_main(int argc, char** argv) {
   app.add_flag("--direct", direct, "Connect to the inverter even if a control socket exists");
   common.add_to(app);
   modbus.add_to(app);
-  logopts.add_to(app);
   metrics_opts.add_to(app);
-  mtec::parse_args(app, argc, argv);
-  quiet = logopts.quiet > 0;  // -q/--quiet: no result line either
-  mtec::Logger log = mtec::Logger::for_tool("mtec-write");
-  logopts.apply(log);
+  mtec::Logger log = cli.parse(argc, argv);
+  quiet = cli.log_options.quiet > 0;  // -q/--quiet: no result line either
   if (from_stdin == !key.empty() || (!from_stdin && app.count("VALUE") == 0))
     throw Error(ErrorClass::usage, from_stdin ? "--stdin takes no REGISTER VALUE"
                                               : "expected REGISTER VALUE (or --stdin)");
@@ -183,7 +179,7 @@ int write_main(int argc, char** argv) {
   if (!dry_run) {
     const std::string path = via.value_or(mtec::default_control_path());
     const auto timeout =
-        std::chrono::milliseconds(static_cast<long>(settings.modbus_timeout * 1000) * 3);
+        std::chrono::duration_cast<std::chrono::milliseconds>(settings.modbus_timeout * 3);
     if (via || (!direct && is_socket(path)))
       io = mtec::control_io(path, timeout);
     else

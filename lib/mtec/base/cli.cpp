@@ -72,6 +72,19 @@ std::string version_string(const std::string& tool) {
   return fmt::format("{} (mtec-tools) {}", tool, MTEC_VERSION);
 }
 
+ToolCli::ToolCli(std::string tool, const std::string& description, Logging logging)
+    : app(description), tool_(std::move(tool)), logging_(logging == Logging::options) {
+  app.set_version_flag("--version", version_string(tool_));
+}
+
+Logger ToolCli::parse(int argc, char** argv) {
+  if (logging_) log_options.add_to(app);
+  parse_args(app, argc, argv);
+  Logger log = Logger::for_tool(tool_);
+  if (logging_) log_options.apply(log);
+  return log;
+}
+
 void LogOptions::add_to(CLI::App& app) {
   app.add_flag("-v,--verbose", verbose, "More log output (repeatable)");
   app.add_flag("-q,--quiet", quiet, "Less log output (repeatable)");

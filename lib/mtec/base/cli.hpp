@@ -35,4 +35,21 @@ struct LogOptions {
   void apply(Logger& log) const;
 };
 
+// The start every tool's main() shares: the CLI11 app with its description
+// and --version, and (unless Logging::none) -v/-q/--log-format, which come
+// last in --help; parse() parses argv and returns the tool's logger.
+class ToolCli {
+ public:
+  enum class Logging { options, none };
+  ToolCli(std::string tool, const std::string& description, Logging logging = Logging::options);
+  CLI::App app;
+  LogOptions log_options;
+  // Throws CLI11's errors (run_main turns them into exit codes).
+  Logger parse(int argc, char** argv);
+
+ private:
+  std::string tool_;
+  bool logging_;
+};
+
 }  // namespace mtec

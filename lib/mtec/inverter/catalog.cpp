@@ -31,6 +31,15 @@ const char* type_name(RegType t) {
   return "?";
 }
 
+std::pair<double, double> raw_range(RegType t) {
+  switch (t) {
+    case RegType::i16: return {-32768, 32767};
+    case RegType::u32: return {0, 4294967295.0};
+    case RegType::i32: return {-2147483648.0, 2147483647.0};
+    default: return {0, 65535};
+  }
+}
+
 bool Register::is_numeric_type() const {
   return address && (type == RegType::u16 || type == RegType::i16 || type == RegType::u32 ||
                      type == RegType::i32);
@@ -102,17 +111,6 @@ SourcePos pos_of(const std::string& file, const YAML::Mark& m) {
 bool all_digits(const std::string& s) {
   return !s.empty() &&
          std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
-}
-
-// Integer range of the raw value of a numeric type.
-std::pair<double, double> raw_range(RegType t) {
-  switch (t) {
-    case RegType::u16: return {0, 65535};
-    case RegType::i16: return {-32768, 32767};
-    case RegType::u32: return {0, 4294967295.0};
-    case RegType::i32: return {-2147483648.0, 2147483647.0};
-    default: return {0, 0};
-  }
 }
 
 class EntryReader {

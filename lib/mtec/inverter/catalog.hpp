@@ -29,6 +29,12 @@ enum class RegType { u16, i16, u32, i32, str, byte, bit, dat };
 // Catalog spelling of `t` ("U16", ...).
 const char* type_name(RegType t);
 
+// The integer range of a numeric type's raw value (the one-word range for the others).
+std::pair<double, double> raw_range(RegType t);
+
+// The serial number's register: its value names every topic.
+inline constexpr uint16_t kSerialAddress = 10000;
+
 // Where an entry was defined, for messages.
 struct SourcePos {
   std::string file;

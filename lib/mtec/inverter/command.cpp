@@ -72,15 +72,6 @@ std::optional<double> python_float(const std::string& text) {
   return v;
 }
 
-std::pair<double, double> type_range(RegType t) {
-  switch (t) {
-    case RegType::i16: return {-32768, 32767};
-    case RegType::u32: return {0, 4294967295.0};
-    case RegType::i32: return {-2147483648.0, 2147483647.0};
-    default: return {0, 65535};
-  }
-}
-
 std::string number_text(double v) { return fmt::format("{}", v); }
 
 }  // namespace
@@ -122,7 +113,7 @@ EncodedWrite encode_write(const Catalog& catalog, const std::string& key, const 
   if (!reg->writable) throw Error(ErrorClass::no_perm, fmt::format("{} is read-only", who));
   if (mode == WriteMode::raw_word) {  // experts: the raw value itself, within the type
     const auto i = python_int(text);
-    const auto [lo, hi] = type_range(reg->type);
+    const auto [lo, hi] = raw_range(reg->type);
     if (!i || static_cast<double>(*i) < lo || static_cast<double>(*i) > hi)
       throw Error(ErrorClass::data, fmt::format("{}: --raw needs an integer {}..{} ({}), not '{}'",
                                                 who, lo, hi, type_name(reg->type), text));
@@ -174,7 +165,7 @@ EncodedWrite encode_write(const Catalog& catalog, const std::string& key, const 
   // scale, then truncate toward zero (int() of the legacy); the range is
   // checked on the double first, so no integer arithmetic can overflow
   const double scaled = std::trunc(user * reg->scale);
-  const auto [lo, hi] = type_range(reg->type);
+  const auto [lo, hi] = raw_range(reg->type);
   if (!(scaled >= lo && scaled <= hi))
     throw Error(ErrorClass::data, fmt::format("{}: {} does not fit {} (raw {} outside {}..{})", who,
                                               trim(text), type_name(reg->type), scaled, lo, hi));

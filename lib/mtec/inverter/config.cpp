@@ -205,14 +205,14 @@ Settings Config::settings() const {
       throw bad(key, *v, fmt::format("must be an integer {}..{}", lo, hi));
     out = static_cast<int>(n);
   };
-  auto get_double = [&](const std::string& key, double& out, double lo, double hi) {
+  auto get_seconds = [&](const std::string& key, Seconds& out, double lo, double hi) {
     auto v = raw(key);
     if (!v) return;
     char* end = nullptr;
     const double d = std::strtod(v->c_str(), &end);
     if (v->empty() || *end != '\0' || !(d > lo) || d > hi)
       throw bad(key, *v, fmt::format("must be a number > {} and <= {}", lo, hi));
-    out = d;
+    out = Seconds(d);
   };
   auto get_bool = [&](const std::string& key, bool& out) {
     auto v = raw(key);
@@ -238,7 +238,7 @@ Settings Config::settings() const {
   }
   get_int("MODBUS_SLAVE", s.modbus_slave, 0, 255);
   get_int("MODBUS_RETRIES", s.modbus_retries, 0, 20);
-  get_double("MODBUS_TIMEOUT", s.modbus_timeout, 0, 600);
+  get_seconds("MODBUS_TIMEOUT", s.modbus_timeout, 0, 600);
   get_int("MODBUS_MAX_GAP", s.modbus_max_gap, 0, 124);
   if (auto v = raw("MODBUS_FRAMER"); v) {
     if (*v == "socket" || *v == "tcp")
@@ -262,11 +262,11 @@ Settings Config::settings() const {
       throw Error(ErrorClass::config, fmt::format("{}: {}", origin("MQTT_FLOAT_FORMAT"), e.what()));
     }
   }
-  get_double("REFRESH_NOW", s.refresh_now, 0, 86400);
-  get_double("REFRESH_CONFIG", s.refresh_config, 0, 86400);
-  get_double("REFRESH_DAY", s.refresh_day, 0, 86400);
-  get_double("REFRESH_TOTAL", s.refresh_total, 0, 86400);
-  get_double("REFRESH_STATIC", s.refresh_static, 0, 86400);
+  get_seconds("REFRESH_NOW", s.refresh_now, 0, 86400);
+  get_seconds("REFRESH_CONFIG", s.refresh_config, 0, 86400);
+  get_seconds("REFRESH_DAY", s.refresh_day, 0, 86400);
+  get_seconds("REFRESH_TOTAL", s.refresh_total, 0, 86400);
+  get_seconds("REFRESH_STATIC", s.refresh_static, 0, 86400);
   get_bool("HASS_ENABLE", s.hass_enable);
   get_str("HASS_BASE_TOPIC", s.hass_base_topic);
   if (auto v = raw("HASS_BIRTH_GRACETIME")) {
@@ -274,7 +274,7 @@ Settings Config::settings() const {
     const double d = std::strtod(v->c_str(), &end);
     if (v->empty() || *end != '\0' || d < 0 || d > 600)
       throw bad("HASS_BIRTH_GRACETIME", *v, "must be a number 0..600");
-    s.hass_birth_gracetime = d;
+    s.hass_birth_gracetime = Seconds(d);
   }
   get_bool("HASS_AVAILABILITY", s.hass_availability);
   get_int("HASS_AVAILABILITY_PERIODS", s.hass_availability_periods, 1, 1000);

@@ -2,6 +2,7 @@
 // overrides and command-line flags, in that order of increasing precedence.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <optional>
@@ -37,12 +38,15 @@ std::vector<std::string> key_names();
 std::vector<std::string> config_search_path(const EnvLookup& env);
 
 // The typed settings every tool shares. Defaults are the legacy's.
+// Durations as the config writes them: seconds, fractions allowed.
+using Seconds = std::chrono::duration<double>;
+
 struct Settings {
   std::string modbus_ip;  // "" or "0.0.0.0": no inverter configured
   int modbus_port = 502;
   std::optional<int> modbus_port2;  // fallback port tried when the first refuses
   int modbus_slave = 247;
-  double modbus_timeout = 5;          // seconds
+  Seconds modbus_timeout{5};
   int modbus_retries = 3;             // retries of a failed request within a cycle
   std::string modbus_framer = "tcp";  // tcp (legacy "socket") or rtu
   int modbus_max_gap = 10;
@@ -53,11 +57,11 @@ struct Settings {
   std::string mqtt_topic = "MTEC";
   std::string mqtt_client_id = "M-TEC-MQTT";
   FloatFormat float_format = FloatFormat::legacy_default();
-  double refresh_now = 10, refresh_config = 30, refresh_day = 300, refresh_total = 300,
-         refresh_static = 3600;
+  Seconds refresh_now{10}, refresh_config{30}, refresh_day{300}, refresh_total{300},
+      refresh_static{3600};
   bool hass_enable = false;
   std::string hass_base_topic = "homeassistant";
-  double hass_birth_gracetime = 15;
+  Seconds hass_birth_gracetime{15};
   bool hass_availability = false;     // availability topic + will (opt-in)
   int hass_availability_periods = 3;  // offline after this many REFRESH_NOW without now-base
   bool debug = false;

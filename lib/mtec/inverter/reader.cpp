@@ -12,8 +12,6 @@ namespace mtec {
 
 namespace {
 
-constexpr uint16_t kSerialAddress = 10000;
-
 FrameError error_for(const ReadRequest& q, const modbus::ModbusError& e) {
   FrameError fe;
   fe.start = q.start;
@@ -34,8 +32,8 @@ void store(ReadOutcome& out, const ReadRequest& q, const std::vector<uint16_t>& 
 
 }  // namespace
 
-std::chrono::milliseconds read_budget(double refresh_now_s, std::chrono::milliseconds timeout) {
-  const auto period = std::chrono::milliseconds(static_cast<long>(refresh_now_s * 1000));
+std::chrono::milliseconds read_budget(Seconds refresh_now, std::chrono::milliseconds timeout) {
+  const auto period = std::chrono::duration_cast<std::chrono::milliseconds>(refresh_now);
   return std::max(period, 2 * timeout);
 }
 

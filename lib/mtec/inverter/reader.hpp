@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "mtec/inverter/catalog.hpp"
+#include "mtec/inverter/config.hpp"
 #include "mtec/inverter/frame.hpp"
 #include "mtec/inverter/plan.hpp"
 #include "mtec/modbus/modbus_client.hpp"
@@ -41,7 +42,7 @@ struct ReadPolicy {
 };
 
 // The budget of one read: REFRESH_NOW or two request timeouts, whichever is longer.
-std::chrono::milliseconds read_budget(double refresh_now_s, std::chrono::milliseconds timeout);
+std::chrono::milliseconds read_budget(Seconds refresh_now, std::chrono::milliseconds timeout);
 
 // Read `regs` with a plan of at most `max_gap` gap words. An exception reply
 // is an answer, not retried: a merged request refused with one is cut in two

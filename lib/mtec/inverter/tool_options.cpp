@@ -54,7 +54,15 @@ Config CommonOptions::load_config(const Logger& log) const {
   return c;
 }
 
-Catalog CommonOptions::load_catalog() const { return mtec::load_catalog(registers); }
+void CommonOptions::add_formulas(CLI::App& app, const std::string& help) {
+  app.add_option("-F,--formulas", formulas, help)->option_text("FILE");
+}
+
+Catalog CommonOptions::load_catalog() const {
+  Catalog c = mtec::load_catalog(registers);
+  for (const auto& f : formulas) c.add_overlay(f);
+  return c;
+}
 
 void ModbusOptions::add_to(CLI::App& app) {
   const CLI::Validator port = CLI::Range(0, 65535);
@@ -123,7 +131,7 @@ modbus::Endpoint endpoint_of(const Settings& s) {
   ep.port = s.modbus_port;
   ep.port2 = s.modbus_port2;
   ep.unit = static_cast<uint8_t>(s.modbus_slave);
-  ep.timeout = std::chrono::milliseconds(static_cast<long>(s.modbus_timeout * 1000));
+  ep.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(s.modbus_timeout);
   ep.framer = s.modbus_framer == "rtu" ? modbus::Framer::rtu : modbus::Framer::tcp;
   return ep;
 }

@@ -44,11 +44,15 @@ class ConfigFlags {
 struct CommonOptions {
   std::optional<std::string> config;
   std::optional<std::string> registers;
+  std::vector<std::string> formulas;  // -F overlays, in the order given
   // Both options; add_registers alone for the tools without a config (mtec-sim, mtec-calc).
   void add_to(CLI::App& app);
   void add_registers(CLI::App& app);
+  // -F,--formulas FILE (repeatable): overlays of calculated entries.
+  void add_formulas(CLI::App& app, const std::string& help);
   // Loads the config (warnings go to `log`) and applies flags already set on it.
   Config load_config(const Logger& log) const;
+  // The catalog (--registers, else MTEC_REGISTERS, else built in) with the overlays.
   Catalog load_catalog() const;
 };
 
@@ -77,7 +81,7 @@ struct MetricsOptions {
   double interval = 5;
   void add_to(CLI::App& app);
   std::chrono::milliseconds period() const {
-    return std::chrono::milliseconds(static_cast<long>(interval * 1000));
+    return std::chrono::duration_cast<std::chrono::milliseconds>(Seconds(interval));
   }
 };
 
