@@ -49,8 +49,8 @@ TEST(Config, LegacyFileIsReadUnchanged) {
   EXPECT_EQ(s.mqtt_topic, "pv/mtec");
   EXPECT_EQ(format_float(230.1, s.float_format), "230.1");
   EXPECT_TRUE(s.hass_enable);
-  EXPECT_EQ(s.refresh_now, 10);
-  EXPECT_EQ(s.refresh_static, 3600);
+  EXPECT_EQ(s.refresh_now, Seconds(10));
+  EXPECT_EQ(s.refresh_static, Seconds(3600));
 }
 
 TEST(Config, FlagBeatsEnvironmentBeatsFile) {

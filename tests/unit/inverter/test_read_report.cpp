@@ -2,7 +2,6 @@
 #include <gtest/gtest.h>
 
 #include "mtec/inverter/read_report.hpp"
-#include "mtec/modbus/hints.hpp"
 
 namespace mtec {
 namespace {
@@ -66,17 +65,6 @@ TEST(ReadReport, NoFailuresNoLines) {
   EXPECT_TRUE(r.refusals.empty());
   EXPECT_EQ(r.failure, "");
   EXPECT_EQ(r.hint, "");
-}
-
-TEST(ReadReport, ARefusedPort502HintsAt5743AndProbe) {
-  const auto refused = modbus::ModbusError::refused("127.0.0.1:502: Connection refused");
-  const auto h = modbus::connect_hint(ep(502), refused);
-  EXPECT_NE(h.find("5743"), std::string::npos);
-  EXPECT_NE(h.find("--probe 127.0.0.1"), std::string::npos);
-  EXPECT_EQ(modbus::connect_hint(ep(1502), refused),
-            "check MODBUS_IP and MODBUS_PORT, or run mtec-read --probe 127.0.0.1");
-  EXPECT_EQ(modbus::connect_hint(ep(502), modbus::ModbusError(ErrorClass::temp_fail, "timed out")),
-            "");
 }
 
 TEST(ReadReport, NameList) {

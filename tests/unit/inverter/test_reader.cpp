@@ -160,9 +160,12 @@ TEST(Reader, TheBudgetEndsARetryingRead) {
 }
 
 TEST(Reader, BudgetIsAPeriodOrTwoTimeouts) {
-  EXPECT_EQ(read_budget(10, std::chrono::milliseconds(5000)), std::chrono::milliseconds(10000));
-  EXPECT_EQ(read_budget(1, std::chrono::milliseconds(5000)), std::chrono::milliseconds(10000));
-  EXPECT_EQ(read_budget(30, std::chrono::milliseconds(1000)), std::chrono::milliseconds(30000));
+  EXPECT_EQ(read_budget(Seconds(10), std::chrono::milliseconds(5000)),
+            std::chrono::milliseconds(10000));
+  EXPECT_EQ(read_budget(Seconds(1), std::chrono::milliseconds(5000)),
+            std::chrono::milliseconds(10000));
+  EXPECT_EQ(read_budget(Seconds(30), std::chrono::milliseconds(1000)),
+            std::chrono::milliseconds(30000));
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include "mtec/modbus/control.hpp"
 #include "mtec/modbus/control_handler.hpp"
+#include "one_register_device.hpp"
 #include "scripted_device.hpp"
 
 namespace mtec {
@@ -44,31 +45,6 @@ TEST(Control, RequestGrammar) {
   EXPECT_EQ(refused("not json").rfind("bad request: ", 0), 0u);
 }
 
-// A one-register device at 50000 holding `word`; writes change it unless refused.
-struct OneRegister {
-  uint16_t word = 257;
-  bool refuse_writes = false;
-  std::vector<uint8_t> reply(const std::vector<uint8_t>& q) {
-    const uint8_t fc = q[7];
-    std::vector<uint8_t> pdu;
-    if (fc == 0x06 && refuse_writes) {
-      pdu = {0x86, 0x03};
-    } else if (fc == 0x06) {
-      word = static_cast<uint16_t>((q[10] << 8) | q[11]);
-      pdu.assign(q.begin() + 7, q.begin() + 12);  // the echo
-    } else {
-      pdu = {0x03, 2, static_cast<uint8_t>(word >> 8), static_cast<uint8_t>(word)};
-    }
-    std::vector<uint8_t> adu(7 + pdu.size());
-    adu[0] = q[0];
-    adu[1] = q[1];
-    adu[5] = static_cast<uint8_t>(pdu.size() + 1);
-    adu[6] = q[6];
-    std::copy(pdu.begin(), pdu.end(), adu.begin() + 7);
-    return adu;
-  }
-};
-
 struct Fixture {
   FILE* out = std::tmpfile();
   Logger log{"test", Logger::Format::text, false, out};
@@ -81,7 +57,7 @@ modbus::Endpoint endpoint(int port) {
 }
 
 TEST(Control, ReadAndWriteOnTheReadersConnection) {
-  OneRegister dev;
+  test::OneRegister dev;
   ScriptedDevice device([&](const auto& q, int) { return dev.reply(q); });
   Fixture f;
   f.log.set_threshold(Level::info);

@@ -1,0 +1,65 @@
+// The shared options: an option and its config key in one declaration; the
+// command line wins; the Modbus endpoint from the settings.
+#include <gtest/gtest.h>
+
+#include "mtec/base/errors.hpp"
+#include "mtec/inverter/tool_options.hpp"
+
+namespace mtec {
+namespace {
+
+// No file, no environment: the defaults (the search path leads nowhere).
+Config empty_config() {
+  return Config::load(std::nullopt, [](const std::string& k) -> std::optional<std::string> {
+    if (k == "HOME" || k == "XDG_CONFIG_HOME") return "/nonexistent";
+    return std::nullopt;
+  });
+}
+
+TEST(ToolOptions, ConfigFlagsSetTheirKeysWhenGiven) {
+  CLI::App app;
+  ConfigFlags flags;
+  flags.option(app, "-p,--port", "MODBUS_PORT", "Modbus TCP port", "PORT", CLI::Range(0, 65535));
+  flags.option(app, "--timeout", "MODBUS_TIMEOUT", "Request timeout", "SECONDS");
+  flags.flag(app, "--hass", "HASS_ENABLE", "true", "Discovery on");
+  EXPECT_NE(app.help().find("Modbus TCP port (MODBUS_PORT)"), std::string::npos) << app.help();
+  app.parse("-p 1502 --hass", false);
+  EXPECT_EQ(flags.given("MODBUS_PORT"), "1502");
+  EXPECT_EQ(flags.given("HASS_ENABLE"), "true");
+  EXPECT_FALSE(flags.given("MODBUS_TIMEOUT"));
+  Config c = empty_config();
+  flags.apply(c);
+  const Settings s = c.settings();
+  EXPECT_EQ(s.modbus_port, 1502);
+  EXPECT_TRUE(s.hass_enable);
+  EXPECT_EQ(s.modbus_timeout, Seconds(5));  // not given: the default
+  EXPECT_EQ(c.origin("MODBUS_PORT"), "command line");
+}
+
+TEST(ToolOptions, ABadValueIsACommandLineError) {
+  CLI::App app;
+  ConfigFlags flags;
+  flags.option(app, "-p,--port", "MODBUS_PORT", "Modbus TCP port", "PORT", CLI::Range(0, 65535));
+  EXPECT_THROW(app.parse("-p 70000", false), CLI::ValidationError);
+}
+
+TEST(ToolOptions, TheEndpointOfTheSettings) {
+  Settings s;
+  EXPECT_THROW(endpoint_of(s), Error);  // no MODBUS_IP
+  s.modbus_ip = "0.0.0.0";              // the legacy template's placeholder
+  EXPECT_THROW(endpoint_of(s), Error);
+  s.modbus_ip = "127.0.0.1";
+  s.modbus_port = 5743;
+  s.modbus_slave = 252;
+  s.modbus_timeout = Seconds(1.5);
+  s.modbus_framer = "rtu";
+  const auto ep = endpoint_of(s);
+  EXPECT_EQ(ep.host, "127.0.0.1");
+  EXPECT_EQ(ep.port, 5743);
+  EXPECT_EQ(ep.unit, 252);
+  EXPECT_EQ(ep.timeout, std::chrono::milliseconds(1500));
+  EXPECT_EQ(ep.framer, modbus::Framer::rtu);
+}
+
+}  // namespace
+}  // namespace mtec

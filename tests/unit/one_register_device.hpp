@@ -1,0 +1,36 @@
+// The replies of a Modbus TCP device with one holding register (at any
+// address) for ScriptedDevice: reads give `word`, a write (0x06) sets it
+// and is echoed, or is refused with exception 03.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+namespace mtec::test {
+
+struct OneRegister {
+  uint16_t word = 257;
+  bool refuse_writes = false;
+  std::vector<uint8_t> reply(const std::vector<uint8_t>& q) {
+    const uint8_t fc = q[7];
+    std::vector<uint8_t> pdu;
+    if (fc == 0x06 && refuse_writes) {
+      pdu = {0x86, 0x03};
+    } else if (fc == 0x06) {
+      word = static_cast<uint16_t>((q[10] << 8) | q[11]);
+      pdu.assign(q.begin() + 7, q.begin() + 12);  // the echo
+    } else {
+      pdu = {0x03, 2, static_cast<uint8_t>(word >> 8), static_cast<uint8_t>(word)};
+    }
+    std::vector<uint8_t> adu(7 + pdu.size());
+    adu[0] = q[0];
+    adu[1] = q[1];
+    adu[5] = static_cast<uint8_t>(pdu.size() + 1);
+    adu[6] = q[6];
+    std::copy(pdu.begin(), pdu.end(), adu.begin() + 7);
+    return adu;
+  }
+};
+
+}  // namespace mtec::test
