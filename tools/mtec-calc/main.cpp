@@ -4,12 +4,12 @@
 
 #include "mtec/base/cli.hpp"
 #include "mtec/base/errors.hpp"
-#include "mtec/base/line_input.hpp"
 #include "mtec/base/line_writer.hpp"
 #include "mtec/base/metrics.hpp"
 #include "mtec/base/stop_signals.hpp"
 #include "mtec/inverter/calc.hpp"
 #include "mtec/inverter/catalog.hpp"
+#include "mtec/inverter/frame_input.hpp"
 #include "mtec/inverter/tool_options.hpp"
 
 namespace {
@@ -34,23 +34,16 @@ int calc_main(int argc, char** argv) {
   const mtec::StopSignals stop;
   mtec::LineWriter out;
   mtec::Metrics metrics(metrics_opts.file, "mtec-calc", metrics_opts.period());
-  metrics.counter("mtec_frames_in_total", "Frames read");
   metrics.counter("mtec_frames_out_total", "Frames written");
-  for (const char* m : {"mtec_frames_in_total", "mtec_frames_out_total"}) metrics.add(m, 0);
-  mtec::LineInput in(STDIN_FILENO, stop.fd(), log, {strict}, &metrics);
+  metrics.add("mtec_frames_out_total", 0);
+  mtec::FrameInput in(STDIN_FILENO, stop.fd(), log, strict, &metrics);
   metrics.write();
-  std::string line;
+  mtec::Json frame;
   for (;;) {
-    const auto st = in.next(line, metrics.enabled() ? 1000 : -1);
+    const auto st = in.next(frame, metrics.enabled() ? 1000 : -1);
     metrics.maybe_write(std::chrono::steady_clock::now());
     if (st == mtec::LineInput::Status::timeout) continue;
     if (st == mtec::LineInput::Status::end) break;
-    mtec::Json frame;
-    if (const std::string problem = mtec::parse_frame(line, frame); !problem.empty()) {
-      in.reject("not a frame: " + problem);
-      continue;
-    }
-    metrics.add("mtec_frames_in_total");
     calc.apply(frame);
     if (!out.write_line(frame.dump(-1, ' ', false, mtec::Json::error_handler_t::replace))) break;
     metrics.add("mtec_frames_out_total");

@@ -10,10 +10,10 @@
 
 #include "mtec/base/cli.hpp"
 #include "mtec/base/errors.hpp"
-#include "mtec/base/line_input.hpp"
 #include "mtec/base/stop_signals.hpp"
 #include "mtec/base/topic.hpp"
 #include "mtec/inverter/calc.hpp"
+#include "mtec/inverter/frame_input.hpp"
 #include "mtec/inverter/tool_options.hpp"
 #include "publisher.hpp"
 
@@ -93,15 +93,13 @@ int publish_main(int argc, char** argv) {
 
   const mtec::StopSignals stop;
   mtec::Metrics metrics(metrics_opts.file, "mtec-publish", metrics_opts.period());
-  metrics.counter("mtec_frames_in_total", "Frames read");
-  metrics.add("mtec_frames_in_total", 0);
   mtec::publish::Publisher pub(catalog, o, log);
   pub.attach(metrics);
   pub.start();
   if (unregister) return pub.unregister(serial);
 
-  mtec::LineInput in(STDIN_FILENO, stop.fd(), log, {strict}, &metrics);
-  std::string line;
+  mtec::FrameInput in(STDIN_FILENO, stop.fd(), log, strict, &metrics);
+  mtec::Json frame;
   bool input_open = true;
   while (input_open) {
     if (auto f = pub.fatal()) return *f;
@@ -119,18 +117,12 @@ int publish_main(int argc, char** argv) {
     if (!fds[0].revents) continue;
     // take every complete line that is there, without blocking
     for (;;) {
-      const auto st = in.next(line, 0);
+      const auto st = in.next(frame, 0);
       if (st == mtec::LineInput::Status::timeout) break;
       if (st == mtec::LineInput::Status::end) {
         input_open = false;
         break;
       }
-      mtec::Json frame;
-      if (const std::string problem = mtec::parse_frame(line, frame); !problem.empty()) {
-        in.reject("not a frame: " + problem);
-        continue;
-      }
-      metrics.add("mtec_frames_in_total");
       pub.frame(frame);
     }
   }
