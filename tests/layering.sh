@@ -2,7 +2,8 @@
 # The library's layers include only downwards: base < modbus < inverter < mqtt
 # (ARCHITECTURE.md). Every header and source of lib/mtec/<layer>/ may include
 # "mtec/<layer'>/..." only for a layer' at or below its own; lib/ includes
-# nothing of tools/; no module sits outside a layer folder.
+# nothing of tools/; no module sits outside a layer folder; every module
+# with a source file has its unit test at tests/unit/<layer>/test_<module>.cpp.
 # Usage: layering.sh SOURCE_DIR [LIB_DIR] (LIB_DIR for the test's own plant).
 set -euo pipefail
 src=$1
@@ -50,5 +51,15 @@ for dir in "$lib"/*/; do
     esac
   done < <(grep -Hn '#include "' "$dir"*.hpp "$dir"*.cpp 2>/dev/null || true)
 done
+if [[ "$lib" == "$src/lib/mtec" ]]; then
+  for cpp in "$lib"/*/*.cpp; do
+    layer=$(basename "$(dirname "$cpp")")
+    test_file="tests/unit/$layer/test_$(basename "$cpp")"
+    [[ -f "$src/$test_file" ]] || {
+      echo "${cpp#"$src"/}: no unit test ($test_file)"
+      bad=1
+    }
+  done
+fi
 ((bad == 0)) && echo "layering clean: $(find "$lib" -name '*.[ch]pp' | wc -l) files in ${layers[*]}"
 exit "$bad"

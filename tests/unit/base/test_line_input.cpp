@@ -1,5 +1,5 @@
 // LineInput: blank lines passed over, bad lines numbered, counted, skipped
-// or (strict) the end; the summary. StopSignals: a signal becomes readable.
+// or (strict) the end; the summary.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -7,7 +7,6 @@
 
 #include "mtec/base/errors.hpp"
 #include "mtec/base/line_input.hpp"
-#include "mtec/base/stop_signals.hpp"
 
 namespace mtec {
 namespace {
@@ -76,24 +75,6 @@ TEST(LineInput, StrictEndsAtTheFirstBadLine) {
     EXPECT_STREQ(e.what(), "line 1: not a frame: nope");
   }
   ::close(fd);
-}
-
-TEST(LineInput, NothingYetIsATimeoutAndAStopSignalTheEnd) {
-  int p[2];
-  ASSERT_EQ(::pipe(p), 0);
-  Logger log("t", Logger::Format::text, false, std::tmpfile());
-  const StopSignals stop;
-  LineInput in(p[0], stop.fd(), log, {});
-  std::string line;
-  EXPECT_EQ(in.next(line, 0), LineInput::Status::timeout);
-  EXPECT_FALSE(stop.pending());
-  ::raise(SIGTERM);  // blocked: it waits on the descriptor
-  EXPECT_TRUE(stop.pending());
-  EXPECT_EQ(in.next(line, -1), LineInput::Status::end);
-  char buf[128];  // consume it: the next test starts with nothing pending
-  EXPECT_GT(::read(stop.fd(), buf, sizeof buf), 0);
-  ::close(p[0]);
-  ::close(p[1]);
 }
 
 }  // namespace

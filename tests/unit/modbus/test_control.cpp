@@ -1,18 +1,10 @@
-// The control protocol: request grammar, and requests executed on the
-// reader's connection against a scripted device.
+// The control protocol's request grammar.
 #include <gtest/gtest.h>
 
-#include <cstdio>
-
 #include "mtec/modbus/control.hpp"
-#include "mtec/modbus/control_handler.hpp"
-#include "one_register_device.hpp"
-#include "scripted_device.hpp"
 
 namespace mtec {
 namespace {
-
-using modbus::ScriptedDevice;
 
 ControlRequest parsed(std::string_view line) {
   auto r = parse_control_request(line);
@@ -43,58 +35,6 @@ TEST(Control, RequestGrammar) {
   EXPECT_NE(refused(R"({"op":"erase","address":1})").find("expected"), std::string::npos);
   EXPECT_NE(refused(R"({"op":"read","address":70000})").find("expected"), std::string::npos);
   EXPECT_EQ(refused("not json").rfind("bad request: ", 0), 0u);
-}
-
-struct Fixture {
-  FILE* out = std::tmpfile();
-  Logger log{"test", Logger::Format::text, false, out};
-  ~Fixture() { std::fclose(out); }
-};
-
-modbus::Endpoint endpoint(int port) {
-  return {"127.0.0.1",        port, std::nullopt, 247, std::chrono::milliseconds(1000),
-          modbus::Framer::tcp};
-}
-
-TEST(Control, ReadAndWriteOnTheReadersConnection) {
-  test::OneRegister dev;
-  ScriptedDevice device([&](const auto& q, int) { return dev.reply(q); });
-  Fixture f;
-  f.log.set_threshold(Level::info);
-  modbus::Client client(endpoint(device.port()));
-  Link link(client, f.log, [] { return 0.5; });
-  const TimePoint t0{};
-  const auto read =
-      execute_control(parsed(R"({"op":"read","address":50000})"), client, link, t0, f.log);
-  EXPECT_EQ(read.dump(), R"({"address":50000,"ok":true,"words":[257]})");
-  const auto write = execute_control(parsed(R"({"op":"write","address":50000,"words":[258]})"),
-                                     client, link, t0, f.log);
-  EXPECT_EQ(write.dump(), R"({"address":50000,"ok":true,"read_back":[258],"words":[258]})");
-  EXPECT_EQ(dev.word, 258);
-  dev.refuse_writes = true;
-  const auto refused = execute_control(parsed(R"({"op":"write","address":50000,"words":[1]})"),
-                                       client, link, t0, f.log);
-  EXPECT_EQ(refused["ok"], false);
-  EXPECT_EQ(refused["class"], "unavailable");
-  EXPECT_EQ(refused["exception"], 3);
-  EXPECT_TRUE(client.connected());  // an exception is an answer: the link stays
-  EXPECT_FALSE(link.down());
-}
-
-TEST(Control, AnUnreachableInverterIsUnavailable) {
-  int port;
-  {
-    ScriptedDevice gone([](const auto& q, int) { return q; });
-    port = gone.port();
-  }  // closed: the port refuses now
-  Fixture f;
-  modbus::Client client(endpoint(port));
-  Link link(client, f.log, [] { return 0.5; });
-  const auto r =
-      execute_control(parsed(R"({"op":"read","address":1})"), client, link, TimePoint{}, f.log);
-  EXPECT_EQ(r.dump(),
-            R"({"class":"unavailable","error":"the inverter is not reachable now","ok":false})");
-  EXPECT_TRUE(link.down());
 }
 
 }  // namespace

@@ -1,0 +1,31 @@
+// LineWriter: a line and '\n' per call; a reader that went away is a quiet
+// false (EPIPE), not a signal.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "mtec/base/line_writer.hpp"
+
+namespace mtec {
+namespace {
+
+TEST(LineWriter, WritesLinesAndReportsAGoneReader) {
+  ::signal(SIGPIPE, SIG_IGN);  // as run_main does in every tool
+  int p[2];
+  ASSERT_EQ(::pipe(p), 0);
+  FILE* out = ::fdopen(p[1], "w");
+  LineWriter w(out);
+  EXPECT_TRUE(w.write_line("{\"a\":1}"));
+  char buf[16] = {};
+  ASSERT_EQ(::read(p[0], buf, sizeof buf), 8);
+  EXPECT_STREQ(buf, "{\"a\":1}\n");
+  ::close(p[0]);  // the reader goes away
+  EXPECT_FALSE(w.write_line("next"));
+  EXPECT_EQ(w.lines(), 1u);
+  std::fclose(out);
+}
+
+}  // namespace
+}  // namespace mtec
