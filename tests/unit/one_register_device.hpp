@@ -3,9 +3,10 @@
 // and is echoed, or is refused with exception 03.
 #pragma once
 
-#include <algorithm>
 #include <cstdint>
 #include <vector>
+
+#include "scripted_device.hpp"
 
 namespace mtec::test {
 
@@ -23,13 +24,7 @@ struct OneRegister {
     } else {
       pdu = {0x03, 2, static_cast<uint8_t>(word >> 8), static_cast<uint8_t>(word)};
     }
-    std::vector<uint8_t> adu(7 + pdu.size());
-    adu[0] = q[0];
-    adu[1] = q[1];
-    adu[5] = static_cast<uint8_t>(pdu.size() + 1);
-    adu[6] = q[6];
-    std::copy(pdu.begin(), pdu.end(), adu.begin() + 7);
-    return adu;
+    return modbus::tcp_reply(q, pdu);
   }
 };
 

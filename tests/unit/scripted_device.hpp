@@ -7,12 +7,26 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <thread>
 #include <vector>
 
 namespace mtec::modbus {
+
+// The Modbus TCP reply to request `q` carrying `pdu`: q's transaction and
+// unit id, the MBAP length of the PDU.
+inline std::vector<uint8_t> tcp_reply(const std::vector<uint8_t>& q,
+                                      const std::vector<uint8_t>& pdu) {
+  std::vector<uint8_t> adu(7 + pdu.size());
+  adu[0] = q[0];
+  adu[1] = q[1];
+  adu[5] = static_cast<uint8_t>(pdu.size() + 1);
+  adu[6] = q[6];
+  std::copy(pdu.begin(), pdu.end(), adu.begin() + 7);
+  return adu;
+}
 
 // Accepts connections one after the other; for each request calls `reply`
 // with the request bytes and the connection number and sends what it returns.

@@ -48,12 +48,7 @@ struct Device {
         pdu.push_back(static_cast<uint8_t>(w));
       }
     }
-    std::vector<uint8_t> adu(7 + pdu.size());
-    adu[0] = q[0];
-    adu[1] = q[1];
-    adu[5] = static_cast<uint8_t>(pdu.size() + 1);
-    adu[6] = q[6];
-    std::copy(pdu.begin(), pdu.end(), adu.begin() + 7);
+    std::vector<uint8_t> adu = modbus::tcp_reply(q, pdu);
     if (corrupt(n)) adu[1] = static_cast<uint8_t>(adu[1] + 1);  // wrong transaction id
     return adu;
   }
