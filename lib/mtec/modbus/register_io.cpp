@@ -5,6 +5,7 @@
 #include "mtec/base/errors.hpp"
 #include "mtec/base/json_input.hpp"
 #include "mtec/modbus/control.hpp"
+#include "mtec/modbus/hints.hpp"
 
 namespace mtec {
 
@@ -52,21 +53,43 @@ class ControlIO : public RegisterIO {
   std::chrono::milliseconds timeout_;
 };
 
+// Errors carry the hint a user needs: a refused port, a device that never answers.
 class DirectIO : public RegisterIO {
  public:
   explicit DirectIO(const modbus::Endpoint& ep) : client_(ep) {}
   std::vector<uint16_t> read(uint16_t address, uint16_t count) override {
-    return client_.read(address, count);
+    return hinted([&] { return client_.read(address, count); });
   }
   std::vector<uint16_t> write_and_read_back(uint16_t address,
                                             const std::vector<uint16_t>& words) override {
-    client_.write(address, words);
-    return client_.read(address, static_cast<uint16_t>(words.size()));
+    return hinted([&] {
+      client_.write(address, words);
+      return client_.read(address, static_cast<uint16_t>(words.size()));
+    });
   }
   std::string describe() const override { return "Modbus " + client_.peer(); }
 
  private:
+  template <class F>
+  std::vector<uint16_t> hinted(F f) {
+    try {
+      if (!client_.connected()) client_.connect();
+    } catch (modbus::ModbusError& e) {
+      e.set_hint(modbus::connect_hint(client_.endpoint(), e));
+      throw;
+    }
+    try {
+      auto words = f();
+      answered_ = true;
+      return words;
+    } catch (modbus::ModbusError& e) {
+      if (!answered_ && !e.exception_code() && e.cls() != ErrorClass::unavailable)
+        e.set_hint(modbus::no_answer_hint(client_.endpoint()));
+      throw;
+    }
+  }
   modbus::Client client_;
+  bool answered_ = false;
 };
 
 }  // namespace

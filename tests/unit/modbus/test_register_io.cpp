@@ -89,6 +89,32 @@ TEST(RegisterIO, ThroughTheControlSocketTheSame) {
   }
 }
 
+TEST(RegisterIO, DirectErrorsCarryTheHint) {
+  int port;
+  {
+    modbus::ScriptedDevice gone([](const auto& q, int) { return q; });
+    port = gone.port();
+  }  // closed: the port refuses now
+  try {
+    direct_io(endpoint(port))->read(1, 1);
+    ADD_FAILURE() << "read from a refused port";
+  } catch (const modbus::ModbusError& e) {
+    EXPECT_TRUE(e.connection_refused());
+    EXPECT_EQ(e.hint(), "check MODBUS_IP and MODBUS_PORT, or run mtec-read --probe 127.0.0.1");
+  }
+  // a device that never answers: the unit id or the framing
+  modbus::ScriptedDevice silent([](const auto&, int) { return std::vector<uint8_t>{}; });
+  auto ep = endpoint(silent.port());
+  ep.timeout = std::chrono::milliseconds(100);
+  try {
+    direct_io(ep)->read(1, 1);
+    ADD_FAILURE() << "read from a silent device";
+  } catch (const modbus::ModbusError& e) {
+    EXPECT_EQ(e.cls(), ErrorClass::temp_fail);
+    EXPECT_NE(e.hint().find("MODBUS_SLAVE (247)"), std::string::npos) << e.hint();
+  }
+}
+
 TEST(RegisterIO, NoReaderIsAnError) {
   try {
     control_io("/nonexistent/mtec.sock", std::chrono::milliseconds(100))->read(1, 1);
