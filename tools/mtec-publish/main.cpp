@@ -1,7 +1,6 @@
 // mtec-publish: frames to the legacy MQTT topics and Home Assistant discovery.
 #include <fmt/format.h>
 #include <poll.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>

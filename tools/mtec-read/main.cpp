@@ -1,7 +1,6 @@
 // mtec-read: read the inverter over Modbus TCP and write NDJSON frames.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-#include <signal.h>
 
 #include <algorithm>
 

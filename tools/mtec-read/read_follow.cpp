@@ -2,7 +2,6 @@
 // executing control-socket requests between polls.
 #include <fmt/format.h>
 #include <poll.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <chrono>

@@ -1,6 +1,5 @@
 // mtec-sim: a Modbus TCP server that serves the register catalog, for tests
 // and for running the pipeline without an inverter.
-#include <signal.h>
 
 #include <cstdio>
 #include <cstdlib>

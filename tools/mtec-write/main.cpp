@@ -1,6 +1,5 @@
 // mtec-write: safe, validated, verified register writes.
 #include <fmt/format.h>
-#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 

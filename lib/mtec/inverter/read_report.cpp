@@ -8,18 +8,12 @@ namespace mtec {
 
 namespace {
 
-// The first transport failure decides the story; "not tried" errors only follow it.
+// The first transport failure decides the story; untried errors only follow it.
 const FrameError* first_transport_failure(const ReadOutcome& outcome) {
-  for (const auto& e : outcome.errors)
-    if (e.exception == 0 && e.message.rfind("not tried:", 0) != 0) return &e;
+  const size_t tried = outcome.errors.size() - outcome.untried;
+  for (size_t i = 0; i < tried; ++i)
+    if (outcome.errors[i].exception == 0) return &outcome.errors[i];
   return nullptr;
-}
-
-// "; tried 4 times" from a failure message ending "(tried 4 times)", or "".
-std::string tries_of(const std::string& message) {
-  const auto p = message.rfind(" (tried ");
-  if (p == std::string::npos || message.back() != ')') return {};
-  return "; " + message.substr(p + 2, message.size() - p - 3);
 }
 
 }  // namespace
@@ -38,19 +32,19 @@ ReadReport report_read(const ReadOutcome& outcome, std::string_view asked,
     if (e.exception != 0) r.refusals.push_back(e.message);
   const FrameError* first = first_transport_failure(outcome);
   if (!first) {
-    // only "not tried" lines: the budget ran out before anything failed as such
-    for (const auto& e : outcome.errors)
-      if (e.exception == 0) {
-        r.failure = fmt::format("reading {}: {}", asked, e.message);
-        break;
-      }
+    // only untried requests: the budget ran out before anything failed as such
+    if (outcome.untried)
+      r.failure = fmt::format("reading {}: {}", asked, outcome.errors.back().message);
     return r;
   }
   const bool nothing_read = outcome.words.empty();
   if (first->cls == class_name(ErrorClass::temp_fail)) {
-    r.failure = fmt::format("no reply from {} within {} ms reading {} (unit {}, {} framing{})",
-                            peer, ep.timeout.count(), asked, ep.unit,
-                            modbus::framer_name(ep.framer), tries_of(first->message));
+    r.failure =
+        fmt::format("no reply from {} within {} ms reading {} (unit {}, {} framing{})", peer,
+                    ep.timeout.count(), asked, ep.unit, modbus::framer_name(ep.framer),
+                    outcome.first_failure_tries > 1
+                        ? fmt::format("; tried {} times", outcome.first_failure_tries)
+                        : std::string());
   } else if (first->cls == class_name(ErrorClass::protocol)) {
     r.failure = fmt::format("bad reply reading {}: {}", asked, first->message);
   } else {

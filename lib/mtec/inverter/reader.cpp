@@ -67,6 +67,7 @@ ReadOutcome read_registers(modbus::Client& client, const std::vector<const Regis
     if (!out.worst) out.worst = e.cls();
     out.errors.push_back(error_for(q, e));
     if (tries > 0) out.errors.back().message += fmt::format(" (tried {} times)", tries + 1);
+    if (!e.exception_code() && out.first_failure_tries == 0) out.first_failure_tries = tries + 1;
   };
   for (size_t i = 0; i < queue.size(); ++i) {
     const ReadRequest q = queue[i];
@@ -76,6 +77,7 @@ ReadOutcome read_registers(modbus::Client& client, const std::vector<const Regis
       fe.count = q.count;
       for (const Register* r : q.members) fe.keys.push_back(r->mqtt);
       out.errors.push_back(std::move(fe));
+      ++out.untried;
       continue;
     }
     for (int tries = 0;; ++tries) {

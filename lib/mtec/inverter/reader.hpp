@@ -25,6 +25,11 @@ struct ReadOutcome {
   std::optional<ErrorClass> worst;                         // class of the first failure, if any
   bool connection_lost = false;  // the read ended without a connection (link down)
   int retries = 0;               // tries after a failure (for metrics)
+  // The errors at the end that were not tried (a failed reconnect or the
+  // spent budget stopped the read), and how often the first request that
+  // failed without an exception reply was tried (0: none did).
+  size_t untried = 0;
+  int first_failure_tries = 0;
 };
 
 // How hard one read tries.

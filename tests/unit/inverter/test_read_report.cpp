@@ -21,6 +21,8 @@ TEST(ReadReport, TimeoutsAreOneLineNamingWhatWasAskedWithTheProbeHint) {
                   "127.0.0.1:1502: read 10000..10007: no reply within 5000 ms (tried 2 times)"),
               err(10100, "timeout", "not tried: the read's time budget of 10000 ms is spent"),
               err(11000, "timeout", "not tried: the read's time budget of 10000 ms is spent")};
+  o.untried = 2;  // as read_registers counts them
+  o.first_failure_tries = 2;
   const auto r = report_read(o, "grid_power", ep(), "127.0.0.1:1502");
   EXPECT_TRUE(r.refusals.empty());
   EXPECT_EQ(r.failure,

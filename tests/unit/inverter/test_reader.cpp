@@ -151,6 +151,8 @@ TEST(Reader, TheBudgetEndsARetryingRead) {
   EXPECT_EQ(out.errors[0].cls, "protocol");
   EXPECT_NE(out.errors[1].message.find("time budget of 1000 ms"), std::string::npos);
   EXPECT_NE(out.errors[2].message.find("not tried"), std::string::npos);
+  EXPECT_EQ(out.untried, 2u);  // what read reports pass over
+  EXPECT_GT(out.first_failure_tries, 0);
   EXPECT_LT(rig.device.requests, 10);
 }
 
