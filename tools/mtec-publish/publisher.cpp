@@ -103,6 +103,8 @@ void Publisher::attach(Metrics& m) {
   m.add("mtec_mqtt_dropped_total", 0);
   m.add("mtec_commands_total", 0, "result=\"accepted\"");
   m.add("mtec_commands_total", 0, "result=\"rejected\"");
+  m.add("mtec_commands_total", 0, "result=\"ignored\"");
+  m.add("mtec_commands_total", 0, "result=\"dropped\"");
   update_metrics();
 }
 
@@ -402,11 +404,21 @@ void Publisher::message(const std::string& topic, const std::string& payload, bo
 
 void Publisher::command(const std::string& topic, const std::string& payload) {
   const auto key = command_key(topic, o_.topic_root).value_or("");
+  auto count = [this](const char* result) {
+    if (metrics_) metrics_->add("mtec_commands_total", 1, fmt::format("result=\"{}\"", result));
+  };
   try {
-    const auto line =
-        command_line(catalog_, topic, payload, o_.topic_root, std::chrono::system_clock::now());
-    if (!line) return;
-    const std::string text = *line + "\n";
+    const auto line = command_line(catalog_, topic, payload, o_.topic_root, serial_,
+                                   std::chrono::system_clock::now());
+    if (!line) {  // not a topic discovery announces: warned once per topic (a bounded few)
+      count("ignored");
+      if (ignored_topics_.size() < 64 && ignored_topics_.insert(topic).second)
+        log_.warn(fmt::format("ignored a command on {}: not the command topic of a key of {} "
+                              "(<MQTT_TOPIC>/<serial>/<group>/<key>/set)",
+                              topic, serial_));
+      return;
+    }
+    const std::string text = *line + "\n";  // at most PIPE_BUF: one atomic write
     if (o_.commands_out.empty()) {
       log_.warn(fmt::format(
           "command {} = '{}' accepted but there is no --commands-out to send it to", key, payload));
@@ -416,23 +428,38 @@ void Publisher::command(const std::string& topic, const std::string& payload) {
       commands_fd_ = ::open(o_.commands_out.c_str(),
                             O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK | O_CLOEXEC, 0600);
       if (commands_fd_ < 0) {
+        count("dropped");
         log_.error(fmt::format("command {} = '{}' dropped: cannot open {}: {}", key, payload,
                                o_.commands_out, std::strerror(errno)));
         return;
       }
     }
     if (::write(commands_fd_, text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
+      const int e = errno;
+      count("dropped");
+      if (e == EAGAIN) {  // mtec-write is behind: the new command is dropped, whole
+        if (dropped_full_++ == 0)
+          log_.warn(fmt::format("command {} = '{}' dropped: {} is full (mtec-write is behind); "
+                                "newer commands are dropped until it has room",
+                                key, payload, o_.commands_out));
+        return;
+      }
       log_.error(fmt::format("command {} = '{}' dropped: {}: {}", key, payload, o_.commands_out,
-                             std::strerror(errno)));
+                             std::strerror(e)));
       ::close(commands_fd_);
       commands_fd_ = -1;
       return;
     }
+    if (dropped_full_ > 0) {
+      log_.notice(fmt::format("{} has room again: {} command{} dropped while it was full",
+                              o_.commands_out, dropped_full_, dropped_full_ == 1 ? "" : "s"));
+      dropped_full_ = 0;
+    }
     log_.info(fmt::format("command {} = '{}' -> {}", key, payload, o_.commands_out));
-    if (metrics_) metrics_->add("mtec_commands_total", 1, "result=\"accepted\"");
+    count("accepted");
   } catch (const Error& e) {
     log_.warn(fmt::format("command on {} rejected: {}", topic, e.what()));
-    if (metrics_) metrics_->add("mtec_commands_total", 1, "result=\"rejected\"");
+    count("rejected");
   }
 }
 

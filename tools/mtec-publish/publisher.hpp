@@ -138,6 +138,8 @@ class Publisher {
   std::optional<DiscoveryOptions> device_;   // known after the first static frame
   std::map<std::string, std::string> held_;  // latest payload per topic while disconnected
   std::set<std::string> command_topics_;
+  std::set<std::string> ignored_topics_;  // warned once each (at most 64)
+  uint64_t dropped_full_ = 0;             // commands dropped while the FIFO is full
   std::set<std::string> dropped_topics_, refused_levels_;  // warned once each
   std::optional<std::chrono::steady_clock::time_point> birth_due_;
   std::chrono::steady_clock::time_point fresh_until_{};  // now-base data fresh until

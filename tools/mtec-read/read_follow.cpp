@@ -17,6 +17,7 @@
 #include "mtec/inverter/reader.hpp"
 #include "mtec/inverter/schedule.hpp"
 #include "mtec/inverter/tool_options.hpp"
+#include "mtec/inverter/command.hpp"
 #include "mtec/modbus/control.hpp"
 #include "mtec/modbus/control_handler.hpp"
 #include "mtec/modbus/hints.hpp"
@@ -107,8 +108,13 @@ class Follower {
     for (;;) {
       update_link_metrics();
       metrics_.maybe_write(Clock::now());
+      if (control_) control_->close_idle(Clock::now());
       const bool metrics_first = metrics_.enabled() && metrics_.next_write() < deadline;
-      const Clock::time_point wake = metrics_first ? metrics_.next_write() : deadline;
+      Clock::time_point wake = metrics_first ? metrics_.next_write() : deadline;
+      // while clients are connected, wake each second to close idle ones
+      const bool clients = control_ && control_->fds().size() > 1;
+      const bool idle_check = clients && Clock::now() + std::chrono::seconds(1) < wake;
+      if (idle_check) wake = Clock::now() + std::chrono::seconds(1);
       std::vector<pollfd> fds = {{stop_fd_, POLLIN, 0}};
       if (control_)
         for (int fd : control_->fds()) fds.push_back({fd, POLLIN, 0});
@@ -116,7 +122,7 @@ class Follower {
       const int n =
           ::poll(fds.data(), fds.size(), left.count() > 0 ? static_cast<int>(left.count()) + 1 : 0);
       if (n < 0 && errno == EINTR) continue;
-      if (n == 0 && metrics_first) continue;  // only the metrics were due
+      if (n == 0 && (metrics_first || idle_check)) continue;  // only metrics or idle clients
       if (n <= 0) return true;
       if (fds[0].revents) return false;
       for (size_t i = 1; i < fds.size(); ++i)
@@ -128,6 +134,11 @@ class Follower {
   }
 
   nlohmann::json on_control(const ControlRequest& req) {
+    if (req.op == ControlRequest::Op::write)
+      if (const auto why = refuse_write(job_.catalog, req.address, req.words, req.raw)) {
+        job_.log.warn(fmt::format("control: refused a write: {}", *why));
+        return control_error("no_perm", *why);
+      }
     return execute_control(req, client_, link_, Clock::now(), job_.log);
   }
 

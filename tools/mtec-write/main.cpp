@@ -3,7 +3,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <poll.h>
+
+#include <algorithm>
 #include <iostream>
+#include <random>
 
 #include "mtec/base/cli.hpp"
 #include "mtec/base/errors.hpp"
@@ -13,6 +17,7 @@
 #include "mtec/base/metrics.hpp"
 #include "mtec/base/stop_signals.hpp"
 #include "mtec/inverter/command.hpp"
+#include "mtec/inverter/command_writer.hpp"
 #include "mtec/inverter/frame.hpp"
 #include "mtec/inverter/tool_options.hpp"
 #include "mtec/modbus/control.hpp"
@@ -37,33 +42,37 @@ std::string hex_words(const std::vector<uint16_t>& w) {
   return s;
 }
 
-mtec::Json result_json(const mtec::EncodedWrite& w, const std::vector<uint16_t>* back,
-                       bool dry_run) {
-  mtec::Json j;
-  j["key"] = w.reg->mqtt;
-  j["address"] = *w.reg->address;
-  j["requested"] = w.requested;
-  j["words"] = w.words;
-  if (back) j["read_back"] = *back;
-  if (dry_run) j["dry_run"] = true;
-  j["ok"] = dry_run || (back && *back == w.words);
-  return j;
-}
-
-// Write one validated value and verify it. Throws Error(protocol) on a read-back mismatch.
-void apply(Job& job, const mtec::EncodedWrite& w) {
-  const auto back = job.io->write_and_read_back(*w.reg->address, w.words);
-  const auto line = result_json(w, &back, false).dump();
-  if (!job.quiet) job.out.write_line(line);
-  if (back != w.words)
-    throw Error(
-        ErrorClass::protocol,
-        fmt::format("{} ({}): wrote {} ({}) but read back {} ({})", w.reg->mqtt, *w.reg->address,
-                    hex_words(w.words), mtec::describe_words(*w.reg, w.words), hex_words(back),
-                    mtec::describe_words(*w.reg, back)));
-  job.log.notice(fmt::format("wrote {} ({}) = {}: words {}, read back {} via {}", w.reg->mqtt,
-                             *w.reg->address, w.requested, hex_words(w.words), hex_words(back),
-                             job.io->describe()));
+// One write from the command line, verified; the exit code tells the outcome.
+void apply(Job& job, const mtec::EncodedWrite& w, bool raw) {
+  using R = mtec::WriteAttempt::Result;
+  const auto a = mtec::attempt_write(*job.io, w, raw);
+  const char* outcome = a.result == R::applied     ? "applied"
+                        : a.result == R::unchanged ? "unchanged"
+                        : a.result == R::unknown   ? "unknown"
+                                                   : "failed";
+  if (!job.quiet && a.result != R::not_sent)
+    job.out.write_line(
+        mtec::result_line(w, outcome, &a.read_back, a.error ? &*a.error : nullptr).dump());
+  switch (a.result) {
+    case R::applied:
+      job.log.notice(fmt::format("wrote {} ({}) = {}: words {}, read back {} via {}", w.reg->mqtt,
+                                 *w.reg->address, w.requested, hex_words(w.words),
+                                 hex_words(a.read_back), job.io->describe()));
+      return;
+    case R::unchanged:
+      job.log.notice(fmt::format("{} ({}) holds {} already: not written", w.reg->mqtt,
+                                 *w.reg->address, w.requested));
+      return;
+    case R::unknown: {
+      Error e(a.error->cls(),
+              fmt::format("{} ({}) = {}: outcome unknown, it may have been applied: {}",
+                          w.reg->mqtt, *w.reg->address, w.requested, a.error->what()));
+      e.set_hint(fmt::format("check it with: mtec-read {}", w.reg->mqtt));
+      throw e;
+    }
+    case R::not_sent:
+    case R::failed: throw *a.error;
+  }
 }
 
 bool confirm(const mtec::EncodedWrite& w, mtec::RegisterIO& io) {
@@ -77,51 +86,66 @@ bool confirm(const mtec::EncodedWrite& w, mtec::RegisterIO& io) {
   return answer == "y" || answer == "Y" || answer == "yes";
 }
 
-int run_stdin(Job& job, const mtec::MetricsOptions& mo) {
+mtec::Clocks clocks() { return {std::chrono::steady_clock::now(), std::chrono::system_clock::now()}; }
+
+// --stdin: command lines through the CommandWriter (paced, expiring,
+// skipping unchanged writes); with --dry-run only validated and shown.
+int run_stdin(Job& job, const mtec::MetricsOptions& mo, const mtec::WriteRules& rules) {
   mtec::Metrics metrics(mo.file, "mtec-write", mo.period());
-  metrics.counter("mtec_writes_total", "Register writes by result");
-  metrics.add("mtec_writes_total", 0, "result=\"ok\"");
-  metrics.add("mtec_writes_total", 0, "result=\"failed\"");
-  metrics.add("mtec_writes_total", 0, "result=\"refused\"");
-  metrics.write();
   const mtec::StopSignals stop;
   // failed writes have their own metric (mtec_writes_total), not bad lines
   mtec::LineInput in(STDIN_FILENO, stop.fd(), job.log,
-                     {false, "were skipped: not a command, or the write failed"});
+                     {false, "were skipped: not a command", 4096});
+  std::optional<mtec::CommandWriter> writer;
+  std::mt19937_64 rng(std::random_device{}());
+  if (job.io)
+    writer.emplace(*job.io, rules, job.log, metrics,
+                   [&](const nlohmann::json& j) {
+                     if (!job.quiet) job.out.write_line(j.dump());
+                   },
+                   [&rng] { return std::uniform_real_distribution<double>(0, 1)(rng); });
+  else
+    metrics.counter("mtec_writes_total", "Register writes by result");
+  metrics.add("mtec_writes_total", 0, "result=\"refused\"");
+  metrics.write();
   std::string line;
+  uint64_t seq = 0;
+  bool input_open = true;
   for (;;) {
-    const auto st = in.next(line, metrics.enabled() ? 1000 : -1);
-    metrics.maybe_write(std::chrono::steady_clock::now());
-    if (st == mtec::LineInput::Status::timeout) continue;
-    if (st == mtec::LineInput::Status::end) break;
-    try {
-      std::string problem;
-      const auto j = mtec::parse_json(line, problem);
-      if (!j) throw Error(ErrorClass::data, problem);
-      const auto key = mtec::string_at(*j, "key");
-      const auto v = j->find("value");
-      if (!key || v == j->end() || !(v->is_string() || v->is_number()))
-        throw Error(ErrorClass::data, "not a command {\"key\":...,\"value\":...}");
-      const std::string value = v->is_string() ? v->get<std::string>() : v->dump();
-      const auto w = mtec::encode_write(job.catalog, *key, value);
-      if (!job.io) {
-        if (!job.quiet) job.out.write_line(result_json(w, nullptr, true).dump());
-        continue;
+    const auto now = clocks();
+    int timeout = metrics.enabled() ? 1000 : -1;
+    if (writer)
+      if (const auto at = writer->next_work()) {
+        const auto ms = std::chrono::ceil<std::chrono::milliseconds>(*at - now.steady).count();
+        timeout = static_cast<int>(std::clamp<int64_t>(ms, 0, timeout < 0 ? 3600000 : timeout));
       }
-      try {
-        apply(job, w);
-        metrics.add("mtec_writes_total", 1, "result=\"ok\"");
-      } catch (const Error&) {
-        metrics.add("mtec_writes_total", 1, "result=\"failed\"");
-        throw;  // counted; reported below like any bad line
+    if (!input_open) {  // input ended: finish what is pending, then stop
+      if (!writer || writer->idle() || stop.pending()) break;
+      ::poll(nullptr, 0, timeout < 0 ? 1000 : timeout);  // nothing else to wait for
+    } else {
+      const auto st = in.next(line, timeout);
+      if (st == mtec::LineInput::Status::end) {
+        input_open = false;
+        if (stop.pending()) break;
+      } else if (st == mtec::LineInput::Status::line) {
+        try {
+          auto c = mtec::command_from_line(job.catalog, line, ++seq);
+          if (writer)
+            writer->offer(std::move(c), clocks());
+          else if (!job.quiet)
+            job.out.write_line(mtec::result_line(c.write, "dry run", nullptr, nullptr).dump());
+        } catch (const Error& e) {
+          metrics.add("mtec_writes_total", 1, "result=\"refused\"");
+          in.reject(e.what());
+        }
       }
-    } catch (const Error& e) {
-      if (e.cls() == ErrorClass::data || e.cls() == ErrorClass::no_perm ||
-          e.cls() == ErrorClass::usage)
-        metrics.add("mtec_writes_total", 1, "result=\"refused\"");
-      in.reject(e.what());
     }
+    if (writer) writer->run(clocks());
+    metrics.maybe_write(std::chrono::steady_clock::now());
   }
+  if (writer && !writer->idle())
+    writer->abandon(stop.pending() ? "stopped" : "the input ended while the inverter did not answer");
+  metrics.write();
   in.summarize();
   return 0;
 }
@@ -185,11 +209,14 @@ int write_main(int argc, char** argv) {
       io = mtec::direct_io(mtec::endpoint_of(settings));
   }
   Job job{catalog, log, io.get(), quiet, mtec::LineWriter()};
-  if (from_stdin) return run_stdin(job, metrics_opts);
+  if (from_stdin)
+    return run_stdin(job, metrics_opts,
+                     {std::chrono::duration_cast<mtec::Duration>(settings.write_min_interval),
+                      std::chrono::duration_cast<mtec::Duration>(settings.write_max_age)});
 
   const auto& w = *single;
   if (dry_run) {
-    if (!quiet) job.out.write_line(result_json(w, nullptr, true).dump());
+    if (!quiet) job.out.write_line(mtec::result_line(w, "dry run", nullptr, nullptr).dump());
     log.notice(fmt::format("dry run: would write {} to {} ({})", hex_words(w.words),
                            *w.reg->address, w.reg->mqtt));
     return 0;
@@ -204,7 +231,7 @@ int write_main(int argc, char** argv) {
       throw Error(ErrorClass::no_perm,
                   fmt::format("{} not written: declined at the prompt", w.reg->mqtt));
   }
-  apply(job, w);
+  apply(job, w, raw);
   return 0;
 }
 

@@ -174,6 +174,40 @@ EncodedWrite encode_write(const Catalog& catalog, const std::string& key, const 
   return words_of(std::move(w), raw);
 }
 
+std::optional<std::string> refuse_write(const Catalog& catalog, uint16_t address,
+                                        const std::vector<uint16_t>& words, bool raw) {
+  const Register* reg = catalog.by_address(address);
+  if (!reg || !reg->address || *reg->address != address)
+    return fmt::format("{} is no register of the catalog", address);
+  const std::string who = fmt::format("{} ({})", reg->mqtt, address);
+  if (!reg->writable) return who + " is read-only";
+  if (words.size() != static_cast<size_t>(reg->length))
+    return fmt::format("{} takes {} word{}, not {}", who, reg->length, reg->length == 1 ? "" : "s",
+                       words.size());
+  if (raw) return std::nullopt;
+  uint32_t u = words[0];
+  if (words.size() == 2) u = (u << 16) | words[1];
+  const auto [lo, hi] = raw_range(reg->type);
+  int64_t value = u;
+  if (lo < 0 && words.size() == 1) value = static_cast<int16_t>(u);
+  if (lo < 0 && words.size() == 2) value = static_cast<int32_t>(u);
+  if (static_cast<double>(value) < lo || static_cast<double>(value) > hi)
+    return fmt::format("{}: raw {} does not fit {}", who, value, type_name(reg->type));
+  if (!reg->value_items.empty()) {
+    if (!std::any_of(reg->value_items.begin(), reg->value_items.end(),
+                     [&](const auto& item) { return item.first == value; }))
+      return fmt::format("{}: {} is none of its labels' codes: {}", who, value,
+                         labels_and_codes(*reg));
+    return std::nullopt;
+  }
+  const double user = static_cast<double>(value) / reg->scale;
+  if ((reg->min && user < *reg->min) || (reg->max && user > *reg->max))
+    return fmt::format("{}: {} is outside the allowed range {}..{}", who, user,
+                       reg->min ? number_text(*reg->min) : "",
+                       reg->max ? number_text(*reg->max) : "");
+  return std::nullopt;
+}
+
 std::string describe_words(const Register& reg, const std::vector<uint16_t>& words) {
   const auto v = decode(reg, words);
   if (!v) return "(undecodable)";

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,14 @@ enum class WriteMode { checked, raw_word };
 // message says which rule refused it (and lists the labels and codes).
 EncodedWrite encode_write(const Catalog& catalog, const std::string& key, const std::string& text,
                           WriteMode mode = WriteMode::checked);
+
+// Why a write of `words` at `address` must not happen (the control
+// socket's rule), or nullopt when it may: the address must start a writable
+// register of the catalog and the words must be as many as it has; unless
+// `raw`, they must also hold a value the register takes (a label's code,
+// within min/max). Error class for the refusal: no_perm.
+std::optional<std::string> refuse_write(const Catalog& catalog, uint16_t address,
+                                        const std::vector<uint16_t>& words, bool raw);
 
 // The value a register holds for `words`, in user units as text (label for
 // enums), for confirmations and read-back messages.

@@ -79,6 +79,8 @@ const std::vector<ConfigKey>& config_keys() {
                                               {"HASS_BIRTH_GRACETIME", "15", false},
                                               {"HASS_AVAILABILITY", "false", false},
                                               {"HASS_AVAILABILITY_PERIODS", "3", false},
+                                              {"WRITE_MIN_INTERVAL", "5", false},
+                                              {"WRITE_MAX_AGE", "30", false},
                                               {"DEBUG", "false", false}};
   return keys;
 }
@@ -278,6 +280,14 @@ Settings Config::settings() const {
   }
   get_bool("HASS_AVAILABILITY", s.hass_availability);
   get_int("HASS_AVAILABILITY_PERIODS", s.hass_availability_periods, 1, 1000);
+  if (auto v = raw("WRITE_MIN_INTERVAL")) {  // 0: no pacing (tests, experts)
+    char* end = nullptr;
+    const double d = std::strtod(v->c_str(), &end);
+    if (v->empty() || *end != '\0' || !(d >= 0) || d > 3600)
+      throw bad("WRITE_MIN_INTERVAL", *v, "must be a number 0..3600");
+    s.write_min_interval = Seconds(d);
+  }
+  get_seconds("WRITE_MAX_AGE", s.write_max_age, 0, 86400);
   get_bool("DEBUG", s.debug);
   return s;
 }

@@ -112,6 +112,10 @@ std::variant<ControlRequest, std::string> parse_control_request(std::string_view
     return std::string("words must hold 1..123 words (0..65535)");
   r.words = std::move(*words);
   r.count = static_cast<uint16_t>(r.words.size());
+  if (const auto raw = j->find("raw"); raw != j->end()) {
+    if (!raw->is_boolean()) return std::string("raw must be true or false");
+    r.raw = raw->get<bool>();
+  }
   return r;
 }
 
@@ -119,22 +123,37 @@ nlohmann::json control_error(std::string_view cls, const std::string& message) {
   return {{"ok", false}, {"class", std::string(cls)}, {"error", message}};
 }
 
+size_t ControlServer::close_idle(std::chrono::steady_clock::time_point now) {
+  std::vector<int> idle;
+  for (const auto& c : conns_)
+    if (now - c.last >= kControlIdleTimeout) idle.push_back(c.fd);
+  for (int fd : idle) {
+    send_line(fd, R"({"ok":false,"class":"timeout","error":"idle for too long: closed"})"
+                  "\n");
+    close_conn(fd);
+  }
+  return idle.size();
+}
+
 void ControlServer::on_readable(
-    int fd, const std::function<nlohmann::json(const ControlRequest&)>& handle) {
+    int fd, const std::function<nlohmann::json(const ControlRequest&)>& handle,
+    std::chrono::steady_clock::time_point now) {
   if (fd == listen_fd_) {
     const int c = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
     if (c < 0) return;
-    if (conns_.size() >= kControlMaxClients) {
-      send_line(c, R"({"ok":false,"class":"unavailable","error":"too many control clients"})"
-                   "\n");
-      ::close(c);
-      return;
+    if (conns_.size() >= kControlMaxClients) {  // idle clients cannot lock the others out
+      const auto oldest = std::min_element(
+          conns_.begin(), conns_.end(), [](const Conn& a, const Conn& b) { return a.last < b.last; });
+      send_line(oldest->fd, R"({"ok":false,"class":"unavailable","error":"closed for a new client"})"
+                            "\n");
+      close_conn(oldest->fd);
     }
-    conns_.push_back(Conn{c, {}});
+    conns_.push_back(Conn{c, {}, now});
     return;
   }
   auto it = std::find_if(conns_.begin(), conns_.end(), [fd](const Conn& c) { return c.fd == fd; });
   if (it == conns_.end()) return;
+  it->last = now;
   char chunk[1024];
   const ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
   if (n <= 0) {
@@ -161,7 +180,7 @@ void ControlServer::on_readable(
 }
 
 nlohmann::json control_request(const std::string& path, const nlohmann::json& request,
-                               std::chrono::milliseconds timeout) {
+                               std::chrono::milliseconds timeout, bool* sent) {
   const sockaddr_un a = address_of(path);
   const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) throw Error(ErrorClass::io, fmt::format("socket: {}", std::strerror(errno)));
@@ -173,6 +192,7 @@ nlohmann::json control_request(const std::string& path, const nlohmann::json& re
     throw Error(ErrorClass::unavailable,
                 fmt::format("control socket {}: {}", path, std::strerror(errno)));
   send_line(fd, request.dump() + "\n");
+  if (sent) *sent = true;
   std::string buf;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (buf.find('\n') == std::string::npos) {

@@ -13,8 +13,25 @@ nlohmann::json execute_control(const ControlRequest& req, modbus::Client& client
       link.succeeded(now);
       return {{"ok", true}, {"address", req.address}, {"words", words}};
     }
-    client.write(req.address, req.words);
-    const auto back = client.read(req.address, req.count);
+    try {
+      client.write(req.address, req.words);
+    } catch (const modbus::ModbusError& e) {
+      if (e.exception_code()) throw;  // an answer: not written
+      link.failed(now, e.what());
+      auto reply = control_error(class_name(e.cls()), e.what());
+      reply["outcome"] = "unknown";  // sent, no answer: it may have been applied
+      return reply;
+    }
+    std::vector<uint16_t> back;
+    try {
+      back = client.read(req.address, req.count);
+    } catch (const modbus::ModbusError& e) {
+      link.failed(now, e.what());
+      auto reply = control_error(class_name(e.cls()),
+                                 fmt::format("written, but not read back: {}", e.what()));
+      reply["outcome"] = "unknown";
+      return reply;
+    }
     link.succeeded(now);
     log.info(fmt::format("control: wrote {} to {}, read back {}", nlohmann::json(req.words).dump(),
                          req.address, nlohmann::json(back).dump()));

@@ -24,21 +24,39 @@ class ControlIO : public RegisterIO {
   std::vector<uint16_t> read(uint16_t address, uint16_t count) override {
     return words_of(call({{"op", "read"}, {"address", address}, {"count", count}}), "words", count);
   }
-  std::vector<uint16_t> write_and_read_back(uint16_t address,
-                                            const std::vector<uint16_t>& words) override {
-    return words_of(call({{"op", "write"}, {"address", address}, {"words", words}}), "read_back",
-                    words.size());
+  std::vector<uint16_t> write_and_read_back(uint16_t address, const std::vector<uint16_t>& words,
+                                            bool raw) override {
+    nlohmann::json req = {{"op", "write"}, {"address", address}, {"words", words}};
+    if (raw) req["raw"] = true;
+    nlohmann::json reply;
+    bool sent = false;
+    try {
+      reply = control_request(path_, req, timeout_, &sent);
+    } catch (const Error& e) {
+      if (sent) throw OutcomeUnknown(e.cls(), e.what());  // the reader may still execute it
+      throw;
+    }
+    return words_of(checked(std::move(reply)), "read_back", words.size());
   }
   std::string describe() const override { return "control socket " + path_; }
 
  private:
   nlohmann::json call(const nlohmann::json& req) {
-    nlohmann::json reply = control_request(path_, req, timeout_);
+    return checked(control_request(path_, req, timeout_));
+  }
+  // The reply when it says ok; else its error (OutcomeUnknown when the
+  // reader says the write's outcome is unknown).
+  nlohmann::json checked(nlohmann::json reply) const {
     const auto ok = reply.find("ok");
-    if (ok == reply.end() || !ok->is_boolean() || !ok->get<bool>())
-      throw Error(
-          class_from_name(string_at(reply, "class").value_or("unavailable")),
-          fmt::format("via {}: {}", path_, string_at(reply, "error").value_or("request failed")));
+    if (ok == reply.end() || !ok->is_boolean() || !ok->get<bool>()) {
+      const ErrorClass cls = class_from_name(string_at(reply, "class").value_or("unavailable"));
+      const std::string msg =
+          fmt::format("via {}: {}", path_, string_at(reply, "error").value_or("request failed"));
+      if (string_at(reply, "outcome") == "unknown") throw OutcomeUnknown(cls, msg);
+      if (const auto code = integer_at(reply, "exception"); code && *code > 0 && *code < 256)
+        throw modbus::ModbusError(cls, msg, static_cast<int>(*code));  // an answer: not written
+      throw Error(cls, msg);
+    }
     return reply;
   }
   // The words of a successful reply; Error(protocol) when they are missing.
@@ -60,11 +78,22 @@ class DirectIO : public RegisterIO {
   std::vector<uint16_t> read(uint16_t address, uint16_t count) override {
     return hinted([&] { return client_.read(address, count); });
   }
-  std::vector<uint16_t> write_and_read_back(uint16_t address,
-                                            const std::vector<uint16_t>& words) override {
+  std::vector<uint16_t> write_and_read_back(uint16_t address, const std::vector<uint16_t>& words,
+                                            bool /*raw: checked by the caller*/) override {
     return hinted([&] {
-      client_.write(address, words);
-      return client_.read(address, static_cast<uint16_t>(words.size()));
+      try {
+        client_.write(address, words);
+      } catch (const modbus::ModbusError& e) {
+        // an exception reply is an answer (not written); anything else after
+        // the request went out leaves the outcome open
+        if (e.exception_code()) throw;
+        throw OutcomeUnknown(e.cls(), e.what());
+      }
+      try {
+        return client_.read(address, static_cast<uint16_t>(words.size()));
+      } catch (const modbus::ModbusError& e) {
+        throw OutcomeUnknown(e.cls(), fmt::format("written, but not read back: {}", e.what()));
+      }
     });
   }
   std::string describe() const override { return "Modbus " + client_.peer(); }

@@ -11,6 +11,11 @@ std::string state_topic(const std::string& root, const std::string& serial,
   return fmt::format("{}/{}/{}/{}/state", root, serial, group, key);
 }
 
+std::string command_topic(const std::string& root, const std::string& serial,
+                          const std::string& group, const std::string& key) {
+  return fmt::format("{}/{}/{}/{}/set", root, serial, group, key);
+}
+
 std::optional<std::string> command_key(std::string_view topic, std::string_view mqtt_topic) {
   // the key is the level right after <MQTT_TOPIC>/<serial>/<group>/
   const auto levels = static_cast<size_t>(std::count(mqtt_topic.begin(), mqtt_topic.end(), '/'));
@@ -119,8 +124,7 @@ std::vector<DiscoveryMessage> discovery_messages(const Catalog& catalog,
     const std::string id = o.serial_unique_ids ? fmt::format("MTEC_{}_{}", o.serial, r.mqtt)
                                                : fmt::format("MTEC_{}", r.mqtt);
     const std::string state = state_topic(o.mqtt_topic, o.serial, r.group, r.mqtt);
-    const std::string command =
-        fmt::format("{}/{}/{}/{}/set", o.mqtt_topic, o.serial, r.group, r.mqtt);
+    const std::string command = command_topic(o.mqtt_topic, o.serial, r.group, r.mqtt);
     for (const auto& platform : platforms_of(r)) {
       PyObject p;
       DiscoveryMessage m;

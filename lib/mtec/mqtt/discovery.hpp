@@ -44,6 +44,11 @@ std::string python_json_string(const std::string& utf8);
 // `topic` has too few levels.
 std::optional<std::string> command_key(std::string_view topic, std::string_view mqtt_topic);
 
+// The command topic discovery announces for a writable value:
+// <mqtt_topic>/<serial>/<group>/<key>/set.
+std::string command_topic(const std::string& mqtt_topic, const std::string& serial,
+                          const std::string& group, const std::string& key);
+
 // The state topic of a value.
 std::string state_topic(const std::string& mqtt_topic, const std::string& serial,
                         const std::string& group, const std::string& key);

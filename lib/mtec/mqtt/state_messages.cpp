@@ -43,11 +43,16 @@ std::optional<DiscoveryOptions> device_from_static(const Json& values, Discovery
 
 std::optional<std::string> command_line(const Catalog& catalog, const std::string& topic,
                                         const std::string& payload, const std::string& root,
+                                        const std::string& serial,
                                         std::chrono::system_clock::time_point now) {
   const auto key = command_key(topic, root);
   if (!key) return std::nullopt;
   const Register* r = catalog.by_mqtt(*key);
+  if (r && r->address && topic != command_topic(root, serial, r->group, *key)) return std::nullopt;
   if (!r || !r->address) throw Error(ErrorClass::usage, fmt::format("unknown register '{}'", *key));
+  if (payload.size() > kMaxCommandPayload)
+    throw Error(ErrorClass::data, fmt::format("a payload of {} bytes (at most {})", payload.size(),
+                                              kMaxCommandPayload));
   const EncodedWrite w = encode_write(catalog, *key, payload);
   Json line;
   line["ts"] = iso_timestamp(now);
@@ -56,7 +61,11 @@ std::optional<std::string> command_line(const Catalog& catalog, const std::strin
   line["address"] = *r->address;
   line["words"] = w.words;
   line["topic"] = topic;
-  return line.dump();
+  std::string text = line.dump();
+  if (text.size() + 1 > kMaxCommandLine)  // a long MQTT_TOPIC or serial
+    throw Error(ErrorClass::data, fmt::format("the command line would be {} bytes (at most {})",
+                                              text.size() + 1, kMaxCommandLine));
+  return text;
 }
 
 }  // namespace mtec

@@ -39,12 +39,23 @@ std::string unpublishable_level(const std::string& serial, const std::string& gr
 // and firmware_version are all there.
 std::optional<DiscoveryOptions> device_from_static(const Json& values, DiscoveryOptions base);
 
+// A /set payload longer than this is refused before it is looked at (every
+// valid value is far shorter).
+constexpr size_t kMaxCommandPayload = 64;
+// A command line, newline included, is at most PIPE_BUF bytes, so one
+// write() to the commands FIFO is atomic: never half a line.
+constexpr size_t kMaxCommandLine = 4096;
+
 // The NDJSON line (without newline) that forwards a /set command on `topic`
-// to mtec-write: ts, key, value, address, words, topic. Throws Error(usage)
-// for an unknown or calculated key, and what encode_write throws for a value
-// the register does not take. nullopt when `topic` is no command topic.
+// to mtec-write: ts, key, value, address, words, topic. nullopt when `topic`
+// is not the command topic that discovery announces for a key of `serial`
+// (wrong serial or group, an empty level, no command topic at all). Throws
+// Error(usage) for an unknown or calculated key, Error(data) for a payload
+// over kMaxCommandPayload bytes, and what encode_write throws for a value
+// the register does not take.
 std::optional<std::string> command_line(const Catalog& catalog, const std::string& topic,
                                         const std::string& payload, const std::string& root,
+                                        const std::string& serial,
                                         std::chrono::system_clock::time_point now);
 
 }  // namespace mtec

@@ -57,20 +57,54 @@ TEST(StateMessages, TheDeviceComesFromACompleteStaticFrame) {
 TEST(StateMessages, ACommandBecomesOneLineForMtecWrite) {
   const auto& c = test::project_catalog();
   const auto t = std::chrono::system_clock::time_point(std::chrono::seconds(1'800'000'000));
-  const auto line = command_line(c, "MTEC/S1/now-base/mode/set", "Economic mode", "MTEC", t);
+  const std::string mode = command_topic("MTEC", "S1", c.find("mode")->group, "mode");
+  const auto line = command_line(c, mode, "Economic mode", "MTEC", "S1", t);
   ASSERT_TRUE(line);
   EXPECT_EQ(*line, R"({"ts":"2027-01-15T08:00:00.000Z","key":"mode","value":"Economic mode",)"
-                   R"("address":50000,"words":[258],"topic":"MTEC/S1/now-base/mode/set"})");
-  EXPECT_FALSE(command_line(c, "MTEC/S1/set", "1", "MTEC", t));  // no command topic
+                   R"("address":50000,"words":[258],"topic":")" +
+                       mode + R"("})");
+  EXPECT_FALSE(command_line(c, "MTEC/S1/set", "1", "MTEC", "S1", t));  // no command topic
   try {
-    command_line(c, "MTEC/S1/now-base/nosuch/set", "1", "MTEC", t);
+    command_line(c, "MTEC/S1/now-base/nosuch/set", "1", "MTEC", "S1", t);
     ADD_FAILURE() << "an unknown key was forwarded";
   } catch (const Error& e) {
     EXPECT_EQ(e.cls(), ErrorClass::usage);
     EXPECT_STREQ(e.what(), "unknown register 'nosuch'");
   }
-  EXPECT_THROW(command_line(c, "MTEC/S1/now-base/consumption/set", "1", "MTEC", t), Error);
-  EXPECT_THROW(command_line(c, "MTEC/S1/now-base/mode/set", "3", "MTEC", t), Error);
+  EXPECT_THROW(command_line(c, "MTEC/S1/now-base/consumption/set", "1", "MTEC", "S1", t), Error);
+  EXPECT_THROW(command_line(c, mode, "3", "MTEC", "S1", t), Error);
+}
+
+TEST(StateMessages, OnlyTheAnnouncedCommandTopicIsACommand) {
+  const auto& c = test::project_catalog();
+  const auto t = std::chrono::system_clock::time_point(std::chrono::seconds(1'800'000'000));
+  const std::string group = c.find("charge_limit")->group;
+  ASSERT_NE(group, "now-grid");
+  EXPECT_TRUE(command_line(c, "MTEC/S1/" + group + "/charge_limit/set", "20", "MTEC", "S1", t));
+  EXPECT_FALSE(command_line(c, "MTEC/S1/now-grid/charge_limit/set", "20", "MTEC", "S1", t));
+  EXPECT_FALSE(command_line(c, "MTEC/S1//charge_limit/set", "20", "MTEC", "S1", t));
+  EXPECT_FALSE(command_line(c, "MTEC/S2/" + group + "/charge_limit/set", "20", "MTEC", "S1", t));
+  EXPECT_FALSE(
+      command_line(c, "MTEC/S1/" + group + "/charge_limit/set/x", "20", "MTEC", "S1", t));
+}
+
+TEST(StateMessages, APayloadOverTheBoundIsRefusedAndLinesFitPipeBuf) {
+  const auto& c = test::project_catalog();
+  const auto t = std::chrono::system_clock::time_point(std::chrono::seconds(1'800'000'000));
+  const std::string topic = "MTEC/S1/" + c.find("charge_limit")->group + "/charge_limit/set";
+  const std::string padded = std::string(30, ' ') + "2" + std::string(33, ' ');  // 64 bytes
+  EXPECT_TRUE(command_line(c, topic, padded, "MTEC", "S1", t));
+  try {
+    command_line(c, topic, padded + " ", "MTEC", "S1", t);
+    ADD_FAILURE() << "a 65-byte payload was forwarded";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.cls(), ErrorClass::data);
+    EXPECT_NE(std::string(e.what()).find("65 bytes"), std::string::npos) << e.what();
+  }
+  const std::string root(5000, 'R');
+  EXPECT_THROW(command_line(c, root + "/S1/" + c.find("charge_limit")->group + "/charge_limit/set",
+                            "20", root, "S1", t),
+               Error);
 }
 
 }  // namespace
