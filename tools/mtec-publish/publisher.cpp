@@ -413,9 +413,10 @@ void Publisher::command(const std::string& topic, const std::string& payload) {
     if (!line) {  // not a topic discovery announces: warned once per topic (a bounded few)
       count("ignored");
       if (ignored_topics_.size() < 64 && ignored_topics_.insert(topic).second)
-        log_.warn(fmt::format("ignored a command on {}: not the command topic of a key of {} "
-                              "(<MQTT_TOPIC>/<serial>/<group>/<key>/set)",
-                              topic, serial_));
+        log_.warn(
+            fmt::format("ignored a command on {}: not the command topic of a key of {} "
+                        "(<MQTT_TOPIC>/<serial>/<group>/<key>/set)",
+                        topic, serial_));
       return;
     }
     const std::string text = *line + "\n";  // at most PIPE_BUF: one atomic write
@@ -439,9 +440,10 @@ void Publisher::command(const std::string& topic, const std::string& payload) {
       count("dropped");
       if (e == EAGAIN) {  // mtec-write is behind: the new command is dropped, whole
         if (dropped_full_++ == 0)
-          log_.warn(fmt::format("command {} = '{}' dropped: {} is full (mtec-write is behind); "
-                                "newer commands are dropped until it has room",
-                                key, payload, o_.commands_out));
+          log_.warn(
+              fmt::format("command {} = '{}' dropped: {} is full (mtec-write is behind); "
+                          "newer commands are dropped until it has room",
+                          key, payload, o_.commands_out));
         return;
       }
       log_.error(fmt::format("command {} = '{}' dropped: {}: {}", key, payload, o_.commands_out,

@@ -1,9 +1,8 @@
 // mtec-write: safe, validated, verified register writes.
 #include <fmt/format.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <poll.h>
 
 #include <algorithm>
 #include <iostream>
@@ -86,7 +85,9 @@ bool confirm(const mtec::EncodedWrite& w, mtec::RegisterIO& io) {
   return answer == "y" || answer == "Y" || answer == "yes";
 }
 
-mtec::Clocks clocks() { return {std::chrono::steady_clock::now(), std::chrono::system_clock::now()}; }
+mtec::Clocks clocks() {
+  return {std::chrono::steady_clock::now(), std::chrono::system_clock::now()};
+}
 
 // --stdin: command lines through the CommandWriter (paced, expiring,
 // skipping unchanged writes); with --dry-run only validated and shown.
@@ -99,11 +100,12 @@ int run_stdin(Job& job, const mtec::MetricsOptions& mo, const mtec::WriteRules& 
   std::optional<mtec::CommandWriter> writer;
   std::mt19937_64 rng(std::random_device{}());
   if (job.io)
-    writer.emplace(*job.io, rules, job.log, metrics,
-                   [&](const nlohmann::json& j) {
-                     if (!job.quiet) job.out.write_line(j.dump());
-                   },
-                   [&rng] { return std::uniform_real_distribution<double>(0, 1)(rng); });
+    writer.emplace(
+        *job.io, rules, job.log, metrics,
+        [&](const nlohmann::json& j) {
+          if (!job.quiet) job.out.write_line(j.dump());
+        },
+        [&rng] { return std::uniform_real_distribution<double>(0, 1)(rng); });
   else
     metrics.counter("mtec_writes_total", "Register writes by result");
   metrics.add("mtec_writes_total", 0, "result=\"refused\"");
@@ -123,11 +125,14 @@ int run_stdin(Job& job, const mtec::MetricsOptions& mo, const mtec::WriteRules& 
       if (!writer || writer->idle() || stop.pending()) break;
       ::poll(nullptr, 0, timeout < 0 ? 1000 : timeout);  // nothing else to wait for
     } else {
-      const auto st = in.next(line, timeout);
-      if (st == mtec::LineInput::Status::end) {
-        input_open = false;
-        if (stop.pending()) break;
-      } else if (st == mtec::LineInput::Status::line) {
+      // every line that is there before the writes: commands that came
+      // while the inverter was slow replace each other instead of queueing
+      for (auto st = in.next(line, timeout); st != mtec::LineInput::Status::timeout;
+           st = in.next(line, 0)) {
+        if (st == mtec::LineInput::Status::end) {
+          input_open = false;
+          break;
+        }
         try {
           auto c = mtec::command_from_line(job.catalog, line, ++seq);
           if (writer)
@@ -139,12 +144,14 @@ int run_stdin(Job& job, const mtec::MetricsOptions& mo, const mtec::WriteRules& 
           in.reject(e.what());
         }
       }
+      if (!input_open && stop.pending()) break;
     }
     if (writer) writer->run(clocks());
     metrics.maybe_write(std::chrono::steady_clock::now());
   }
   if (writer && !writer->idle())
-    writer->abandon(stop.pending() ? "stopped" : "the input ended while the inverter did not answer");
+    writer->abandon(stop.pending() ? "stopped"
+                                   : "the input ended while the inverter did not answer");
   metrics.write();
   in.summarize();
   return 0;

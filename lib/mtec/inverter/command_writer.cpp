@@ -108,8 +108,8 @@ nlohmann::json result_line(const EncodedWrite& w, std::string_view outcome,
   return j;
 }
 
-CommandWriter::CommandWriter(RegisterIO& io, WriteRules rules, const Logger& log,
-                             Metrics& metrics, Report report, RandomSource random)
+CommandWriter::CommandWriter(RegisterIO& io, WriteRules rules, const Logger& log, Metrics& metrics,
+                             Report report, RandomSource random)
     : io_(io),
       rules_(rules),
       log_(log),
@@ -148,7 +148,8 @@ void CommandWriter::expire(const QueuedCommand& c) {
 void CommandWriter::offer(QueuedCommand c, Clocks now) {
   if (expired(c, now)) return expire(c);
   if (auto old = queue_.put(std::move(c))) {
-    log_.info(fmt::format("{}: superseded by a newer command before it was written", who(old->write)));
+    log_.info(
+        fmt::format("{}: superseded by a newer command before it was written", who(old->write)));
     skipped("superseded");
   }
 }

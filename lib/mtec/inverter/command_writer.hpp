@@ -115,7 +115,7 @@ class CommandWriter {
   Report report_;
   WriteQueue queue_;
   Backoff backoff_;
-  std::optional<TimePoint> retry_at_;      // the inverter did not answer: wait until then
+  std::optional<TimePoint> retry_at_;    // the inverter did not answer: wait until then
   std::map<uint16_t, Unknown> unknown_;  // by address
 };
 

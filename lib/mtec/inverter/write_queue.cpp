@@ -16,7 +16,8 @@ TimePoint WriteQueue::opens_at(const Slot& s) const {
 std::optional<QueuedCommand> WriteQueue::take_due(TimePoint now) {
   Slot* best = nullptr;
   for (auto& [address, s] : slots_)
-    if (s.pending && !s.held && opens_at(s) <= now && (!best || s.pending->seq < best->pending->seq))
+    if (s.pending && !s.held && opens_at(s) <= now &&
+        (!best || s.pending->seq < best->pending->seq))
       best = &s;
   if (!best) return std::nullopt;
   std::optional<QueuedCommand> c = std::move(best->pending);

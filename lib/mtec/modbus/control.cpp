@@ -135,17 +135,19 @@ size_t ControlServer::close_idle(std::chrono::steady_clock::time_point now) {
   return idle.size();
 }
 
-void ControlServer::on_readable(
-    int fd, const std::function<nlohmann::json(const ControlRequest&)>& handle,
-    std::chrono::steady_clock::time_point now) {
+void ControlServer::on_readable(int fd,
+                                const std::function<nlohmann::json(const ControlRequest&)>& handle,
+                                std::chrono::steady_clock::time_point now) {
   if (fd == listen_fd_) {
     const int c = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
     if (c < 0) return;
     if (conns_.size() >= kControlMaxClients) {  // idle clients cannot lock the others out
-      const auto oldest = std::min_element(
-          conns_.begin(), conns_.end(), [](const Conn& a, const Conn& b) { return a.last < b.last; });
-      send_line(oldest->fd, R"({"ok":false,"class":"unavailable","error":"closed for a new client"})"
-                            "\n");
+      const auto oldest =
+          std::min_element(conns_.begin(), conns_.end(),
+                           [](const Conn& a, const Conn& b) { return a.last < b.last; });
+      send_line(oldest->fd,
+                R"({"ok":false,"class":"unavailable","error":"closed for a new client"})"
+                "\n");
       close_conn(oldest->fd);
     }
     conns_.push_back(Conn{c, {}, now});

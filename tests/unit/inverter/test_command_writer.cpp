@@ -66,7 +66,11 @@ struct Rig {
   Metrics metrics{"", "mtec-write"};
   std::vector<nlohmann::json> results;
   WriteRules rules{milliseconds(5000), milliseconds(30000)};
-  CommandWriter w{io,      rules, log, metrics, [this](const nlohmann::json& j) { results.push_back(j); },
+  CommandWriter w{io,
+                  rules,
+                  log,
+                  metrics,
+                  [this](const nlohmann::json& j) { results.push_back(j); },
                   [] { return 0.5; }};
   Clocks now{TimePoint{seconds(1000)}, WallTime{seconds(1'800'000'000)}};
   uint64_t seq = 0;
@@ -89,8 +93,8 @@ struct Rig {
   // the value of series `name{labels}` ("" when there is none)
   std::string metric(const std::string& name_labels) const {
     const auto brace = name_labels.find('{');
-    const std::string needle = name_labels.substr(0, brace + 1) + "tool=\"mtec-write\"," +
-                               name_labels.substr(brace + 1);
+    const std::string needle =
+        name_labels.substr(0, brace + 1) + "tool=\"mtec-write\"," + name_labels.substr(brace + 1);
     const auto text = metrics.render();
     const auto at = text.find(needle);
     if (at == std::string::npos) return "";
@@ -101,7 +105,8 @@ struct Rig {
 
 TEST(CommandWriter, AWriteThatChangesNothingIsSkipped) {
   Rig r;
-  r.io.regs[r.address("charge_limit")] = encode_write(test::project_catalog(), "charge_limit", "20").words;
+  r.io.regs[r.address("charge_limit")] =
+      encode_write(test::project_catalog(), "charge_limit", "20").words;
   r.offer("charge_limit", "20");
   EXPECT_EQ(r.io.writes, 0);
   ASSERT_EQ(r.results.size(), 1u);

@@ -84,8 +84,7 @@ TEST(StateMessages, OnlyTheAnnouncedCommandTopicIsACommand) {
   EXPECT_FALSE(command_line(c, "MTEC/S1/now-grid/charge_limit/set", "20", "MTEC", "S1", t));
   EXPECT_FALSE(command_line(c, "MTEC/S1//charge_limit/set", "20", "MTEC", "S1", t));
   EXPECT_FALSE(command_line(c, "MTEC/S2/" + group + "/charge_limit/set", "20", "MTEC", "S1", t));
-  EXPECT_FALSE(
-      command_line(c, "MTEC/S1/" + group + "/charge_limit/set/x", "20", "MTEC", "S1", t));
+  EXPECT_FALSE(command_line(c, "MTEC/S1/" + group + "/charge_limit/set/x", "20", "MTEC", "S1", t));
 }
 
 TEST(StateMessages, APayloadOverTheBoundIsRefusedAndLinesFitPipeBuf) {
