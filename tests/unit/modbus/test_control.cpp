@@ -1,5 +1,11 @@
-// The control protocol's request grammar.
+// The control protocol's request grammar; the server's idle clients.
 #include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
 
 #include "mtec/modbus/control.hpp"
 
@@ -35,6 +41,53 @@ TEST(Control, RequestGrammar) {
   EXPECT_NE(refused(R"({"op":"erase","address":1})").find("expected"), std::string::npos);
   EXPECT_NE(refused(R"({"op":"read","address":70000})").find("expected"), std::string::npos);
   EXPECT_EQ(refused("not json").rfind("bad request: ", 0), 0u);
+  EXPECT_TRUE(parsed(R"({"op":"write","address":50000,"words":[3],"raw":true})").raw);
+  EXPECT_FALSE(w.raw);
+  EXPECT_EQ(refused(R"({"op":"write","address":1,"words":[1],"raw":"yes"})"),
+            "raw must be true or false");
+}
+
+// A client of the socket at `path` (connects at once).
+int connect_to(const std::string& path) {
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un a{};
+  a.sun_family = AF_UNIX;
+  std::snprintf(a.sun_path, sizeof a.sun_path, "%s", path.c_str());
+  EXPECT_EQ(::connect(fd, reinterpret_cast<const sockaddr*>(&a), sizeof a), 0);
+  return fd;
+}
+
+// true when `fd` was closed by the server (after its goodbye line)
+bool closed_by_server(int fd) {
+  char buf[256];
+  for (;;) {
+    const ssize_t n = ::recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+    if (n == 0) return true;
+    if (n < 0) return false;
+  }
+}
+
+TEST(Control, IdleClientsAreClosedAndCannotLockOthersOut) {
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("mtec-control-" + std::to_string(::getpid()) + ".sock"))
+                               .string();
+  ControlServer server(path);
+  const auto t0 = std::chrono::steady_clock::time_point(std::chrono::seconds(1000));
+  auto handle = [](const ControlRequest&) { return nlohmann::json{{"ok", true}}; };
+  std::vector<int> clients;
+  for (size_t i = 0; i <= kControlMaxClients; ++i) {  // one more than there are places
+    clients.push_back(connect_to(path));
+    server.on_readable(server.fds()[0], handle, t0 + std::chrono::seconds(i));
+  }
+  EXPECT_EQ(server.fds().size(), 1 + kControlMaxClients);
+  EXPECT_TRUE(closed_by_server(clients[0]));  // the longest idle made room
+  EXPECT_FALSE(closed_by_server(clients.back()));
+  EXPECT_EQ(server.close_idle(t0 + std::chrono::seconds(kControlMaxClients) + kControlIdleTimeout -
+                              std::chrono::seconds(1)),
+            kControlMaxClients - 1);
+  EXPECT_EQ(server.close_idle(t0 + std::chrono::seconds(100)), 1u);
+  EXPECT_EQ(server.fds().size(), 1u);
+  for (int fd : clients) ::close(fd);
 }
 
 }  // namespace
