@@ -4,6 +4,7 @@
 
 #include "mtec/base/cli.hpp"
 #include "mtec/base/errors.hpp"
+#include "mtec/base/heartbeat.hpp"
 #include "mtec/base/line_writer.hpp"
 #include "mtec/base/metrics.hpp"
 #include "mtec/base/stop_signals.hpp"
@@ -39,8 +40,11 @@ int calc_main(int argc, char** argv) {
   mtec::FrameInput in(STDIN_FILENO, stop.fd(), log, strict, &metrics);
   metrics.write();
   mtec::Json frame;
+  mtec::HeartbeatSender beat = mtec::HeartbeatSender::from_env("mtec-calc");
   for (;;) {
-    const auto st = in.next(frame, metrics.enabled() ? 1000 : -1);
+    beat.beat(std::chrono::steady_clock::now());
+    const auto st =
+        in.next(frame, beat.cap(metrics.enabled() ? 1000 : -1, std::chrono::steady_clock::now()));
     metrics.maybe_write(std::chrono::steady_clock::now());
     if (st == mtec::LineInput::Status::timeout) continue;
     if (st == mtec::LineInput::Status::end) break;

@@ -3,12 +3,17 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "mtec/base/cli.hpp"
 #include "mtec/base/errors.hpp"
+#include "mtec/base/heartbeat.hpp"
+#include "mtec/base/sd_notify.hpp"
 #include "mtec/base/stop_signals.hpp"
 #include "mtec/base/topic.hpp"
 #include "mtec/inverter/calc.hpp"
@@ -21,6 +26,25 @@ namespace {
 using mtec::Error;
 using mtec::ErrorClass;
 
+// "mtec-read mtec-calc mtec-write" -> the stages whose heartbeats count
+std::vector<std::string> stage_names(const char* list) {
+  std::vector<std::string> out;
+  std::istringstream in(list ? list : "");
+  for (std::string name; in >> name;) out.push_back(name);
+  return out;
+}
+
+// What systemctl status shows: the inverter as the reader says, the broker
+// and the data as the publisher knows them.
+std::string service_status(const mtec::publish::Publisher& pub,
+                           const mtec::HeartbeatMonitor& stages) {
+  std::string status = pub.status();
+  const std::string reader = stages.state("mtec-read");
+  if (reader.empty() || reader == "ok") return status;
+  const bool only_data = status == "publishing" || status == "waiting for the first values";
+  return reader + ", retrying" + (only_data ? "" : "; " + status);
+}
+
 int publish_main(int argc, char** argv) {
   mtec::ToolCli cli("mtec-publish",
                     "Publish NDJSON frames from stdin to the legacy aiomtec2mqtt MQTT topics,\n"
@@ -31,7 +55,7 @@ int publish_main(int argc, char** argv) {
   mtec::MqttOptions mqtt;
   std::string commands_out, unique_ids = "legacy", device_name = "MTEC EnergyButler", serial;
   bool unregister = false, strict = false;
-  double linger = 5;
+  double linger = 5, max_frame_age = 0;
   mqtt.add_to(app);
   app.add_option("--unique-ids", unique_ids, "legacy (MTEC_<key>) or serial (MTEC_<serial>_<key>)")
       ->check(CLI::IsMember({"legacy", "serial"}))
@@ -44,6 +68,10 @@ int publish_main(int argc, char** argv) {
   app.add_option("--serial", serial, "With --unregister --unique-ids serial: the serial number")
       ->option_text("SERIAL");
   app.add_option("--linger", linger, "At end of input, wait up to SECONDS for the broker")
+      ->option_text("SECONDS");
+  app.add_option("--max-frame-age", max_frame_age,
+                 "Do not publish frames older than SECONDS (0: any age; mtec2mqtt sets it)")
+      ->check(CLI::NonNegativeNumber)
       ->option_text("SECONDS");
   common.add_formulas(app, "Catalog overlay (user values get discovery too)");
   app.add_flag("--strict", strict, "Exit 65 at the first line that is not a frame");
@@ -84,6 +112,8 @@ int publish_main(int argc, char** argv) {
   o.availability = s.hass_availability;
   o.stale_after = std::chrono::duration_cast<std::chrono::milliseconds>(
       s.refresh_now * s.hass_availability_periods);
+  o.max_frame_age =
+      std::chrono::duration_cast<std::chrono::milliseconds>(mtec::Seconds(max_frame_age));
   if (o.availability && !mtec::valid_topic_level(o.client_id))
     throw Error(ErrorClass::config,
                 fmt::format("MQTT_CLIENT_ID '{}' is a level of the availability topic: no '/', '+' "
@@ -98,19 +128,31 @@ int publish_main(int argc, char** argv) {
   if (unregister) return pub.unregister(serial);
 
   mtec::FrameInput in(STDIN_FILENO, stop.fd(), log, strict, &metrics);
+  // systemd: ready, alive and what it is doing, for the whole pipeline
+  // (the stages' heartbeats, $MTEC_HEARTBEAT and $MTEC_STAGES from mtec2mqtt)
+  const char* hb_path = std::getenv("MTEC_HEARTBEAT");
+  std::optional<mtec::HeartbeatReader> beats;
+  if (hb_path && *hb_path) beats.emplace(hb_path);
+  mtec::ServiceNotifier notifier(
+      beats ? stage_names(std::getenv("MTEC_STAGES")) : std::vector<std::string>{},
+      mtec::sd_notify);
   mtec::Json frame;
   bool input_open = true;
   while (input_open) {
     if (auto f = pub.fatal()) return *f;
     pub.tick();
     pub.update_metrics();
-    metrics.maybe_write(std::chrono::steady_clock::now());
-    pollfd fds[3] = {
+    const auto now = std::chrono::steady_clock::now();
+    metrics.maybe_write(now);
+    if (beats) beats->drain(notifier.monitor(), now);
+    notifier.tick(now, service_status(pub, notifier.monitor()));
+    pollfd fds[4] = {
         {STDIN_FILENO, POLLIN, 0},
         {stop.fd(), POLLIN, 0},
-        {pub.socket(), static_cast<short>(POLLIN | (pub.wants_write() ? POLLOUT : 0)), 0}};
-    if (::poll(fds, 3, pub.next_timeout_ms()) < 0 && errno != EINTR)
-      throw Error(ErrorClass::io, "poll failed");
+        {pub.socket(), static_cast<short>(POLLIN | (pub.wants_write() ? POLLOUT : 0)), 0},
+        {beats ? beats->fd() : -1, POLLIN, 0}};
+    const int timeout = std::min<int>(pub.next_timeout_ms(), mtec::kHeartbeatInterval.count());
+    if (::poll(fds, 4, timeout) < 0 && errno != EINTR) throw Error(ErrorClass::io, "poll failed");
     if (fds[1].revents) break;  // SIGTERM / SIGINT: disconnect cleanly below
     if (fds[2].revents) pub.io(fds[2].revents);
     if (!fds[0].revents) continue;

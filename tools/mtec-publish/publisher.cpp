@@ -1,6 +1,7 @@
 #include "publisher.hpp"
 
 #include <fcntl.h>
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <mosquitto.h>
 #include <poll.h>
@@ -99,6 +100,8 @@ void Publisher::attach(Metrics& m) {
   m.counter("mtec_mqtt_dropped_total", "Values dropped because the broker refuses their topic");
   m.gauge("mtec_availability_online",
           "The availability published: 1 online (fresh now-base data), 0 offline");
+  m.counter("mtec_frames_stale_total", "Frames not published: older than --max-frame-age");
+  m.add("mtec_frames_stale_total", 0);
   m.add("mtec_frames_refused_total", 0);
   m.add("mtec_mqtt_dropped_total", 0);
   m.add("mtec_commands_total", 0, "result=\"accepted\"");
@@ -119,6 +122,10 @@ std::string Publisher::broker() const { return fmt::format("{}:{}", o_.host, o_.
 
 void Publisher::tell_down(const std::string& first_line, const std::string& why) {
   const auto now = Clock::now();
+  if (broker_down_since_.empty()) {
+    const auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    broker_down_since_ = fmt::format("{:%H:%M:%S}", fmt::localtime(t));
+  }
   switch (outage_.failed(now)) {
     case Outage::Say::first: log_.warn(first_line); break;
     case Outage::Say::summary:
@@ -140,6 +147,7 @@ void Publisher::try_connect() {
     socket_open_ = true;
     return;
   }
+  session_.connect_failed();  // the broker is down: an outage, not a takeover
   retry_at_ = Clock::now() + backoff_.next();
   const std::string why = rc == MOSQ_ERR_ERRNO ? std::strerror(errno) : mosquitto_strerror(rc);
   tell_down(fmt::format("broker {} unreachable: {}; retrying with backoff", broker(), why), why);
@@ -160,11 +168,13 @@ void Publisher::lost(const std::string& why) {
           "the broker keeps closing the session soon after accepting it: is another client "
           "connected with the client id '{}'? Give each bridge its own MQTT_CLIENT_ID",
           o_.client_id));
-    // a session that lasted starts the backoff over; short ones keep it growing
-    if (session_.last_lasted()) backoff_.reset();
+    // back as soon as the broker is: the backoff starts over after every
+    // session, unless the takeover pattern is certain; even then a
+    // reconnect waits at most 10 s
+    if (!session_.takeover_suspected()) backoff_.reset();
   }
   connected_ = false;
-  retry_at_ = now + backoff_.next();
+  retry_at_ = now + std::min<Duration>(backoff_.next(), std::chrono::seconds(10));
 }
 
 int Publisher::socket() const { return socket_open_ ? mosquitto_socket(m_) : -1; }
@@ -258,6 +268,7 @@ void Publisher::connected(int rc) {
                             o_.client_id));
   connected_ = true;
   ever_connected_ = true;
+  broker_down_since_.clear();
   session_.accepted(now);
   if (o_.hass) {
     const std::string status = o_.hass_base + "/status";
@@ -332,6 +343,7 @@ void Publisher::subscribe_commands() {
 }
 
 void Publisher::frame(const Json& f) {
+  if (stale(f)) return;
   std::string serial =
       f.contains("serial") && f["serial"].is_string() ? f["serial"].get<std::string>() : "";
   const std::string& group = f["group"].get_ref<const std::string&>();
@@ -378,10 +390,44 @@ void Publisher::frame(const Json& f) {
     if (auto t = parse_timestamp(f["ts"].get<std::string>()))
       metrics_->set("mtec_nowbase_age_seconds",
                     std::chrono::duration<double>(std::chrono::system_clock::now() - *t).count());
-  if (group == "now-base" && connected_ && !values.empty()) {
-    if (!notified_ready_) notified_ready_ = sd_notify("READY=1\nSTATUS=publishing");
-    sd_notify("WATCHDOG=1");
+}
+
+// A frame older than --max-frame-age is not published as current: the
+// pipeline stalled (a stopped stage, a full pipe). Told once per episode.
+bool Publisher::stale(const Json& f) {
+  if (o_.max_frame_age.count() <= 0 || !f.contains("ts") || !f["ts"].is_string()) return false;
+  const auto t = parse_timestamp(f["ts"].get<std::string>());
+  if (!t) return false;
+  const auto age = std::chrono::system_clock::now() - *t;
+  if (age <= o_.max_frame_age) {
+    if (stale_dropped_)
+      log_.notice(fmt::format("frames are current again: {} stale frame{} not published",
+                              stale_dropped_, stale_dropped_ == 1 ? " was" : "s were"));
+    stale_dropped_ = 0;
+    return false;
   }
+  if (stale_dropped_++ == 0)
+    log_.warn(
+        fmt::format("a {} frame is {} s old (more than {} s): stale frames are not published "
+                    "as current (did a stage of the pipeline stall?)",
+                    f["group"].get<std::string>(),
+                    std::chrono::duration_cast<std::chrono::seconds>(age).count(),
+                    std::chrono::duration<double>(o_.max_frame_age).count()));
+  if (metrics_) metrics_->add("mtec_frames_stale_total");
+  return true;
+}
+
+std::string Publisher::status() const {
+  std::string s;
+  auto add = [&s](const std::string& part) { s += (s.empty() ? "" : "; ") + part; };
+  if (!connected_ && !broker_down_since_.empty())
+    add(fmt::format("broker down since {}, {} latest value{} held", broker_down_since_,
+                    held_.size(), held_.size() == 1 ? "" : "s"));
+  else if (!connected_)
+    add("connecting to the broker " + broker());
+  if (stale_dropped_) add(fmt::format("pipeline stalled: {} stale frames dropped", stale_dropped_));
+  if (s.empty()) s = first_values_told_ ? "publishing" : "waiting for the first values";
+  return s;
 }
 
 void Publisher::message(const std::string& topic, const std::string& payload, bool retained) {

@@ -50,6 +50,9 @@ struct Options {
   // fresh now-base frame came for `stale_after`.
   bool availability = false;
   std::chrono::milliseconds stale_after{30000};
+  // --max-frame-age: frames older than this are not published (0: any age,
+  // e.g. a replay of recorded frames)
+  std::chrono::milliseconds max_frame_age{0};
 };
 
 // The availability topic of an instance: <MQTT_TOPIC>/<client id>/availability
@@ -92,6 +95,10 @@ class Publisher {
   void attach(Metrics& m);
   void update_metrics();
 
+  // What the service is doing, in words (systemd's STATUS=): publishing;
+  // broker down since HH:MM:SS, N latest values held; ...
+  std::string status() const;
+
   // Counters for logs and tests.
   uint64_t published() const { return published_; }
   size_t held() const { return held_.size(); }
@@ -120,6 +127,8 @@ class Publisher {
   // Whether the serial, group and every key of frame `f` can be topic levels;
   // warns once per bad level and counts the refused frame otherwise.
   bool topic_safe(const Json& f, const std::string& serial, const std::string& group);
+  // Whether frame `f` is older than max_frame_age (counted and told once per episode).
+  bool stale(const Json& f);
 
   const Catalog& catalog_;
   Options o_;
@@ -148,7 +157,8 @@ class Publisher {
   uint64_t published_ = 0;
   int barrier_mid_ = -1;
   bool barrier_done_ = false;
-  bool notified_ready_ = false;
+  std::string broker_down_since_;  // HH:MM:SS, while the broker is unreachable
+  uint64_t stale_dropped_ = 0;     // stale frames in the current episode
   Metrics* metrics_ = nullptr;
   std::string serial_;
 };

@@ -1,5 +1,6 @@
 // --follow: the legacy schedule at a fixed rate, reconnecting with backoff,
 // executing control-socket requests between polls.
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <poll.h>
 #include <unistd.h>
@@ -10,6 +11,7 @@
 #include <random>
 
 #include "mtec/base/errors.hpp"
+#include "mtec/base/heartbeat.hpp"
 #include "mtec/base/line_writer.hpp"
 #include "mtec/base/metrics.hpp"
 #include "mtec/base/stop_signals.hpp"
@@ -67,7 +69,21 @@ class Follower {
           ok ? std::string("result=\"ok\"") : fmt::format("result=\"error\",class=\"{}\"", cls));
       metrics_.observe("mtec_modbus_request_duration_seconds", seconds);
     });
+    client_.set_waiting([this] { beat(); }, kHeartbeatInterval);
     metrics_.write();
+  }
+
+  // The heartbeat (mtec2mqtt's watchdog) with what the reader is doing.
+  void beat() {
+    if (!beat_.enabled()) return;
+    if (!link_.down()) {
+      down_since_.clear();
+    } else if (down_since_.empty()) {
+      const auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+      down_since_ = fmt::format("{:%H:%M:%S}", fmt::localtime(t));
+    }
+    beat_.beat(Clock::now(),
+               down_since_.empty() ? "ok" : "inverter unreachable since " + down_since_);
   }
 
   void update_link_metrics() {
@@ -109,8 +125,11 @@ class Follower {
       update_link_metrics();
       metrics_.maybe_write(Clock::now());
       if (control_) control_->close_idle(Clock::now());
+      beat();
       const bool metrics_first = metrics_.enabled() && metrics_.next_write() < deadline;
       Clock::time_point wake = metrics_first ? metrics_.next_write() : deadline;
+      const bool beat_first = beat_.enabled() && Clock::now() + kHeartbeatInterval < wake;
+      if (beat_first) wake = Clock::now() + kHeartbeatInterval;
       // while clients are connected, wake each second to close idle ones
       const bool clients = control_ && control_->fds().size() > 1;
       const bool idle_check = clients && Clock::now() + std::chrono::seconds(1) < wake;
@@ -122,7 +141,8 @@ class Follower {
       const int n =
           ::poll(fds.data(), fds.size(), left.count() > 0 ? static_cast<int>(left.count()) + 1 : 0);
       if (n < 0 && errno == EINTR) continue;
-      if (n == 0 && (metrics_first || idle_check)) continue;  // only metrics or idle clients
+      if (n == 0 && (metrics_first || idle_check || beat_first))
+        continue;  // only metrics, idle clients or the heartbeat were due
       if (n <= 0) return true;
       if (fds[0].revents) return false;
       for (size_t i = 1; i < fds.size(); ++i)
@@ -241,6 +261,8 @@ class Follower {
   int stop_fd_;
   std::unique_ptr<ControlServer> control_;
   Metrics metrics_;
+  HeartbeatSender beat_ = HeartbeatSender::from_env("mtec-read");
+  std::string down_since_;  // HH:MM:SS while the inverter is unreachable
   LineWriter out_;
   std::string serial_, firmware_, named_serial_;
 };

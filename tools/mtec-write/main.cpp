@@ -10,6 +10,7 @@
 
 #include "mtec/base/cli.hpp"
 #include "mtec/base/errors.hpp"
+#include "mtec/base/heartbeat.hpp"
 #include "mtec/base/json_input.hpp"
 #include "mtec/base/line_input.hpp"
 #include "mtec/base/line_writer.hpp"
@@ -113,9 +114,11 @@ int run_stdin(Job& job, const mtec::MetricsOptions& mo, const mtec::WriteRules& 
   std::string line;
   uint64_t seq = 0;
   bool input_open = true;
+  mtec::HeartbeatSender beat = mtec::HeartbeatSender::from_env("mtec-write");
   for (;;) {
     const auto now = clocks();
-    int timeout = metrics.enabled() ? 1000 : -1;
+    beat.beat(now.steady);
+    int timeout = beat.cap(metrics.enabled() ? 1000 : -1, now.steady);
     if (writer)
       if (const auto at = writer->next_work()) {
         const auto ms = std::chrono::ceil<std::chrono::milliseconds>(*at - now.steady).count();

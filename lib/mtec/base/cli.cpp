@@ -2,8 +2,11 @@
 
 #include <fmt/format.h>
 #include <signal.h>
+#include <sys/prctl.h>
+#include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <new>
 
 #include "mtec/base/errors.hpp"
@@ -28,10 +31,29 @@ bool wants_json_logs(int argc, char** argv) {
 
 }  // namespace
 
+namespace {
+
+// A stage of mtec2mqtt ($MTEC_SUPERVISOR_PID) ends with its supervisor
+// however that ends (SIGKILL included): the kernel sends SIGTERM when the
+// parent goes, which the tool's StopSignals turns into a clean stop. False
+// when the supervisor is gone already.
+bool follow_supervisor() {
+  const char* pid = std::getenv("MTEC_SUPERVISOR_PID");
+  if (!pid || !*pid) return true;
+  ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+  return std::to_string(::getppid()) == pid;  // checked after: no window
+}
+
+}  // namespace
+
 int run_main(const std::string& tool, int argc, char** argv, const std::function<int()>& body) {
   // a reader that goes away is EPIPE on write (LineWriter ends quietly), never a signal
   ::signal(SIGPIPE, SIG_IGN);
   Logger log = Logger::for_tool(tool);
+  if (!follow_supervisor()) {
+    log.notice("mtec2mqtt is gone: not starting");
+    return 0;
+  }
   if (wants_json_logs(argc, argv)) log.set_format(Logger::Format::json);
   try {
     return body();

@@ -33,6 +33,11 @@ void SessionWatch::accepted(TimePoint now) {
   open_ = true;
 }
 
+void SessionWatch::connect_failed() {
+  short_in_a_row_ = 0;
+  hinted_ = false;
+}
+
 bool SessionWatch::closed(TimePoint now) {
   if (!open_) return false;
   open_ = false;

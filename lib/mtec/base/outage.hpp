@@ -44,8 +44,16 @@ class SessionWatch {
   void accepted(TimePoint now);
   // The session ended at `now`; true once per run of `times` short sessions in a row.
   bool closed(TimePoint now);
+  // A connection attempt failed (refused, unreachable): the broker was down,
+  // so the sessions before were cut by an outage, not taken over; the run
+  // starts over.
+  void connect_failed();
   // Whether the last session lasted (a reason to start the backoff over).
   bool last_lasted() const { return last_lasted_; }
+  // The takeover pattern is certain: `times` short sessions in a row, each
+  // followed by a reconnect that the broker accepted at once (a broker that
+  // restarts refuses connections in between). Only then may reconnects slow.
+  bool takeover_suspected() const { return short_in_a_row_ >= times_; }
 
  private:
   Duration short_lived_;

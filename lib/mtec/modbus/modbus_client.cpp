@@ -37,10 +37,17 @@ std::string Client::peer() const {
 bool Client::wait(short events, Clock::time_point deadline) {
   for (;;) {
     pollfd fds[2] = {{fd_, events, 0}, {cancel_fd_, POLLIN, 0}};
-    const int n = ::poll(fds, cancel_fd_ >= 0 ? 2 : 1, remaining_ms(deadline));
+    int timeout = remaining_ms(deadline);
+    const bool slice = waiting_ && timeout > waiting_every_.count();
+    if (slice) timeout = static_cast<int>(waiting_every_.count());
+    const int n = ::poll(fds, cancel_fd_ >= 0 ? 2 : 1, timeout);
     if (n < 0) {
       if (errno == EINTR) continue;
       throw ModbusError(ErrorClass::io, fmt::format("poll: {}", std::strerror(errno)));
+    }
+    if (n == 0 && slice) {
+      waiting_();
+      continue;
     }
     if (n == 0) return false;
     if (cancel_fd_ >= 0 && fds[1].revents) throw Interrupted{};

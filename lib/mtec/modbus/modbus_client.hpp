@@ -83,6 +83,12 @@ class Client {
   // ("" on success) and how long it took.
   using Observer = std::function<void(bool ok, std::string_view cls, double seconds)>;
   void set_observer(Observer o) { observer_ = std::move(o); }
+  // Called at least every `every` while a request waits for the device (a
+  // stage's heartbeat goes on while the inverter is slow).
+  void set_waiting(std::function<void()> f, std::chrono::milliseconds every) {
+    waiting_ = std::move(f);
+    waiting_every_ = every;
+  }
 
  private:
   // transact() and the check that the reply answers this very request.
@@ -102,6 +108,8 @@ class Client {
   uint16_t tid_ = 0;
   uint64_t requests_ = 0;
   Observer observer_;
+  std::function<void()> waiting_;
+  std::chrono::milliseconds waiting_every_{0};
 };
 
 }  // namespace mtec::modbus

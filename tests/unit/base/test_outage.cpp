@@ -39,6 +39,25 @@ TEST(SessionWatch, ThreeShortSessionsInARowHintOnce) {
   }
 }
 
+TEST(SessionWatch, ABrokerThatRestartsIsNoTakeover) {
+  SessionWatch w;
+  auto t = t0;
+  for (int i = 0; i < 10; ++i) {  // a few seconds of service, then the broker is down
+    w.accepted(t);
+    EXPECT_FALSE(w.closed(t += seconds(4)));
+    EXPECT_FALSE(w.takeover_suspected());
+    w.connect_failed();  // refused while it restarts
+    t += seconds(3);
+  }
+  for (int i = 1; i <= 3; ++i) {  // then sessions taken over at once, accepted at once
+    w.accepted(t);
+    EXPECT_EQ(w.closed(t += seconds(1)), i == 3);
+  }
+  EXPECT_TRUE(w.takeover_suspected());
+  w.connect_failed();
+  EXPECT_FALSE(w.takeover_suspected());
+}
+
 TEST(SessionWatch, ALongSessionStartsOver) {
   SessionWatch w;
   auto t = t0;
