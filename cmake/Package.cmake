@@ -22,4 +22,9 @@ set(CPACK_DEBIAN_PACKAGE_SUGGESTS "mosquitto, prometheus-node-exporter")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_STRIP_FILES ON)
 set(CPACK_RESOURCE_FILE_LICENSE ${PROJECT_SOURCE_DIR}/LICENSE)
+# Maintainer scripts as dh_installsystemd produces them: daemon-reload on
+# install, upgrade and removal, try-restart on upgrade, stop on removal.
+set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
+    ${PROJECT_SOURCE_DIR}/scripts/debian/postinst ${PROJECT_SOURCE_DIR}/scripts/debian/prerm
+    ${PROJECT_SOURCE_DIR}/scripts/debian/postrm)
 include(CPack)

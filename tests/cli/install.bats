@@ -145,6 +145,18 @@ teardown() { common_teardown; }
   for lib in libmosquitto1 libyaml-cpp0.7 libfmt9 libstdc++6 libc6; do
     [[ "$output" == *"$lib "* ]] || { echo "Depends lacks $lib: $output"; return 1; }
   done
+  # maintainer scripts as dh_installsystemd writes them; nothing is enabled or started
+  run dpkg-deb -I "$deb"
+  [[ "$output" == *" postinst "* && "$output" == *" prerm "* && "$output" == *" postrm "* ]] ||
+    { echo "$output"; return 1; }
+  mkdir ctl
+  dpkg-deb -e "$deb" ctl
+  grep -q 'systemctl --system daemon-reload' ctl/postinst
+  grep -q "deb-systemd-invoke try-restart 'mtec2mqtt.service'" ctl/postinst
+  grep -q "deb-systemd-invoke stop 'mtec2mqtt.service'" ctl/prerm
+  grep -q 'systemctl --system daemon-reload' ctl/postrm
+  ! grep -Eq 'systemctl (--system )?(enable|start)|deb-systemd-invoke start|deb-systemd-helper enable' ctl/postinst
+  sh -n ctl/postinst && sh -n ctl/prerm && sh -n ctl/postrm
   if command -v lintian >/dev/null; then
     run lintian --fail-on error,warning "$deb"
     echo "$output"

@@ -118,3 +118,77 @@ exited() { ! kill -0 "$1" 2>/dev/null; }
   [[ "$output" =~ MTEC/MTECSIM00000001/now-base/grid_power/state\ -?[0-9]+ ]]
   [[ "$output" == *"homeassistant/sensor/MTEC_consumption/config {"* ]]
 }
+
+@test "mtec2mqtt killed with SIGKILL: no stage is left running" {
+  start_sub capture.txt
+  start_pipeline
+  wait_until 30 grep -q '/now-base/grid_power/state' capture.txt
+  local stages
+  stages=$(pgrep -P "$PIPE_PID" | tr '\n' ' ')
+  [ "$(wc -w <<<"$stages")" -eq 4 ]
+  kill -KILL "$PIPE_PID"
+  # shellcheck disable=SC2086  # a list of PIDs
+  wait_until 5 bash -c "! kill -0 $stages 2>/dev/null && ! ps -o pid= -p ${stages// /,} >/dev/null"
+}
+
+@test "MODBUS_IP 0.0.0.0 (the example config): exit 78 before any stage starts, 50 of 50 runs" {
+  local i status
+  for i in $(seq 50); do
+    status=0
+    MTEC_MODBUS_IP=0.0.0.0 mtec2mqtt --runtime-dir "$BATS_TEST_TMPDIR/run" 2>err.txt || status=$?
+    [ "$status" -eq 78 ] || { echo "run $i: $status"; cat err.txt; return 1; }
+  done
+  grep -q 'no inverter configured: set MODBUS_IP (0.0.0.0)' err.txt
+  ! grep -q 'started:' err.txt
+}
+
+@test "a regular file where the control socket goes: 73 with a clear message, nothing started" {
+  mkdir -p run
+  echo stale >run/control.sock
+  run --separate-stderr mtec2mqtt --runtime-dir "$BATS_TEST_TMPDIR/run"
+  [ "$status" -eq 73 ]
+  [[ "$stderr" == *"run/control.sock exists and is not a socket"* ]]
+  [[ "$stderr" != *"started:"* ]]
+}
+
+@test "mtec-calc stopped 30 s: its old frames are not published as current, availability goes offline" {
+  export MTEC_HASS_AVAILABILITY=true
+  start_sub capture.txt
+  start_pipeline
+  wait_until 30 grep -q '/now-base/grid_power/state' capture.txt
+  local calc
+  calc=$(pgrep -P "$PIPE_PID" -x mtec-calc)
+  kill -STOP "$calc"
+  wait_until 10 grep -q $'\tMTEC/M-TEC-MQTT/availability\toffline' capture.txt
+  sleep 30  # the stall itself
+  : >capture.txt
+  kill -CONT "$calc"
+  wait_until 20 grep -q 'stale frames are not published as current' pipeline.err
+  wait_until 20 grep -q 'frames are current again' pipeline.err
+  # the backlog of 30 s (some 30 frames of each group) is dropped, not
+  # published; what follows at once are the reader's current frames
+  local n
+  n=$(grep -c '/now-base/grid_power/state' capture.txt)
+  [ "$n" -le 8 ] || { echo "$n grid_power states right after SIGCONT"; return 1; }
+  local dropped
+  dropped=$(sed -n 's/.*frames are current again: \([0-9]*\) stale frames.*/\1/p' pipeline.err)
+  [ "$dropped" -ge 20 ]
+  wait_until 10 grep -q $'\tMTEC/M-TEC-MQTT/availability\tonline' capture.txt
+}
+
+@test "the broker restarted 5 times, 3 s down each: data back within 5 s of each return" {
+  start_sub capture.txt
+  start_pipeline
+  wait_until 30 grep -q '/now-base/grid_power/state' capture.txt
+  local i
+  for i in 1 2 3 4 5; do
+    stop_pid "$BROKER_PID"
+    sleep 3  # the outage itself
+    start_broker
+    start_sub "capture.$i.txt"
+    wait_until 5 grep -q '/now-base/grid_power/state' "capture.$i.txt" ||
+      { echo "restart $i: no data within 5 s"; tail -5 pipeline.err; return 1; }
+  done
+  ! grep -q 'is another client connected with the client id' pipeline.err
+  kill -0 "$PIPE_PID"
+}

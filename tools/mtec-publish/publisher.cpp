@@ -148,7 +148,12 @@ void Publisher::try_connect() {
     return;
   }
   session_.connect_failed();  // the broker is down: an outage, not a takeover
-  retry_at_ = Clock::now() + backoff_.next();
+  // a broker that restarts is back in seconds: in the first half minute of
+  // an outage an attempt is at most 2 s away, then the backoff grows
+  auto delay = backoff_.next();
+  if (!outage_.down() || outage_.length(Clock::now()) < std::chrono::seconds(30))
+    delay = std::min<Duration>(delay, std::chrono::seconds(2));
+  retry_at_ = Clock::now() + delay;
   const std::string why = rc == MOSQ_ERR_ERRNO ? std::strerror(errno) : mosquitto_strerror(rc);
   tell_down(fmt::format("broker {} unreachable: {}; retrying with backoff", broker(), why), why);
 }

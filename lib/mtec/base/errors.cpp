@@ -9,6 +9,7 @@ std::string_view class_name(ErrorClass cls) {
     case ErrorClass::no_input: return "no-input";
     case ErrorClass::unavailable: return "unavailable";
     case ErrorClass::software: return "software";
+    case ErrorClass::cant_create: return "cant-create";
     case ErrorClass::io: return "io";
     case ErrorClass::temp_fail: return "timeout";
     case ErrorClass::protocol: return "protocol";

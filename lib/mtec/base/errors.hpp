@@ -21,6 +21,7 @@ enum class ErrorClass : int {
   no_input = 66,     // EX_NOINPUT: a named input file is missing or unreadable
   unavailable = 69,  // EX_UNAVAILABLE: peer unreachable or exception reply
   software = 70,     // EX_SOFTWARE: a bug
+  cant_create = 73,  // EX_CANTCREAT: a file of ours cannot be created (something else is there)
   io = 74,           // EX_IOERR: local I/O error
   temp_fail = 75,    // EX_TEMPFAIL: timeout or other transient failure
   protocol = 76,     // EX_PROTOCOL: the peer answered, but not as required
@@ -33,9 +34,10 @@ constexpr int exit_code(ErrorClass cls) { return static_cast<int>(cls); }
 
 // Every class, in exit-code order (for tables and tests).
 inline constexpr ErrorClass kAllErrorClasses[] = {
-    ErrorClass::usage,    ErrorClass::data,  ErrorClass::no_input,  ErrorClass::unavailable,
-    ErrorClass::software, ErrorClass::io,    ErrorClass::temp_fail, ErrorClass::protocol,
-    ErrorClass::no_perm,  ErrorClass::config};
+    ErrorClass::usage,       ErrorClass::data,     ErrorClass::no_input,
+    ErrorClass::unavailable, ErrorClass::software, ErrorClass::cant_create,
+    ErrorClass::io,          ErrorClass::temp_fail, ErrorClass::protocol,
+    ErrorClass::no_perm,     ErrorClass::config};
 
 // Whether running the same command again, unchanged, cannot succeed: the
 // command line, the input, a missing file, a refused login or the config
@@ -46,6 +48,7 @@ constexpr bool restart_cannot_fix(ErrorClass cls) {
     case ErrorClass::usage:
     case ErrorClass::data:
     case ErrorClass::no_input:
+    case ErrorClass::cant_create:
     case ErrorClass::no_perm:
     case ErrorClass::config: return true;
     default: return false;

@@ -51,7 +51,7 @@ ControlServer::ControlServer(std::string path) : path_(std::move(path)) {
   struct stat st {};
   if (::lstat(path_.c_str(), &st) == 0) {
     if (!S_ISSOCK(st.st_mode))
-      throw Error(ErrorClass::usage,
+      throw Error(ErrorClass::cant_create,
                   fmt::format("--control {}: exists and is not a socket", path_));
     ::unlink(path_.c_str());
   }

@@ -47,7 +47,7 @@ nlohmann::json control_error(std::string_view cls, const std::string& message);
 class ControlServer {
  public:
   // Creates the socket at `path` with mode 0600 (a stale socket file is
-  // replaced; any other existing file is an Error(usage)).
+  // replaced; any other existing file is an Error(cant_create): exit 73).
   explicit ControlServer(std::string path);
   ~ControlServer();
   ControlServer(const ControlServer&) = delete;
