@@ -22,7 +22,7 @@ teardown() {
 # the pipeline with Home Assistant on, mtec-sim (case_A) and a broker
 start_pipeline() {
   start_broker
-  start_sim --snapshot "$GOLDEN/case_A.json" --write-log writes.ndjson "$@"
+  start_sim --snapshot "$GOLDEN/case_A.json" --write-log writes.ndjson
   export MTEC_MODBUS_IP=127.0.0.1 MTEC_MODBUS_PORT=$SIM_PORT MTEC_MQTT_SERVER=127.0.0.1 MTEC_MQTT_PORT=$BROKER_PORT
   export MTEC_HASS_ENABLE=true MTEC_HASS_BIRTH_GRACETIME=1 MTEC_REFRESH_NOW=1
   start_sub capture.txt

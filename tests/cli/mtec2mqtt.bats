@@ -139,7 +139,7 @@ exited() { ! kill -0 "$1" 2>/dev/null; }
     [ "$status" -eq 78 ] || { echo "run $i: $status"; cat err.txt; return 1; }
   done
   grep -q 'no inverter configured: set MODBUS_IP (0.0.0.0)' err.txt
-  ! grep -q 'started:' err.txt
+  run ! grep -q 'started:' err.txt
 }
 
 @test "a regular file where the control socket goes: 73 with a clear message, nothing started" {
@@ -189,6 +189,6 @@ exited() { ! kill -0 "$1" 2>/dev/null; }
     wait_until 5 grep -q '/now-base/grid_power/state' "capture.$i.txt" ||
       { echo "restart $i: no data within 5 s"; tail -5 pipeline.err; return 1; }
   done
-  ! grep -q 'is another client connected with the client id' pipeline.err
+  run ! grep -q 'is another client connected with the client id' pipeline.err
   kill -0 "$PIPE_PID"
 }

@@ -62,7 +62,7 @@ start() {
   done
 
   chmod 755 "$xdg"
-  printf '[Journal]\nStorage=volatile\nRateLimitBurst=0\n' >"$dir/journald.conf"
+  printf '[Journal]\nStorage=volatile\nRateLimitBurst=0\nReadKMSG=no\n' >"$dir/journald.conf"
   local d
   for d in $(cgroup_dirs "$cg"); do mkdir -p "$d"; done
   echo "$cg" >"$dir/cgroup"
@@ -88,7 +88,7 @@ for i in \$(seq 100); do [ -S /run/systemd/journal/stdout ] && break; sleep 0.05
 export XDG_RUNTIME_DIR="$xdg" SYSTEMD_UNIT_PATH="$units:$dir/base"
 export SYSTEMD_GENERATOR_PATH="$dir/empty" SYSTEMD_ENVIRONMENT_GENERATOR_PATH="$dir/empty"
 unset DBUS_SESSION_BUS_ADDRESS NOTIFY_SOCKET WATCHDOG_USEC WATCHDOG_PID INVOCATION_ID JOURNAL_STREAM
-exec /lib/systemd/systemd --user --log-level=info
+exec /lib/systemd/systemd --user --log-target=journal --log-level=info
 INNER
   unshare --mount --propagation private -- bash "$dir/inner.sh" >"$dir/log/manager.log" 2>&1 &
   echo $! >"$dir/manager.pid"
@@ -130,7 +130,7 @@ stop() {
     cg=$(cat "$dir/cgroup")
     for d in $(cgroup_dirs "$cg"); do
       [[ -d "$d" ]] || continue
-      for p in $(find "$d" -name cgroup.procs -exec cat {} + 2>/dev/null); do kill -KILL "$p" 2>/dev/null || true; done
+      find "$d" -name cgroup.procs -exec cat {} + 2>/dev/null | while read -r p; do kill -KILL "$p" 2>/dev/null || true; done
       local deadline=$((SECONDS + 5))
       while [[ -n "$(find "$d" -name cgroup.procs -exec cat {} + 2>/dev/null)" ]] && ((SECONDS < deadline)); do sleep 0.05; done
       remove_cgroup "$d"
