@@ -12,6 +12,7 @@
 #include <random>
 
 #include "mtec/base/errors.hpp"
+#include "mtec/base/log_escape.hpp"
 #include "mtec/base/sd_notify.hpp"
 #include "mtec/mqtt/state_messages.hpp"
 
@@ -31,7 +32,8 @@ Publisher::Publisher(const Catalog& catalog, Options o, const Logger& log)
       o_(std::move(o)),
       log_(log),
       rng_(std::random_device{}()),
-      backoff_([this] { return std::uniform_real_distribution<double>(0, 1)(rng_); }) {
+      backoff_([this] { return std::uniform_real_distribution<double>(0, 1)(rng_); }),
+      repeats_(log) {
   mosquitto_lib_init();
   m_ = mosquitto_new(o_.client_id.c_str(), true, this);
   if (!m_) throw Error(ErrorClass::software, "mosquitto_new failed");
@@ -288,9 +290,9 @@ void Publisher::publish(const std::string& topic, const std::string& payload, bo
   if (rc == MOSQ_ERR_INVAL || rc == MOSQ_ERR_MALFORMED_UTF8 || rc == MOSQ_ERR_PAYLOAD_SIZE ||
       rc == MOSQ_ERR_OVERSIZE_PACKET) {
     if (metrics_) metrics_->add("mtec_mqtt_dropped_total");
-    if (dropped_topics_.insert(topic).second)
-      log_.warn(fmt::format("the broker refuses topic '{}' ({}): its values are dropped", topic,
-                            mosquitto_strerror(rc)));
+    repeats_.warn("dropped", topic,
+                  fmt::format("the broker refuses topic '{}' ({}): its values are dropped",
+                              untrusted(topic), mosquitto_strerror(rc)));
     return;
   }
   if (!retain) held_[topic] = payload;  // retained messages are re-sent on connect anyway
@@ -300,11 +302,10 @@ bool Publisher::topic_safe(const Json& f, const std::string& serial, const std::
   const std::string bad = unpublishable_level(serial, group, f["values"]);
   if (bad.empty()) return true;
   if (metrics_) metrics_->add("mtec_frames_refused_total");
-  if (refused_levels_.insert(bad).second)
-    log_.warn(
-        fmt::format("a {} frame with {}: not a valid topic level (no '/', '+', '#', NUL; "
-                    "UTF-8); nothing of it is published",
-                    group, Json(bad).dump(-1, ' ', false, Json::error_handler_t::replace)));
+  repeats_.warn("refused", bad,
+                fmt::format("a {} frame with {}: not a valid topic level (no '/', '+', '#', "
+                            "control characters; UTF-8); nothing of it is published",
+                            untrusted(group), bad));
   return false;
 }
 
@@ -337,7 +338,7 @@ void Publisher::frame(const Json& f) {
   if (serial.empty()) serial = serial_;
   if (serial.empty()) {
     log_.warn(fmt::format("a {} frame without a serial number: not published (no topic for it yet)",
-                          group));
+                          untrusted(group)));
     return;
   }
   if (!topic_safe(f, serial, group)) return;
@@ -360,7 +361,7 @@ void Publisher::frame(const Json& f) {
   for (const auto& m : states) publish(m.topic, m.payload, false);
   if (!states.empty() && connected_ && !first_values_told_ && group != "static") {
     log_.notice(fmt::format("first values published: {} {} values under {}/{}/", states.size(),
-                            group, o_.topic_root, serial));
+                            untrusted(group), o_.topic_root, untrusted(serial)));
     first_values_told_ = true;
   }
   if (group == "now-base" && !values.empty()) {
@@ -393,8 +394,9 @@ void Publisher::message(const std::string& topic, const std::string& payload, bo
     return;
   }
   if (retained) {
-    log_.warn(
-        fmt::format("ignored a retained command on {} (commands must not be retained)", topic));
+    repeats_.warn("retained", topic,
+                  fmt::format("ignored a retained command on {} (commands must not be retained)",
+                              untrusted(topic)));
     return;
   }
   command(topic, payload);
@@ -408,30 +410,32 @@ void Publisher::command(const std::string& topic, const std::string& payload) {
     if (!line) return;
     const std::string text = *line + "\n";
     if (o_.commands_out.empty()) {
-      log_.warn(fmt::format(
-          "command {} = '{}' accepted but there is no --commands-out to send it to", key, payload));
+      log_.warn(
+          fmt::format("command {} = '{}' accepted but there is no --commands-out to send it to",
+                      untrusted(key), untrusted(payload)));
       return;
     }
     if (commands_fd_ < 0) {
       commands_fd_ = ::open(o_.commands_out.c_str(),
                             O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK | O_CLOEXEC, 0600);
       if (commands_fd_ < 0) {
-        log_.error(fmt::format("command {} = '{}' dropped: cannot open {}: {}", key, payload,
-                               o_.commands_out, std::strerror(errno)));
+        log_.error(fmt::format("command {} = '{}' dropped: cannot open {}: {}", untrusted(key),
+                               untrusted(payload), o_.commands_out, std::strerror(errno)));
         return;
       }
     }
     if (::write(commands_fd_, text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
-      log_.error(fmt::format("command {} = '{}' dropped: {}: {}", key, payload, o_.commands_out,
-                             std::strerror(errno)));
+      log_.error(fmt::format("command {} = '{}' dropped: {}: {}", untrusted(key),
+                             untrusted(payload), o_.commands_out, std::strerror(errno)));
       ::close(commands_fd_);
       commands_fd_ = -1;
       return;
     }
-    log_.info(fmt::format("command {} = '{}' -> {}", key, payload, o_.commands_out));
+    log_.info(fmt::format("command {} = '{}' -> {}", untrusted(key), untrusted(payload),
+                          o_.commands_out));
     if (metrics_) metrics_->add("mtec_commands_total", 1, "result=\"accepted\"");
   } catch (const Error& e) {
-    log_.warn(fmt::format("command on {} rejected: {}", topic, e.what()));
+    log_.warn(fmt::format("command on {} rejected: {}", untrusted(topic), e.what()));
     if (metrics_) metrics_->add("mtec_commands_total", 1, "result=\"rejected\"");
   }
 }

@@ -19,6 +19,7 @@
 #include "mtec/base/log.hpp"
 #include "mtec/base/metrics.hpp"
 #include "mtec/base/outage.hpp"
+#include "mtec/base/repeats.hpp"
 #include "mtec/inverter/catalog.hpp"
 #include "mtec/inverter/config.hpp"
 #include "mtec/inverter/frame.hpp"
@@ -138,7 +139,9 @@ class Publisher {
   std::optional<DiscoveryOptions> device_;   // known after the first static frame
   std::map<std::string, std::string> held_;  // latest payload per topic while disconnected
   std::set<std::string> command_topics_;
-  std::set<std::string> dropped_topics_, refused_levels_;  // warned once each
+  // refused topics and levels (their names come from outside): the first
+  // warning of each, then a count at most once a minute
+  RepeatedWarnings repeats_;
   std::optional<std::chrono::steady_clock::time_point> birth_due_;
   std::chrono::steady_clock::time_point fresh_until_{};  // now-base data fresh until
   std::optional<bool> available_;                        // as last published

@@ -10,6 +10,7 @@
 #include "mtec/base/json_input.hpp"
 #include "mtec/base/line_input.hpp"
 #include "mtec/base/line_writer.hpp"
+#include "mtec/base/log_escape.hpp"
 #include "mtec/base/metrics.hpp"
 #include "mtec/base/stop_signals.hpp"
 #include "mtec/inverter/command.hpp"
@@ -62,8 +63,8 @@ void apply(Job& job, const mtec::EncodedWrite& w) {
                     hex_words(w.words), mtec::describe_words(*w.reg, w.words), hex_words(back),
                     mtec::describe_words(*w.reg, back)));
   job.log.notice(fmt::format("wrote {} ({}) = {}: words {}, read back {} via {}", w.reg->mqtt,
-                             *w.reg->address, w.requested, hex_words(w.words), hex_words(back),
-                             job.io->describe()));
+                             *w.reg->address, mtec::untrusted(w.requested), hex_words(w.words),
+                             hex_words(back), job.io->describe()));
 }
 
 bool confirm(const mtec::EncodedWrite& w, mtec::RegisterIO& io) {

@@ -34,7 +34,7 @@ bool RepeatedWarnings::warn(std::string_view kind, std::string_view key, std::st
 void RepeatedWarnings::flush() {
   for (auto& [id, e] : entries_) {
     if (!e.untold) continue;
-    log_.warn(fmt::format("{} ({} more times)", e.last, e.untold));
+    log_.warn(fmt::format("{} ({} more time{})", e.last, e.untold, e.untold == 1 ? "" : "s"));
     e.untold = 0;
     e.last.clear();
   }

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "mtec/base/errors.hpp"
+#include "mtec/base/log_escape.hpp"
 #include "mtec/base/suggest.hpp"
 #include "mtec/base/yaml_load.hpp"
 
@@ -79,7 +80,8 @@ const std::vector<ConfigKey>& config_keys() {
                                               {"HASS_BIRTH_GRACETIME", "15", false},
                                               {"HASS_AVAILABILITY", "false", false},
                                               {"HASS_AVAILABILITY_PERIODS", "3", false},
-                                              {"DEBUG", "false", false}};
+                                              {"DEBUG", "false", false},
+                                              {"LOG_FORMAT", "text", false}};
   return keys;
 }
 
@@ -124,11 +126,11 @@ Config Config::parse(const std::string& text, const std::string& file, const Env
       const int line = kv.first.Mark().line + 1;
       if (!kv.second.IsScalar() && !kv.second.IsNull())
         throw Error(ErrorClass::config,
-                    fmt::format("{}:{}: {} must be a single value", file, line, key));
+                    fmt::format("{}:{}: {} must be a single value", file, line, untrusted(key)));
       if (!find_key(key))
         c.source_.warnings.push_back(
             fmt::format("{}:{}: unknown key {} (ignored){} (every key: mtec-read --show-config)",
-                        file, line, key, did_you_mean(key, key_names())));
+                        file, line, untrusted(key), did_you_mean(key, key_names())));
       c.file_[key] = kv.second.IsNull() ? std::string() : kv.second.Scalar();
       c.file_lines_[key] = line;
     }
@@ -194,7 +196,7 @@ Settings Config::settings() const {
   auto origin = [this](const std::string& key) { return this->origin(key); };
   auto bad = [&](const std::string& key, const std::string& value, const std::string& rule) {
     return Error(ErrorClass::config,
-                 fmt::format("{}: {} = '{}': {}", origin(key), key, value, rule));
+                 fmt::format("{}: {} = '{}': {}", origin(key), key, untrusted(value), rule));
   };
   auto get_int = [&](const std::string& key, int& out, long lo, long hi) {
     auto v = raw(key);
@@ -279,6 +281,10 @@ Settings Config::settings() const {
   get_bool("HASS_AVAILABILITY", s.hass_availability);
   get_int("HASS_AVAILABILITY_PERIODS", s.hass_availability_periods, 1, 1000);
   get_bool("DEBUG", s.debug);
+  if (auto v = raw("LOG_FORMAT"); v) {
+    if (*v != "text" && *v != "json") throw bad("LOG_FORMAT", *v, "must be text or json");
+    s.log_format = *v;
+  }
   return s;
 }
 

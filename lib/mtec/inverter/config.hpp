@@ -65,6 +65,7 @@ struct Settings {
   bool hass_availability = false;     // availability topic + will (opt-in)
   int hass_availability_periods = 3;  // offline after this many REFRESH_NOW without now-base
   bool debug = false;
+  std::string log_format = "text";  // mtec2mqtt passes it to every stage (--log-format)
 };
 
 struct ConfigSource {

@@ -61,7 +61,7 @@ TEST(RepeatedWarnings, KindsAndKeysAreApart) {
   w.flush();  // told once
   EXPECT_EQ(c.text(),
             "mtec-x: warning: a\nmtec-x: warning: b\nmtec-x: warning: a dropped\n"
-            "mtec-x: warning: a (1 more times)\n");
+            "mtec-x: warning: a (1 more time)\n");
 }
 
 TEST(RepeatedWarnings, KeysFromOutsideAreBounded) {

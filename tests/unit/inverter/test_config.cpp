@@ -83,6 +83,10 @@ TEST(Config, ValidationNamesKeySourceAndRule) {
   expect_config_error("MQTT_FLOAT_FORMAT: '{:d}'\n", "c.yaml:1: MQTT_FLOAT_FORMAT '{:d}'");
   expect_config_error("HASS_ENABLE: maybe\n", "must be true or false");
   expect_config_error("MODBUS_FRAMER: binary\n", "must be socket (or tcp) or rtu");
+  expect_config_error("LOG_FORMAT: xml\n", "LOG_FORMAT = 'xml': must be text or json");
+  // a value from the file is shown escaped and cut, not as it is
+  expect_config_error("MODBUS_PORT: \"1\\e[2J\\n<0>x\"\n",
+                      "MODBUS_PORT = '1\\x1b[2J\\n<0>x': must be an integer");
   expect_config_error("", "environment MTEC_MODBUS_PORT: MODBUS_PORT = 'x'",
                       {{"MTEC_MODBUS_PORT", "x"}});
   expect_config_error("MODBUS_PORT: [1, 2]\n", "c.yaml:1: MODBUS_PORT must be a single value");
