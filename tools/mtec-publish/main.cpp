@@ -9,6 +9,7 @@
 
 #include "mtec/base/cli.hpp"
 #include "mtec/base/errors.hpp"
+#include "mtec/base/memory_bound.hpp"
 #include "mtec/base/stop_signals.hpp"
 #include "mtec/base/topic.hpp"
 #include "mtec/inverter/calc.hpp"
@@ -90,6 +91,8 @@ int publish_main(int argc, char** argv) {
                             "or '#' in it",
                             o.client_id));
 
+  if (mtec::bound_data_memory(mtec::publish::kMemoryBound) == mtec::MemoryBound::in_use_above)
+    log.info("data memory not bounded: the process uses much already (a sanitizer?)");
   const mtec::StopSignals stop;
   mtec::Metrics metrics(metrics_opts.file, "mtec-publish", metrics_opts.period());
   mtec::publish::Publisher pub(catalog, o, log);

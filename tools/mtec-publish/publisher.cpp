@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <mosquitto.h>
 #include <poll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -24,6 +25,10 @@ using Clock = std::chrono::steady_clock;
 constexpr int kKeepalive = 60;
 constexpr int kConnackBadCredentials = 4;
 constexpr int kConnackNotAuthorized = 5;
+// A broker answers CONNECT at once; one that has not within this time after
+// the TCP connect is not an MQTT broker speaking our protocol (a TLS port,
+// another service, a hostile peer): logged, dropped, tried again later.
+constexpr auto kConnackTimeout = std::chrono::seconds(10);
 
 }  // namespace
 
@@ -117,10 +122,14 @@ void Publisher::update_metrics() {
 
 std::string Publisher::broker() const { return fmt::format("{}:{}", o_.host, o_.port); }
 
-void Publisher::tell_down(const std::string& first_line, const std::string& why) {
+void Publisher::tell_down(const std::string& first_line, const std::string& why,
+                          const std::string& hint) {
   const auto now = Clock::now();
   switch (outage_.failed(now)) {
-    case Outage::Say::first: log_.warn(first_line); break;
+    case Outage::Say::first:
+      log_.warn(first_line);
+      if (!hint.empty()) log_.hint(hint);
+      break;
     case Outage::Say::summary:
       log_.warn(fmt::format(
           "broker {} still unreachable after {} s and {} attempts: {}; {} values held", broker(),
@@ -138,6 +147,8 @@ void Publisher::try_connect() {
                      : mosquitto_connect(m_, o_.host.c_str(), o_.port, kKeepalive);
   if (rc == MOSQ_ERR_SUCCESS) {
     socket_open_ = true;
+    opened_at_ = Clock::now();
+    first_byte_seen_ = tls_reply_ = false;
     return;
   }
   retry_at_ = Clock::now() + backoff_.next();
@@ -155,13 +166,21 @@ void Publisher::lost(const std::string& why) {
                           "is back",
                           broker(), why),
               why);
-    if (taken_over)
+    // (a broker that sends what we cannot take closes nothing: no other client)
+    if (taken_over && why.find("too large") == std::string::npos)
       log_.hint(fmt::format(
           "the broker keeps closing the session soon after accepting it: is another client "
           "connected with the client id '{}'? Give each bridge its own MQTT_CLIENT_ID",
           o_.client_id));
     // a session that lasted starts the backoff over; short ones keep it growing
     if (session_.last_lasted()) backoff_.reset();
+  } else {
+    // the TCP connect worked but the broker never accepted the session:
+    // garbage, a TLS port, a failed TLS handshake, no CONNACK in time
+    tell_down(fmt::format("broker {}: the connection failed before the broker accepted it: {}; "
+                          "retrying with backoff",
+                          broker(), why),
+              why, before_connack_hint(why));
   }
   connected_ = false;
   retry_at_ = now + backoff_.next();
@@ -171,20 +190,49 @@ int Publisher::socket() const { return socket_open_ ? mosquitto_socket(m_) : -1;
 
 bool Publisher::wants_write() const { return socket_open_ && mosquitto_want_write(m_); }
 
+std::string Publisher::before_connack_hint(const std::string& why) const {
+  if (tls())
+    return why.find("TLS") != std::string::npos
+               ? "check --cafile/--capath: do they hold the CA that signed the broker's "
+                 "certificate, and does the certificate name the host?"
+               : "";
+  if (tls_reply_ || o_.port == 8883 || o_.port == 8884 || o_.port == 443)
+    return fmt::format(
+        "is this a TLS port? {} answers like one: --cafile FILE (or --capath "
+        "DIR) turns TLS on",
+        broker());
+  return fmt::format("is {} an MQTT broker (MQTT_SERVER, MQTT_PORT)? A TLS port needs --cafile",
+                     broker());
+}
+
 void Publisher::io(short revents) {
   if (!socket_open_) return;
   int rc = MOSQ_ERR_SUCCESS;
+  if (!connected_ && !first_byte_seen_ && !tls() && (revents & POLLIN)) {
+    // the broker's first byte, before libmosquitto takes it: a TLS record
+    // (handshake 0x16, alert 0x15) where a CONNACK (0x20) belongs
+    unsigned char first = 0;
+    if (::recv(mosquitto_socket(m_), &first, 1, MSG_PEEK | MSG_DONTWAIT) == 1) {
+      first_byte_seen_ = true;
+      tls_reply_ = first == 0x15 || first == 0x16;
+    }
+  }
   if (revents & (POLLIN | POLLHUP | POLLERR)) rc = mosquitto_loop_read(m_, 1);
   if (rc == MOSQ_ERR_SUCCESS && socket_open_ && (revents & POLLOUT))
     rc = mosquitto_loop_write(m_, 1);
-  if (rc != MOSQ_ERR_SUCCESS)
+  if (rc == MOSQ_ERR_NOMEM)
+    lost(fmt::format("a packet too large to take (over the {} MB memory bound of mtec-publish)",
+                     kMemoryBound / (1024 * 1024)));
+  else if (rc != MOSQ_ERR_SUCCESS)
     lost(rc == MOSQ_ERR_ERRNO ? std::strerror(errno) : mosquitto_strerror(rc));
 }
 
 void Publisher::tick() {
   const auto now = Clock::now();
   if (available_.value_or(false) && now >= fresh_until_) set_available(false);
-  if (socket_open_) {
+  if (socket_open_ && !connected_ && now - opened_at_ >= kConnackTimeout) {
+    lost(fmt::format("no CONNACK within {} s", kConnackTimeout.count()));
+  } else if (socket_open_) {
     const int rc = mosquitto_loop_misc(m_);
     if (rc != MOSQ_ERR_SUCCESS) lost(mosquitto_strerror(rc));
   } else if (!fatal_ && now >= retry_at_) {
@@ -206,6 +254,7 @@ int Publisher::next_timeout_ms() const {
   };
   int t = 1000;
   if (!socket_open_) t = std::min(t, until(retry_at_));
+  if (socket_open_ && !connected_) t = std::min(t, until(opened_at_ + kConnackTimeout));
   if (birth_due_) t = std::min(t, until(*birth_due_));
   if (available_.value_or(false)) t = std::min(t, until(fresh_until_));
   return t;
@@ -217,8 +266,14 @@ void Publisher::on_connect(mosquitto*, void* self, int rc) {
 
 void Publisher::on_disconnect(mosquitto*, void* self, int rc) {
   auto* p = static_cast<Publisher*>(self);
-  if (rc != 0)
-    p->lost("connection closed");
+  // rc: why libmosquitto closed it (a TLS error, garbage, the peer gone)
+  if (rc == MOSQ_ERR_ERRNO)
+    p->lost(std::strerror(errno));
+  else if (rc == MOSQ_ERR_NOMEM)
+    p->lost(fmt::format("a packet too large to take (over the {} MB memory bound of mtec-publish)",
+                        kMemoryBound / (1024 * 1024)));
+  else if (rc != 0)
+    p->lost(rc == MOSQ_ERR_CONN_LOST ? "connection closed" : mosquitto_strerror(rc));
   else
     p->socket_open_ = p->connected_ = false;
 }

@@ -30,6 +30,12 @@ struct mosquitto_message;
 
 namespace mtec::publish {
 
+// mtec-publish's data memory bound (bound_data_memory): libmosquitto 2.0
+// allocates a whole incoming packet as its header announces it, with no
+// client-side limit; under the bound a hostile broker's 256 MB PUBLISH fails
+// to allocate and the connection is dropped. Normal use needs a few MB.
+inline constexpr size_t kMemoryBound = size_t{48} << 20;
+
 struct Options {
   std::string host = "localhost";
   int port = 1883;
@@ -109,7 +115,12 @@ class Publisher {
   void command(const std::string& topic, const std::string& payload);
   void publish(const std::string& topic, const std::string& payload, bool retain);
   // Logs a failed connect or a lost session as the outage goes on.
-  void tell_down(const std::string& first_line, const std::string& why);
+  // `hint` follows the first line of an outage
+  void tell_down(const std::string& first_line, const std::string& why,
+                 const std::string& hint = "");
+  // What to check when a connection fails before the broker's CONNACK.
+  std::string before_connack_hint(const std::string& why) const;
+  bool tls() const { return !o_.cafile.empty() || !o_.capath.empty(); }
   std::string broker() const;
   void send_discovery();
   // Publishes the availability state `online` (retained) if it changed or
@@ -129,7 +140,10 @@ class Publisher {
   std::mt19937_64 rng_;
   Backoff backoff_;
   bool socket_open_ = false;  // TCP connected (CONNACK may still be pending)
-  bool connected_ = false;    // CONNACK accepted
+  std::chrono::steady_clock::time_point opened_at_{};  // the CONNACK is due kConnackTimeout later
+  bool first_byte_seen_ = false;  // of this connection (a TLS record's means a TLS port)
+  bool tls_reply_ = false;
+  bool connected_ = false;  // CONNACK accepted
   bool ever_connected_ = false;
   Outage outage_;         // the broker unreachable or lost
   SessionWatch session_;  // sessions the broker closes soon after accepting them
