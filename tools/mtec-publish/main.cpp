@@ -54,6 +54,7 @@ int publish_main(int argc, char** argv) {
 
   mtec::Catalog catalog = common.load_catalog();
   mtec::Config config = common.load_config(log);
+  if (const auto w = config.exposed_secret_warning()) log.warn(*w);
   mqtt.apply(config);
   const mtec::Settings s = config.settings();
   if (unregister && unique_ids == "serial" && serial.empty())

@@ -1,6 +1,7 @@
 #include "mtec/inverter/config.hpp"
 
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cerrno>
@@ -169,6 +170,28 @@ std::string Config::origin(const std::string& key) const {
   if (const auto l = file_lines_.find(key); l != file_lines_.end())
     return fmt::format("{}:{}", source_.file.value_or("config"), l->second);
   return "default";
+}
+
+std::optional<std::string> Config::exposed_secret_warning() const {
+  if (!source_.file) return std::nullopt;
+  std::string secret;
+  for (const auto& k : config_keys())
+    if (k.secret)
+      if (const auto it = file_.find(k.name); it != file_.end() && !it->second.empty()) {
+        secret = k.name;
+        break;
+      }
+  if (secret.empty()) return std::nullopt;
+  if (const auto creds = env_ ? env_("CREDENTIALS_DIRECTORY") : std::nullopt;
+      creds && !creds->empty() && source_.file->starts_with(*creds + "/"))
+    return std::nullopt;
+  struct stat st {};
+  if (::stat(source_.file->c_str(), &st) != 0 || (st.st_mode & 0044) == 0) return std::nullopt;
+  return fmt::format(
+      "config file {} holds {} and is readable by {} (mode {:04o}): chmod 600 {} (or give the "
+      "password as MTEC_MQTT_PASSWORD or --password-file)",
+      *source_.file, secret, (st.st_mode & 0004) ? "everyone" : "its group", st.st_mode & 07777,
+      *source_.file);
 }
 
 std::string Config::describe() const {

@@ -103,6 +103,10 @@ class Config {
   // line each after a "# config file: ..." line: itself a valid config.yaml.
   // Secrets are masked.
   std::string describe() const;
+  // When the config file holds a secret (MQTT_PASSWORD) and group or others
+  // may read it: a warning naming the file and the fix (chmod 600). Files
+  // systemd hands over as credentials ($CREDENTIALS_DIRECTORY) are its own.
+  std::optional<std::string> exposed_secret_warning() const;
 
  private:
   std::map<std::string, std::string> file_;

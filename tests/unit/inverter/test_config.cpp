@@ -118,6 +118,31 @@ class ConfigFiles : public ::testing::Test {
   std::filesystem::path dir_;
 };
 
+// A password in a file others may read: one warning naming the file and the
+// fix; none for a 0600 file, a file without a password, a systemd credential.
+TEST_F(ConfigFiles, APasswordInAFileOthersMayReadIsWarnedAbout) {
+  const auto file = dir_ / "secret.yaml";
+  std::ofstream(file) << "MQTT_LOGIN: mtec\nMQTT_PASSWORD: hunter2\n";
+  std::filesystem::permissions(file, std::filesystem::perms(0644));
+  const auto env = fake_env({});
+  const auto w = Config::load(file.string(), env).exposed_secret_warning();
+  ASSERT_TRUE(w.has_value());
+  EXPECT_EQ(*w, "config file " + file.string() +
+                    " holds MQTT_PASSWORD and is readable by everyone (mode 0644): chmod 600 " +
+                    file.string() +
+                    " (or give the password as MTEC_MQTT_PASSWORD or --password-file)");
+  EXPECT_EQ(w->find("hunter2"), std::string::npos);
+  std::filesystem::permissions(file, std::filesystem::perms(0640));
+  EXPECT_NE(Config::load(file.string(), env).exposed_secret_warning()->find("by its group"),
+            std::string::npos);
+  EXPECT_FALSE(Config::load(file.string(), fake_env({{"CREDENTIALS_DIRECTORY", dir_.string()}}))
+                   .exposed_secret_warning());
+  std::filesystem::permissions(file, std::filesystem::perms(0600));
+  EXPECT_FALSE(Config::load(file.string(), env).exposed_secret_warning());
+  std::ofstream(dir_ / "open.yaml") << "MQTT_LOGIN: mtec\n";
+  EXPECT_FALSE(Config::load((dir_ / "open.yaml").string(), env).exposed_secret_warning());
+}
+
 TEST_F(ConfigFiles, SearchOrderAndNamedFiles) {
   ASSERT_FALSE(std::filesystem::exists("config.yaml")) << "run the tests outside a config dir";
   auto env =
