@@ -92,9 +92,9 @@ now_base() { printf '{"ts":"2026-01-20T11:00:00Z","serial":"%s","group":"now-bas
   poke() { mosquitto_pub -h 127.0.0.1 -p "$BROKER_PORT" -t "$t" -m 3.9; [[ -s commands.ndjson ]]; }
   wait_until 10 poke
   head -c 1048576 /dev/zero | tr '\0' 'A' >big.txt
-  local before i
+  local before
   before=$(wc -c <pub.err)
-  for i in $(seq 20); do mosquitto_pub -h 127.0.0.1 -p "$BROKER_PORT" -t "$t" -f big.txt; done
+  for _ in $(seq 20); do mosquitto_pub -h 127.0.0.1 -p "$BROKER_PORT" -t "$t" -f big.txt; done
   wait_until 20 lines_at_least pub.err 20 '(1048576 bytes)'
   local grown=$(($(wc -c <pub.err) - before))
   echo "20 payloads of 1 MB: $grown bytes of log"

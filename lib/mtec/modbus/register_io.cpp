@@ -4,6 +4,7 @@
 
 #include "mtec/base/errors.hpp"
 #include "mtec/base/json_input.hpp"
+#include "mtec/base/log_escape.hpp"
 #include "mtec/modbus/control.hpp"
 #include "mtec/modbus/hints.hpp"
 
@@ -38,7 +39,8 @@ class ControlIO : public RegisterIO {
     if (ok == reply.end() || !ok->is_boolean() || !ok->get<bool>())
       throw Error(
           class_from_name(string_at(reply, "class").value_or("unavailable")),
-          fmt::format("via {}: {}", path_, string_at(reply, "error").value_or("request failed")));
+          fmt::format("via {}: {}", path_,
+                      untrusted(string_at(reply, "error").value_or("request failed"), 300)));
     return reply;
   }
   // The words of a successful reply; Error(protocol) when they are missing.
