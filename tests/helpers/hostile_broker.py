@@ -7,10 +7,11 @@ port, writes it to PORT_FILE, and serves every connection as MODE says:
   silent   reads the CONNECT and never answers (no CONNACK)
   garbage  answers the CONNECT with bytes that are no MQTT
   tls      answers like a TLS server that got plaintext: a TLS alert record
+  v311     an MQTT 3.1.1 broker: refuses a v5 CONNECT, accepts a 3.1.1 one
   huge     accepts the session (CONNACK), then announces a PUBLISH of
            256 MB and sends as much of it as the client takes
 
-Each event is appended to STATUS_FILE ("connect", "sent N", "closed N"), so
+Each event is appended to STATUS_FILE ("connect [v5]", "sent N", "closed N"), so
 that a test polls for what happened instead of sleeping. Runs until killed.
 """
 import socket
@@ -32,8 +33,10 @@ def status(line):
 def serve(conn):
     sent = 0
     try:
-        conn.recv(65536)  # the CONNECT (or a TLS ClientHello)
-        status("connect")
+        connect = conn.recv(65536)  # the CONNECT (or a TLS ClientHello)
+        at = connect.find(b"MQTT")
+        v5 = at >= 0 and connect[at + 4:at + 5] == b"\x05"  # the protocol level
+        status("connect v5" if v5 else "connect")
         if mode == "silent":
             while conn.recv(65536):
                 pass
@@ -43,8 +46,16 @@ def serve(conn):
                 pass
         elif mode == "tls":
             conn.sendall(b"\x15\x03\x03\x00\x02\x02\x32")  # alert: decode_error
+        elif mode == "v311":  # an old broker: MQTT 3.1.1 only
+            if v5:
+                conn.sendall(b"\x20\x02\x00\x01")  # unacceptable protocol version
+                return
+            conn.sendall(b"\x20\x02\x00\x00")
+            while conn.recv(65536):
+                pass
         elif mode == "huge":
-            conn.sendall(b"\x20\x02\x00\x00")  # CONNACK: accepted
+            # CONNACK: accepted (v5: with an empty property list)
+            conn.sendall(b"\x20\x03\x00\x00\x00" if v5 else b"\x20\x02\x00\x00")
             # PUBLISH, remaining length 268435455 (the most MQTT can say)
             conn.sendall(b"\x30\xff\xff\xff\x7f" + b"\x00\x01t")
             chunk = b"x" * (1 << 20)

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <mosquitto.h>
+#include <mqtt_protocol.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -42,7 +43,10 @@ Publisher::Publisher(const Catalog& catalog, Options o, const Logger& log)
   mosquitto_lib_init();
   m_ = mosquitto_new(o_.client_id.c_str(), true, this);
   if (!m_) throw Error(ErrorClass::software, "mosquitto_new failed");
-  mosquitto_int_option(m_, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
+  mosquitto_int_option(m_, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V5);
+  if (mosquitto_property_add_int32(&connect_props_, MQTT_PROP_MAXIMUM_PACKET_SIZE,
+                                   kMaxIncomingPacket) != MOSQ_ERR_SUCCESS)
+    throw Error(ErrorClass::software, "mosquitto_property_add_int32 failed");
   // Nagle would hold each small publish back until the broker ACKs the last
   // (up to 40 ms of delayed ACK on Linux): values go out as they come.
   mosquitto_int_option(m_, MOSQ_OPT_TCP_NODELAY, 1);
@@ -68,6 +72,7 @@ Publisher::Publisher(const Catalog& catalog, Options o, const Logger& log)
 
 Publisher::~Publisher() {
   if (m_) mosquitto_destroy(m_);
+  mosquitto_property_free_all(&connect_props_);
   if (commands_fd_ >= 0) ::close(commands_fd_);
   mosquitto_lib_cleanup();
 }
@@ -142,7 +147,10 @@ void Publisher::tell_down(const std::string& first_line, const std::string& why,
 }
 
 void Publisher::try_connect() {
-  const int rc = ever_connected_ || socket_open_
+  // (libmosquitto 2.0's reconnect drops the CONNECT properties: v5 connects anew)
+  const int rc = v5_ ? mosquitto_connect_bind_v5(m_, o_.host.c_str(), o_.port, kKeepalive, nullptr,
+                                                 connect_props_)
+                 : ever_connected_ || socket_open_
                      ? mosquitto_reconnect(m_)
                      : mosquitto_connect(m_, o_.host.c_str(), o_.port, kKeepalive);
   if (rc == MOSQ_ERR_SUCCESS) {
@@ -272,6 +280,8 @@ void Publisher::on_disconnect(mosquitto*, void* self, int rc) {
   else if (rc == MOSQ_ERR_NOMEM)
     p->lost(fmt::format("a packet too large to take (over the {} MB memory bound of mtec-publish)",
                         kMemoryBound / (1024 * 1024)));
+  else if (rc >= 128)  // an MQTT v5 DISCONNECT from the broker, with its reason
+    p->lost(mosquitto_reason_string(rc));
   else if (rc != 0)
     p->lost(rc == MOSQ_ERR_CONN_LOST ? "connection closed" : mosquitto_strerror(rc));
   else
@@ -291,15 +301,27 @@ void Publisher::on_message(mosquitto*, void* self, const mosquitto_message* m) {
 }
 
 void Publisher::connected(int rc) {
-  if (rc == kConnackBadCredentials || rc == kConnackNotAuthorized) {
-    log_.error(fmt::format("broker {}:{} refused the login: {}", o_.host, o_.port,
-                           mosquitto_connack_string(rc)));
+  const char* reason = v5_ ? mosquitto_reason_string(rc) : mosquitto_connack_string(rc);
+  if (v5_ && (rc == MQTT_RC_UNSUPPORTED_PROTOCOL_VERSION || rc == 1)) {
+    // a 3.1.1 broker: again at once in 3.1.1, without Maximum Packet Size
+    log_.info(
+        fmt::format("broker {} does not speak MQTT v5: using 3.1.1 (incoming packets "
+                    "bounded by the memory bound only)",
+                    broker()));
+    v5_ = false;
+    mosquitto_int_option(m_, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
+    socket_open_ = false;
+    retry_at_ = Clock::now();
+    return;
+  }
+  if (rc == kConnackBadCredentials || rc == kConnackNotAuthorized ||
+      (v5_ && (rc == MQTT_RC_BAD_USERNAME_OR_PASSWORD || rc == MQTT_RC_NOT_AUTHORIZED))) {
+    log_.error(fmt::format("broker {}:{} refused the login: {}", o_.host, o_.port, reason));
     fatal_ = exit_code(ErrorClass::no_perm);
     return;
   }
   if (rc != 0) {
-    log_.warn(fmt::format("broker {}:{} refused the connection: {}", o_.host, o_.port,
-                          mosquitto_connack_string(rc)));
+    log_.warn(fmt::format("broker {}:{} refused the connection: {}", o_.host, o_.port, reason));
     return;
   }
   const auto now = Clock::now();

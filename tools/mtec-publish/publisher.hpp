@@ -27,6 +27,7 @@
 
 struct mosquitto;
 struct mosquitto_message;
+struct mqtt5__property;
 
 namespace mtec::publish {
 
@@ -35,6 +36,10 @@ namespace mtec::publish {
 // client-side limit; under the bound a hostile broker's 256 MB PUBLISH fails
 // to allocate and the connection is dropped. Normal use needs a few MB.
 inline constexpr size_t kMemoryBound = size_t{48} << 20;
+// The largest packet mtec-publish takes (MQTT v5 Maximum Packet Size, sent
+// in CONNECT): it subscribes to /set commands and HA's status, both small;
+// a v5 broker does not send it anything larger.
+inline constexpr uint32_t kMaxIncomingPacket = 64 * 1024;
 
 struct Options {
   std::string host = "localhost";
@@ -137,6 +142,10 @@ class Publisher {
   Options o_;
   const Logger& log_;
   mosquitto* m_ = nullptr;
+  // MQTT v5 with Maximum Packet Size first; 3.1.1 (the legacy's) when the
+  // broker does not speak v5
+  bool v5_ = true;
+  mqtt5__property* connect_props_ = nullptr;
   std::mt19937_64 rng_;
   Backoff backoff_;
   bool socket_open_ = false;  // TCP connected (CONNACK may still be pending)
