@@ -311,3 +311,21 @@ now_base() { printf '{"ts":"2026-01-20T11:00:00Z","serial":"%s","group":"now-bas
   [[ "$(cat pub.err)" != *"another client connected"* ]]
   exec {PUB_IN}>&-
 }
+
+@test "mtec2mqtt --log-format json: every stage's lines and the script's own are JSON; LOG_FORMAT is the default" {
+  start_sim --snapshot "$GOLDEN/case_A.json"
+  start_broker
+  export MTEC_MODBUS_IP=127.0.0.1 MTEC_MODBUS_PORT=$SIM_PORT MTEC_MQTT_SERVER=127.0.0.1
+  export MTEC_MQTT_PORT=$BROKER_PORT MTEC_REFRESH_NOW=1
+  start_bg pipeline.out pipeline.err "$MTEC_SOURCE_DIR/scripts/mtec2mqtt" --runtime-dir "$PWD/run" --log-format json
+  wait_until 30 grep -q '"message":"first values published' pipeline.err
+  stop_pid "$BG_PID"
+  jq -e -s 'length > 3 and all(.[]; (.tool | test("^mtec")) and (.level | type) == "string")' pipeline.err
+  jq -e -s 'any(.[]; .tool == "mtec2mqtt") and any(.[]; .tool == "mtec-read") and any(.[]; .tool == "mtec-publish")' pipeline.err
+  # the config key as the default, a bad value refused like every bad key
+  run --separate-stderr env MTEC_LOG_FORMAT=xml "$MTEC_SOURCE_DIR/scripts/mtec2mqtt" --runtime-dir "$PWD/run"
+  [ "$status" -eq 78 ]
+  [[ "$stderr" == *"LOG_FORMAT = 'xml': must be text or json"* ]]
+  run --separate-stderr "$MTEC_SOURCE_DIR/scripts/mtec2mqtt" --log-format xml
+  [ "$status" -eq 64 ]
+}
