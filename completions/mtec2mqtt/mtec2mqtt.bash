@@ -15,8 +15,9 @@ _mtec2mqtt() {
   done
   case "$prev" in
     -c|--config) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
+    --log-format) mapfile -t COMPREPLY < <(compgen -W "text json" -- "$cur"); return ;;
     --runtime-dir|--metrics-dir) mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return ;;
   esac
-  mapfile -t COMPREPLY < <(compgen -W "--config --runtime-dir --metrics-dir --verbose --quiet --help --version --" -- "$cur")
+  mapfile -t COMPREPLY < <(compgen -W "--config --runtime-dir --metrics-dir --log-format --verbose --quiet --help --version --" -- "$cur")
 }
 complete -F _mtec2mqtt mtec2mqtt

@@ -6,3 +6,4 @@ complete -c mtec2mqtt -l runtime-dir -x -a '(__fish_complete_directories)' -d 'C
 complete -c mtec2mqtt -l metrics-dir -x -a '(__fish_complete_directories)' -d 'Prometheus metrics of every stage'
 complete -c mtec2mqtt -s v -l verbose -d 'More log lines from every stage'
 complete -c mtec2mqtt -s q -l quiet -d 'Fewer log lines from every stage'
+complete -c mtec2mqtt -l log-format -x -a 'text json' -d 'Log format of every stage'

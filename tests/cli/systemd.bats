@@ -103,7 +103,7 @@ start_unit() {
   [ "$(restarts)" -eq 0 ]
   start_broker
   start_sub capture2.txt
-  wait_until 20 grep -q "/config/charge_limit/state" capture2.txt
+  wait_until 30 grep -q "/config/charge_limit/state" capture2.txt
   wait_until 10 status_has publishing
   [ "$(restarts)" -eq 0 ]
 }

@@ -11,7 +11,7 @@ golden = os.path.join(src, "tests", "contract", "golden")
 case = json.load(open(os.path.join(golden, "case_A.json")))
 probes = json.load(open(os.path.join(golden, "probes.json")))
 seeds = {t: [] for t in ("frame_line", "formula", "catalog", "config", "modbus_reply",
-                         "set_command", "control_request")}
+                         "set_command", "control_request", "log_escape")}
 
 # frames: one per group read of the case, values as the payloads say
 for r in case["reads"]:
@@ -95,6 +95,15 @@ seeds["control_request"] += [
     '{"op":"write","address":50000,"words":[258]}',
     '{"op":"write","address":52601,"words":[39,40]}',
     '{"op":"read","address":65535}',
+]
+
+# log escaping: the forged lines, escapes and bytes of issue 24's attacks
+seeds["log_escape"] += [
+    "x\n<0>mtec-write: notice: wrote mode...\x1b[2J",
+    "\t33\n",
+    "X\n<0>PWNED\x1b[31m!",
+    "\u0085\u009b31m\u2028\u202e",
+    b"bad \xff\xfe \xc3 \xed\xa0\x80 \\x1b",
 ]
 
 for target, items in seeds.items():

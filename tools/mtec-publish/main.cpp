@@ -13,6 +13,7 @@
 #include "mtec/base/cli.hpp"
 #include "mtec/base/errors.hpp"
 #include "mtec/base/heartbeat.hpp"
+#include "mtec/base/memory_bound.hpp"
 #include "mtec/base/sd_notify.hpp"
 #include "mtec/base/stop_signals.hpp"
 #include "mtec/base/topic.hpp"
@@ -81,6 +82,7 @@ int publish_main(int argc, char** argv) {
 
   mtec::Catalog catalog = common.load_catalog();
   mtec::Config config = common.load_config(log);
+  if (const auto w = config.exposed_secret_warning()) log.warn(*w);
   mqtt.apply(config);
   const mtec::Settings s = config.settings();
   if (unregister && unique_ids == "serial" && serial.empty())
@@ -120,6 +122,8 @@ int publish_main(int argc, char** argv) {
                             "or '#' in it",
                             o.client_id));
 
+  if (mtec::bound_data_memory(mtec::publish::kMemoryBound) == mtec::MemoryBound::in_use_above)
+    log.info("data memory not bounded: the process uses much already (a sanitizer?)");
   const mtec::StopSignals stop;
   mtec::Metrics metrics(metrics_opts.file, "mtec-publish", metrics_opts.period());
   mtec::publish::Publisher pub(catalog, o, log);

@@ -4,7 +4,9 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <mosquitto.h>
+#include <mqtt_protocol.h>
 #include <poll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,6 +15,7 @@
 #include <random>
 
 #include "mtec/base/errors.hpp"
+#include "mtec/base/log_escape.hpp"
 #include "mtec/base/sd_notify.hpp"
 #include "mtec/mqtt/state_messages.hpp"
 
@@ -24,6 +27,10 @@ using Clock = std::chrono::steady_clock;
 constexpr int kKeepalive = 60;
 constexpr int kConnackBadCredentials = 4;
 constexpr int kConnackNotAuthorized = 5;
+// A broker answers CONNECT at once; one that has not within this time after
+// the TCP connect is not an MQTT broker speaking our protocol (a TLS port,
+// another service, a hostile peer): logged, dropped, tried again later.
+constexpr auto kConnackTimeout = std::chrono::seconds(10);
 
 }  // namespace
 
@@ -32,11 +39,18 @@ Publisher::Publisher(const Catalog& catalog, Options o, const Logger& log)
       o_(std::move(o)),
       log_(log),
       rng_(std::random_device{}()),
-      backoff_([this] { return std::uniform_real_distribution<double>(0, 1)(rng_); }) {
+      // the broker is a local service: after a long outage data are back
+      // within 15 s of its return (the conventions' 60 s cap is for the inverter)
+      backoff_(Backoff::Policy{Duration(1000), 2.0, Duration(15000), 0.25},
+               [this] { return std::uniform_real_distribution<double>(0, 1)(rng_); }),
+      repeats_(log) {
   mosquitto_lib_init();
   m_ = mosquitto_new(o_.client_id.c_str(), true, this);
   if (!m_) throw Error(ErrorClass::software, "mosquitto_new failed");
-  mosquitto_int_option(m_, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
+  mosquitto_int_option(m_, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V5);
+  if (mosquitto_property_add_int32(&connect_props_, MQTT_PROP_MAXIMUM_PACKET_SIZE,
+                                   kMaxIncomingPacket) != MOSQ_ERR_SUCCESS)
+    throw Error(ErrorClass::software, "mosquitto_property_add_int32 failed");
   // Nagle would hold each small publish back until the broker ACKs the last
   // (up to 40 ms of delayed ACK on Linux): values go out as they come.
   mosquitto_int_option(m_, MOSQ_OPT_TCP_NODELAY, 1);
@@ -62,6 +76,7 @@ Publisher::Publisher(const Catalog& catalog, Options o, const Logger& log)
 
 Publisher::~Publisher() {
   if (m_) mosquitto_destroy(m_);
+  mosquitto_property_free_all(&connect_props_);
   if (commands_fd_ >= 0) ::close(commands_fd_);
   mosquitto_lib_cleanup();
 }
@@ -120,14 +135,18 @@ void Publisher::update_metrics() {
 
 std::string Publisher::broker() const { return fmt::format("{}:{}", o_.host, o_.port); }
 
-void Publisher::tell_down(const std::string& first_line, const std::string& why) {
+void Publisher::tell_down(const std::string& first_line, const std::string& why,
+                          const std::string& hint) {
   const auto now = Clock::now();
   if (broker_down_since_.empty()) {
     const auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
     broker_down_since_ = fmt::format("{:%H:%M:%S}", fmt::localtime(t));
   }
   switch (outage_.failed(now)) {
-    case Outage::Say::first: log_.warn(first_line); break;
+    case Outage::Say::first:
+      log_.warn(first_line);
+      if (!hint.empty()) log_.hint(hint);
+      break;
     case Outage::Say::summary:
       log_.warn(fmt::format(
           "broker {} still unreachable after {} s and {} attempts: {}; {} values held", broker(),
@@ -140,11 +159,16 @@ void Publisher::tell_down(const std::string& first_line, const std::string& why)
 }
 
 void Publisher::try_connect() {
-  const int rc = ever_connected_ || socket_open_
+  // (libmosquitto 2.0's reconnect drops the CONNECT properties: v5 connects anew)
+  const int rc = v5_ ? mosquitto_connect_bind_v5(m_, o_.host.c_str(), o_.port, kKeepalive, nullptr,
+                                                 connect_props_)
+                 : ever_connected_ || socket_open_
                      ? mosquitto_reconnect(m_)
                      : mosquitto_connect(m_, o_.host.c_str(), o_.port, kKeepalive);
   if (rc == MOSQ_ERR_SUCCESS) {
     socket_open_ = true;
+    opened_at_ = Clock::now();
+    first_byte_seen_ = tls_reply_ = false;
     return;
   }
   session_.connect_failed();  // the broker is down: an outage, not a takeover
@@ -163,12 +187,15 @@ void Publisher::lost(const std::string& why) {
   const auto now = Clock::now();
   socket_open_ = false;
   if (connected_) {
-    const bool taken_over = session_.closed(now);
+    // another client with our client id: the broker says so (v5), else the pattern tells
+    const bool taken_over = taken_over_ ? session_.taken_over() : session_.closed(now);
+    taken_over_ = false;
     tell_down(fmt::format("lost the broker {} ({}); holding the latest value per topic until it "
                           "is back",
                           broker(), why),
               why);
-    if (taken_over)
+    // (a broker that sends what we cannot take closes nothing: no other client)
+    if (taken_over && why.find("too large") == std::string::npos)
       log_.hint(fmt::format(
           "the broker keeps closing the session soon after accepting it: is another client "
           "connected with the client id '{}'? Give each bridge its own MQTT_CLIENT_ID",
@@ -177,6 +204,13 @@ void Publisher::lost(const std::string& why) {
     // session, unless the takeover pattern is certain; even then a
     // reconnect waits at most 10 s
     if (!session_.takeover_suspected()) backoff_.reset();
+  } else {
+    // the TCP connect worked but the broker never accepted the session:
+    // garbage, a TLS port, a failed TLS handshake, no CONNACK in time
+    tell_down(fmt::format("broker {}: the connection failed before the broker accepted it: {}; "
+                          "retrying with backoff",
+                          broker(), why),
+              why, before_connack_hint(why));
   }
   connected_ = false;
   retry_at_ = now + std::min<Duration>(backoff_.next(), std::chrono::seconds(10));
@@ -186,20 +220,49 @@ int Publisher::socket() const { return socket_open_ ? mosquitto_socket(m_) : -1;
 
 bool Publisher::wants_write() const { return socket_open_ && mosquitto_want_write(m_); }
 
+std::string Publisher::before_connack_hint(const std::string& why) const {
+  if (tls())
+    return why.find("TLS") != std::string::npos
+               ? "check --cafile/--capath: do they hold the CA that signed the broker's "
+                 "certificate, and does the certificate name the host?"
+               : "";
+  if (tls_reply_ || o_.port == 8883 || o_.port == 8884 || o_.port == 443)
+    return fmt::format(
+        "is this a TLS port? {} answers like one: --cafile FILE (or --capath "
+        "DIR) turns TLS on",
+        broker());
+  return fmt::format("is {} an MQTT broker (MQTT_SERVER, MQTT_PORT)? A TLS port needs --cafile",
+                     broker());
+}
+
 void Publisher::io(short revents) {
   if (!socket_open_) return;
   int rc = MOSQ_ERR_SUCCESS;
+  if (!connected_ && !first_byte_seen_ && !tls() && (revents & POLLIN)) {
+    // the broker's first byte, before libmosquitto takes it: a TLS record
+    // (handshake 0x16, alert 0x15) where a CONNACK (0x20) belongs
+    unsigned char first = 0;
+    if (::recv(mosquitto_socket(m_), &first, 1, MSG_PEEK | MSG_DONTWAIT) == 1) {
+      first_byte_seen_ = true;
+      tls_reply_ = first == 0x15 || first == 0x16;
+    }
+  }
   if (revents & (POLLIN | POLLHUP | POLLERR)) rc = mosquitto_loop_read(m_, 1);
   if (rc == MOSQ_ERR_SUCCESS && socket_open_ && (revents & POLLOUT))
     rc = mosquitto_loop_write(m_, 1);
-  if (rc != MOSQ_ERR_SUCCESS)
+  if (rc == MOSQ_ERR_NOMEM)
+    lost(fmt::format("a packet too large to take (over the {} MB memory bound of mtec-publish)",
+                     kMemoryBound / (1024 * 1024)));
+  else if (rc != MOSQ_ERR_SUCCESS)
     lost(rc == MOSQ_ERR_ERRNO ? std::strerror(errno) : mosquitto_strerror(rc));
 }
 
 void Publisher::tick() {
   const auto now = Clock::now();
   if (available_.value_or(false) && now >= fresh_until_) set_available(false);
-  if (socket_open_) {
+  if (socket_open_ && !connected_ && now - opened_at_ >= kConnackTimeout) {
+    lost(fmt::format("no CONNACK within {} s", kConnackTimeout.count()));
+  } else if (socket_open_) {
     const int rc = mosquitto_loop_misc(m_);
     if (rc != MOSQ_ERR_SUCCESS) lost(mosquitto_strerror(rc));
   } else if (!fatal_ && now >= retry_at_) {
@@ -221,6 +284,7 @@ int Publisher::next_timeout_ms() const {
   };
   int t = 1000;
   if (!socket_open_) t = std::min(t, until(retry_at_));
+  if (socket_open_ && !connected_) t = std::min(t, until(opened_at_ + kConnackTimeout));
   if (birth_due_) t = std::min(t, until(*birth_due_));
   if (available_.value_or(false)) t = std::min(t, until(fresh_until_));
   return t;
@@ -232,8 +296,17 @@ void Publisher::on_connect(mosquitto*, void* self, int rc) {
 
 void Publisher::on_disconnect(mosquitto*, void* self, int rc) {
   auto* p = static_cast<Publisher*>(self);
-  if (rc != 0)
-    p->lost("connection closed");
+  // rc: why libmosquitto closed it (a TLS error, garbage, the peer gone)
+  if (rc == MOSQ_ERR_ERRNO)
+    p->lost(std::strerror(errno));
+  else if (rc == MOSQ_ERR_NOMEM)
+    p->lost(fmt::format("a packet too large to take (over the {} MB memory bound of mtec-publish)",
+                        kMemoryBound / (1024 * 1024)));
+  else if (rc >= 128) {  // an MQTT v5 DISCONNECT from the broker, with its reason
+    p->taken_over_ = rc == MQTT_RC_SESSION_TAKEN_OVER;
+    p->lost(mosquitto_reason_string(rc));
+  } else if (rc != 0)
+    p->lost(rc == MOSQ_ERR_CONN_LOST ? "connection closed" : mosquitto_strerror(rc));
   else
     p->socket_open_ = p->connected_ = false;
 }
@@ -251,15 +324,27 @@ void Publisher::on_message(mosquitto*, void* self, const mosquitto_message* m) {
 }
 
 void Publisher::connected(int rc) {
-  if (rc == kConnackBadCredentials || rc == kConnackNotAuthorized) {
-    log_.error(fmt::format("broker {}:{} refused the login: {}", o_.host, o_.port,
-                           mosquitto_connack_string(rc)));
+  const char* reason = v5_ ? mosquitto_reason_string(rc) : mosquitto_connack_string(rc);
+  if (v5_ && (rc == MQTT_RC_UNSUPPORTED_PROTOCOL_VERSION || rc == 1)) {
+    // a 3.1.1 broker: again at once in 3.1.1, without Maximum Packet Size
+    log_.info(
+        fmt::format("broker {} does not speak MQTT v5: using 3.1.1 (incoming packets "
+                    "bounded by the memory bound only)",
+                    broker()));
+    v5_ = false;
+    mosquitto_int_option(m_, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
+    socket_open_ = false;
+    retry_at_ = Clock::now();
+    return;
+  }
+  if (rc == kConnackBadCredentials || rc == kConnackNotAuthorized ||
+      (v5_ && (rc == MQTT_RC_BAD_USERNAME_OR_PASSWORD || rc == MQTT_RC_NOT_AUTHORIZED))) {
+    log_.error(fmt::format("broker {}:{} refused the login: {}", o_.host, o_.port, reason));
     fatal_ = exit_code(ErrorClass::no_perm);
     return;
   }
   if (rc != 0) {
-    log_.warn(fmt::format("broker {}:{} refused the connection: {}", o_.host, o_.port,
-                          mosquitto_connack_string(rc)));
+    log_.warn(fmt::format("broker {}:{} refused the connection: {}", o_.host, o_.port, reason));
     return;
   }
   const auto now = Clock::now();
@@ -306,9 +391,9 @@ void Publisher::publish(const std::string& topic, const std::string& payload, bo
   if (rc == MOSQ_ERR_INVAL || rc == MOSQ_ERR_MALFORMED_UTF8 || rc == MOSQ_ERR_PAYLOAD_SIZE ||
       rc == MOSQ_ERR_OVERSIZE_PACKET) {
     if (metrics_) metrics_->add("mtec_mqtt_dropped_total");
-    if (dropped_topics_.insert(topic).second)
-      log_.warn(fmt::format("the broker refuses topic '{}' ({}): its values are dropped", topic,
-                            mosquitto_strerror(rc)));
+    repeats_.warn("dropped", topic,
+                  fmt::format("the broker refuses topic '{}' ({}): its values are dropped",
+                              untrusted(topic), mosquitto_strerror(rc)));
     return;
   }
   if (!retain) held_[topic] = payload;  // retained messages are re-sent on connect anyway
@@ -318,11 +403,10 @@ bool Publisher::topic_safe(const Json& f, const std::string& serial, const std::
   const std::string bad = unpublishable_level(serial, group, f["values"]);
   if (bad.empty()) return true;
   if (metrics_) metrics_->add("mtec_frames_refused_total");
-  if (refused_levels_.insert(bad).second)
-    log_.warn(
-        fmt::format("a {} frame with {}: not a valid topic level (no '/', '+', '#', NUL; "
-                    "UTF-8); nothing of it is published",
-                    group, Json(bad).dump(-1, ' ', false, Json::error_handler_t::replace)));
+  repeats_.warn("refused", bad,
+                fmt::format("a {} frame with {}: not a valid topic level (no '/', '+', '#', "
+                            "control characters; UTF-8); nothing of it is published",
+                            untrusted(group), bad));
   return false;
 }
 
@@ -356,7 +440,7 @@ void Publisher::frame(const Json& f) {
   if (serial.empty()) serial = serial_;
   if (serial.empty()) {
     log_.warn(fmt::format("a {} frame without a serial number: not published (no topic for it yet)",
-                          group));
+                          untrusted(group)));
     return;
   }
   if (!topic_safe(f, serial, group)) return;
@@ -379,7 +463,7 @@ void Publisher::frame(const Json& f) {
   for (const auto& m : states) publish(m.topic, m.payload, false);
   if (!states.empty() && connected_ && !first_values_told_ && group != "static") {
     log_.notice(fmt::format("first values published: {} {} values under {}/{}/", states.size(),
-                            group, o_.topic_root, serial));
+                            untrusted(group), o_.topic_root, untrusted(serial)));
     first_values_told_ = true;
   }
   if (group == "now-base" && !values.empty()) {
@@ -446,8 +530,9 @@ void Publisher::message(const std::string& topic, const std::string& payload, bo
     return;
   }
   if (retained) {
-    log_.warn(
-        fmt::format("ignored a retained command on {} (commands must not be retained)", topic));
+    repeats_.warn("retained", topic,
+                  fmt::format("ignored a retained command on {} (commands must not be retained)",
+                              untrusted(topic)));
     return;
   }
   command(topic, payload);
@@ -467,13 +552,14 @@ void Publisher::command(const std::string& topic, const std::string& payload) {
         log_.warn(
             fmt::format("ignored a command on {}: not the command topic of a key of {} "
                         "(<MQTT_TOPIC>/<serial>/<group>/<key>/set)",
-                        topic, serial_));
+                        untrusted(topic), serial_));
       return;
     }
     const std::string text = *line + "\n";  // at most PIPE_BUF: one atomic write
     if (o_.commands_out.empty()) {
-      log_.warn(fmt::format(
-          "command {} = '{}' accepted but there is no --commands-out to send it to", key, payload));
+      log_.warn(
+          fmt::format("command {} = '{}' accepted but there is no --commands-out to send it to",
+                      untrusted(key), untrusted(payload)));
       return;
     }
     if (commands_fd_ < 0) {
@@ -481,8 +567,8 @@ void Publisher::command(const std::string& topic, const std::string& payload) {
                             O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK | O_CLOEXEC, 0600);
       if (commands_fd_ < 0) {
         count("dropped");
-        log_.error(fmt::format("command {} = '{}' dropped: cannot open {}: {}", key, payload,
-                               o_.commands_out, std::strerror(errno)));
+        log_.error(fmt::format("command {} = '{}' dropped: cannot open {}: {}", untrusted(key),
+                               untrusted(payload), o_.commands_out, std::strerror(errno)));
         return;
       }
     }
@@ -494,11 +580,11 @@ void Publisher::command(const std::string& topic, const std::string& payload) {
           log_.warn(
               fmt::format("command {} = '{}' dropped: {} is full (mtec-write is behind); "
                           "newer commands are dropped until it has room",
-                          key, payload, o_.commands_out));
+                          untrusted(key), untrusted(payload), o_.commands_out));
         return;
       }
-      log_.error(fmt::format("command {} = '{}' dropped: {}: {}", key, payload, o_.commands_out,
-                             std::strerror(e)));
+      log_.error(fmt::format("command {} = '{}' dropped: {}: {}", untrusted(key),
+                             untrusted(payload), o_.commands_out, std::strerror(e)));
       ::close(commands_fd_);
       commands_fd_ = -1;
       return;
@@ -508,10 +594,11 @@ void Publisher::command(const std::string& topic, const std::string& payload) {
                               o_.commands_out, dropped_full_, dropped_full_ == 1 ? "" : "s"));
       dropped_full_ = 0;
     }
-    log_.info(fmt::format("command {} = '{}' -> {}", key, payload, o_.commands_out));
+    log_.info(fmt::format("command {} = '{}' -> {}", untrusted(key), untrusted(payload),
+                          o_.commands_out));
     count("accepted");
   } catch (const Error& e) {
-    log_.warn(fmt::format("command on {} rejected: {}", topic, e.what()));
+    log_.warn(fmt::format("command on {} rejected: {}", untrusted(topic), e.what()));
     count("rejected");
   }
 }

@@ -19,6 +19,7 @@
 #include "mtec/base/log.hpp"
 #include "mtec/base/metrics.hpp"
 #include "mtec/base/outage.hpp"
+#include "mtec/base/repeats.hpp"
 #include "mtec/inverter/catalog.hpp"
 #include "mtec/inverter/config.hpp"
 #include "mtec/inverter/frame.hpp"
@@ -26,8 +27,19 @@
 
 struct mosquitto;
 struct mosquitto_message;
+struct mqtt5__property;
 
 namespace mtec::publish {
+
+// mtec-publish's data memory bound (bound_data_memory): libmosquitto 2.0
+// allocates a whole incoming packet as its header announces it, with no
+// client-side limit; under the bound a hostile broker's 256 MB PUBLISH fails
+// to allocate and the connection is dropped. Normal use needs a few MB.
+inline constexpr size_t kMemoryBound = size_t{48} << 20;
+// The largest packet mtec-publish takes (MQTT v5 Maximum Packet Size, sent
+// in CONNECT): it subscribes to /set commands and HA's status, both small;
+// a v5 broker does not send it anything larger.
+inline constexpr uint32_t kMaxIncomingPacket = 64 * 1024;
 
 struct Options {
   std::string host = "localhost";
@@ -115,7 +127,12 @@ class Publisher {
   void command(const std::string& topic, const std::string& payload);
   void publish(const std::string& topic, const std::string& payload, bool retain);
   // Logs a failed connect or a lost session as the outage goes on.
-  void tell_down(const std::string& first_line, const std::string& why);
+  // `hint` follows the first line of an outage
+  void tell_down(const std::string& first_line, const std::string& why,
+                 const std::string& hint = "");
+  // What to check when a connection fails before the broker's CONNACK.
+  std::string before_connack_hint(const std::string& why) const;
+  bool tls() const { return !o_.cafile.empty() || !o_.capath.empty(); }
   std::string broker() const;
   void send_discovery();
   // Publishes the availability state `online` (retained) if it changed or
@@ -134,13 +151,21 @@ class Publisher {
   Options o_;
   const Logger& log_;
   mosquitto* m_ = nullptr;
+  // MQTT v5 with Maximum Packet Size first; 3.1.1 (the legacy's) when the
+  // broker does not speak v5
+  bool v5_ = true;
+  mqtt5__property* connect_props_ = nullptr;
   std::mt19937_64 rng_;
   Backoff backoff_;
   bool socket_open_ = false;  // TCP connected (CONNACK may still be pending)
-  bool connected_ = false;    // CONNACK accepted
+  std::chrono::steady_clock::time_point opened_at_{};  // the CONNACK is due kConnackTimeout later
+  bool first_byte_seen_ = false;  // of this connection (a TLS record's means a TLS port)
+  bool tls_reply_ = false;
+  bool connected_ = false;  // CONNACK accepted
   bool ever_connected_ = false;
-  Outage outage_;         // the broker unreachable or lost
-  SessionWatch session_;  // sessions the broker closes soon after accepting them
+  Outage outage_;            // the broker unreachable or lost
+  SessionWatch session_;     // sessions the broker closes soon after accepting them
+  bool taken_over_ = false;  // the broker's DISCONNECT said: session taken over
   bool discovery_told_ = false, first_values_told_ = false;
   int fatal_ = 0;
   std::chrono::steady_clock::time_point retry_at_{};
@@ -149,7 +174,9 @@ class Publisher {
   std::set<std::string> command_topics_;
   std::set<std::string> ignored_topics_;  // warned once each (at most 64)
   uint64_t dropped_full_ = 0;             // commands dropped while the FIFO is full
-  std::set<std::string> dropped_topics_, refused_levels_;  // warned once each
+  // refused topics and levels (their names come from outside): the first
+  // warning of each, then a count at most once a minute
+  RepeatedWarnings repeats_;
   std::optional<std::chrono::steady_clock::time_point> birth_due_;
   std::chrono::steady_clock::time_point fresh_until_{};  // now-base data fresh until
   std::optional<bool> available_;                        // as last published

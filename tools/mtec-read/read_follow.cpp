@@ -13,7 +13,9 @@
 #include "mtec/base/errors.hpp"
 #include "mtec/base/heartbeat.hpp"
 #include "mtec/base/line_writer.hpp"
+#include "mtec/base/log_escape.hpp"
 #include "mtec/base/metrics.hpp"
+#include "mtec/base/repeats.hpp"
 #include "mtec/base/stop_signals.hpp"
 #include "mtec/inverter/command.hpp"
 #include "mtec/inverter/read_report.hpp"
@@ -48,7 +50,8 @@ class Follower {
         policy_{job.settings.modbus_retries,
                 read_budget(job.settings.refresh_now, client_.endpoint().timeout), &memory_},
         stop_fd_(stop_fd),
-        metrics_(job.metrics_file, "mtec-read", job.metrics_interval) {
+        metrics_(job.metrics_file, "mtec-read", job.metrics_interval),
+        repeats_(job.log) {
     if (!job.control_path.empty()) control_ = std::make_unique<ControlServer>(job.control_path);
     metrics_.counter("mtec_modbus_requests_total", "Modbus requests by result and error class");
     metrics_.histogram("mtec_modbus_request_duration_seconds", "Duration of Modbus requests",
@@ -59,6 +62,9 @@ class Follower {
     metrics_.gauge("mtec_group_last_success_timestamp_seconds",
                    "Last read of a group with data (Unix time)");
     metrics_.counter("mtec_frames_out_total", "Frames written");
+    metrics_.counter("mtec_serial_refused_total",
+                     "Static reads whose serial number cannot be a topic level");
+    metrics_.add("mtec_serial_refused_total", 0);
     metrics_.set("mtec_modbus_connected", 0);
     metrics_.set("mtec_modbus_breaker_open", 0);
     metrics_.add("mtec_frames_out_total", 0);
@@ -190,8 +196,18 @@ class Follower {
     note(outcome, name_list(groups, groups.size()), now);
     if (serial_.empty()) {
       serial_ = serial_from(job_.catalog, outcome);
-      if (serial_.empty() && !outcome.connection_lost && outcome.errors.empty())
-        job_.log.warn("the static group gave no serial number yet; retrying");
+      if (serial_.empty() && !outcome.connection_lost && outcome.errors.empty()) {
+        if (const auto bad = refused_serial(job_.catalog, outcome)) {
+          metrics_.add("mtec_serial_refused_total");
+          repeats_.warn("serial refused", "",
+                        fmt::format("the serial number '{}' is not a valid topic level ('/', "
+                                    "'+', '#', control characters): no frames until it is; "
+                                    "retrying",
+                                    untrusted(*bad)));
+        } else {
+          repeats_.warn("no serial", "", "the static group gave no serial number yet; retrying");
+        }
+      }
       if (serial_.empty()) return true;
     }
     const std::set<const Register*> selected(regs.begin(), regs.end());
@@ -218,15 +234,16 @@ class Follower {
   void note_static(const Frame& f) {
     const std::string fw = text_value(f, "firmware_version");
     if (!firmware_.empty() && fw != firmware_ && memory_.size()) {
-      job_.log.info(fmt::format("firmware {} (was {}): read plan learned again", fw, firmware_));
+      job_.log.info(fmt::format("firmware {} (was {}): read plan learned again", untrusted(fw),
+                                untrusted(firmware_)));
       memory_.forget();
     }
     if (f.serial != named_serial_ || fw != firmware_) {
       const auto& ep = client_.endpoint();
-      job_.log.notice(
-          fmt::format("inverter {} (unit {}, {} framing): serial {}, model {}, firmware {}",
-                      client_.peer(), ep.unit, modbus::framer_name(ep.framer), f.serial,
-                      or_unknown(text_value(f, "equipment_info")), or_unknown(fw)));
+      job_.log.notice(fmt::format(
+          "inverter {} (unit {}, {} framing): serial {}, model {}, firmware {}", client_.peer(),
+          ep.unit, modbus::framer_name(ep.framer), untrusted(f.serial),
+          untrusted(or_unknown(text_value(f, "equipment_info"))), untrusted(or_unknown(fw))));
       named_serial_ = f.serial;
     }
     firmware_ = fw;
@@ -262,7 +279,8 @@ class Follower {
   std::unique_ptr<ControlServer> control_;
   Metrics metrics_;
   HeartbeatSender beat_ = HeartbeatSender::from_env("mtec-read");
-  std::string down_since_;  // HH:MM:SS while the inverter is unreachable
+  std::string down_since_;    // HH:MM:SS while the inverter is unreachable
+  RepeatedWarnings repeats_;  // a missing or refused serial: once, then a count a minute
   LineWriter out_;
   std::string serial_, firmware_, named_serial_;
 };

@@ -14,6 +14,7 @@
 #include "mtec/base/json_input.hpp"
 #include "mtec/base/line_input.hpp"
 #include "mtec/base/line_writer.hpp"
+#include "mtec/base/log_escape.hpp"
 #include "mtec/base/metrics.hpp"
 #include "mtec/base/stop_signals.hpp"
 #include "mtec/inverter/command.hpp"
@@ -56,17 +57,18 @@ void apply(Job& job, const mtec::EncodedWrite& w, bool raw) {
   switch (a.result) {
     case R::applied:
       job.log.notice(fmt::format("wrote {} ({}) = {}: words {}, read back {} via {}", w.reg->mqtt,
-                                 *w.reg->address, w.requested, hex_words(w.words),
+                                 *w.reg->address, mtec::untrusted(w.requested), hex_words(w.words),
                                  hex_words(a.read_back), job.io->describe()));
       return;
     case R::unchanged:
       job.log.notice(fmt::format("{} ({}) holds {} already: not written", w.reg->mqtt,
-                                 *w.reg->address, w.requested));
+                                 *w.reg->address, mtec::untrusted(w.requested)));
       return;
     case R::unknown: {
-      Error e(a.error->cls(),
-              fmt::format("{} ({}) = {}: outcome unknown, it may have been applied: {}",
-                          w.reg->mqtt, *w.reg->address, w.requested, a.error->what()));
+      Error e(
+          a.error->cls(),
+          fmt::format("{} ({}) = {}: outcome unknown, it may have been applied: {}", w.reg->mqtt,
+                      *w.reg->address, mtec::untrusted(w.requested), a.error->what()));
       e.set_hint(fmt::format("check it with: mtec-read {}", w.reg->mqtt));
       throw e;
     }

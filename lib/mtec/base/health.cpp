@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "mtec/base/errors.hpp"
+#include "mtec/base/log_escape.hpp"
 
 namespace mtec {
 
@@ -18,7 +19,8 @@ std::optional<std::string> availability_of(const MetricSamples& s) {
   const auto at = labels.find("topic=\"");
   const std::string topic =
       at == std::string::npos ? "" : labels.substr(at + 7, labels.find('"', at + 7) - at - 7);
-  return fmt::format("{}{}", v != 0 ? "online" : "offline", topic.empty() ? "" : " on " + topic);
+  return fmt::format("{}{}", v != 0 ? "online" : "offline",
+                     topic.empty() ? "" : " on " + untrusted(topic));
 }
 
 struct Findings {
@@ -34,7 +36,8 @@ void assess_tool(const ToolMetrics& t, double now, const HealthLimits& limits, F
   const bool in_grace = age < limits.grace;
   auto not_yet = [&](std::string reason) {
     if (in_grace)
-      out.starting.push_back(fmt::format("{} started {:.0f} s ago, {}", t.tool, age, reason));
+      out.starting.push_back(
+          fmt::format("{} started {:.0f} s ago, {}", untrusted(t.tool), age, reason));
     else
       out.unhealthy.push_back(std::move(reason));
   };
@@ -57,7 +60,7 @@ void assess_tool(const ToolMetrics& t, double now, const HealthLimits& limits, F
   if (auto w = metric_value(s, "mtec_writes_total", "result=\"failed\""); w && *w > 0)
     out.degraded.push_back(fmt::format("{:.0f} writes failed", *w));
   if (auto b = metric_value(s, "mtec_bad_lines_total"); b && *b > 0)
-    out.degraded.push_back(fmt::format("{}: {:.0f} bad input lines", t.tool, *b));
+    out.degraded.push_back(fmt::format("{}: {:.0f} bad input lines", untrusted(t.tool), *b));
 }
 
 }  // namespace
@@ -92,7 +95,7 @@ Health assess_health(const std::vector<ToolMetrics>& files, double now,
     // a stopped tool's last values (connected 0, ...) say nothing about the peers
     if (updated && now - *updated > limits.stale) {
       stopped.push_back(
-          fmt::format("{} not running (metrics {:.0f} s old)", t.tool, now - *updated));
+          fmt::format("{} not running (metrics {:.0f} s old)", untrusted(t.tool), now - *updated));
       continue;
     }
     assess_tool(t, now, limits, f);

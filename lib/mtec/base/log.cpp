@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
+#include "mtec/base/log_escape.hpp"
+
 namespace mtec {
 
 const char* level_name(Level l) {
@@ -42,7 +44,9 @@ void Logger::write(Level l, const char* label, std::string_view message) const {
     j["message"] = std::string(message);
     line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   } else {
-    line = fmt::format("{}: {}: {}", tool_, label, message);
+    // defence in depth: whatever a message holds, it stays one line without
+    // terminal escapes (a "\n<0>..." cannot forge a journal entry)
+    line = fmt::format("{}: {}: {}", tool_, label, escape_controls(message));
   }
   if (journal_) line = fmt::format("<{}>{}", static_cast<int>(l), line);
   line += '\n';

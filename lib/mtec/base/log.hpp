@@ -1,6 +1,8 @@
 // Logging to stderr, one line per event: "<tool>: <level>: message", with
 // <N> syslog priority prefixes under journald (JOURNAL_STREAM set) and a JSON
-// line format (--log-format json).
+// line format (--log-format json). A text line never holds a control byte of
+// the message (escaped as `\n`, `\x1b`: see log_escape.hpp); values from
+// outside go through untrusted() as well, which also bounds their length.
 #pragma once
 
 #include <cstdio>

@@ -1,6 +1,8 @@
 #include "mtec/base/metrics.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -81,12 +83,30 @@ void Metrics::write() {
   if (!enabled()) return;
   set("mtec_metrics_updated_timestamp_seconds",
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count());
-  const std::string tmp = path_ + ".tmp";
   const std::string text = render();
+  // A new file of our own beside the target (O_CREAT|O_EXCL: a name planted
+  // there, a symlink too, is never opened), renamed over it: a reader sees
+  // the old or the new text, and a symlink at the target is replaced, not
+  // followed.
+  std::string tmp = path_ + ".XXXXXX";
   bool ok = false;
-  if (FILE* f = std::fopen(tmp.c_str(), "w")) {
-    const bool written = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-    ok = std::fclose(f) == 0 && written && std::rename(tmp.c_str(), path_.c_str()) == 0;
+  const int fd = ::mkostemp(tmp.data(), O_CLOEXEC);
+  if (fd >= 0) {
+    bool written = ::fchmod(fd, 0644) == 0;
+    for (size_t done = 0; written && done < text.size();) {
+      const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      written = n > 0;
+      if (written) done += static_cast<size_t>(n);
+    }
+    const int saved = errno;
+    ok = ::close(fd) == 0 && written && std::rename(tmp.c_str(), path_.c_str()) == 0;
+    if (!ok) {
+      if (!written) errno = saved;
+      const int why = errno;
+      ::unlink(tmp.c_str());
+      errno = why;
+    }
   }
   if (!ok && !write_failed_)
     std::fprintf(stderr, "%s: warning: cannot write metrics file %s: %s\n", tool_.c_str(),

@@ -1,5 +1,7 @@
 #include "mtec/base/outage.hpp"
 
+#include <algorithm>
+
 namespace mtec {
 
 Outage::Say Outage::failed(TimePoint now) {
@@ -31,6 +33,15 @@ Duration Outage::length(TimePoint now) const {
 void SessionWatch::accepted(TimePoint now) {
   accepted_at_ = now;
   open_ = true;
+}
+
+bool SessionWatch::taken_over() {
+  open_ = false;
+  last_lasted_ = false;
+  short_in_a_row_ = std::max(short_in_a_row_ + 1, times_);
+  if (hinted_) return false;
+  hinted_ = true;
+  return true;
 }
 
 void SessionWatch::connect_failed() {

@@ -54,6 +54,9 @@ class SessionWatch {
   // followed by a reconnect that the broker accepted at once (a broker that
   // restarts refuses connections in between). Only then may reconnects slow.
   bool takeover_suspected() const { return short_in_a_row_ >= times_; }
+  // The broker said so (MQTT v5 DISCONNECT, reason 0x8E session taken over):
+  // the pattern is certain at once. True the first time (for the hint).
+  bool taken_over();
 
  private:
   Duration short_lived_;

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "mtec/base/errors.hpp"
+#include "mtec/base/log_escape.hpp"
 #include "mtec/inverter/decode.hpp"
 #include "mtec/inverter/format.hpp"
 
@@ -102,7 +103,7 @@ EncodedWrite encode_write(const Catalog& catalog, const std::string& key, const 
                           WriteMode mode) {
   const Register* reg = catalog.find(key);
   if (!reg || !reg->address)
-    throw Error(ErrorClass::usage, fmt::format("unknown register '{}'", key));
+    throw Error(ErrorClass::usage, fmt::format("unknown register '{}'", untrusted(key)));
   const std::string who = fmt::format("{} ({})", reg->mqtt, *reg->address);
   EncodedWrite w;
   w.reg = reg;
@@ -115,17 +116,21 @@ EncodedWrite encode_write(const Catalog& catalog, const std::string& key, const 
     const auto i = python_int(text);
     const auto [lo, hi] = raw_range(reg->type);
     if (!i || static_cast<double>(*i) < lo || static_cast<double>(*i) > hi)
-      throw Error(ErrorClass::data, fmt::format("{}: --raw needs an integer {}..{} ({}), not '{}'",
-                                                who, lo, hi, type_name(reg->type), text));
+      throw Error(ErrorClass::data,
+                  fmt::format("{}: --raw needs an integer {}..{} ({}), not '{}'", who, lo, hi,
+                              type_name(reg->type), untrusted(text)));
     w.user_value = Value{*i};
     return words_of(std::move(w), *i);
   }
   if (!value) {
     if (text.find('.') != std::string::npos) {
       const auto f = python_float(text);
-      if (!f) throw Error(ErrorClass::data, fmt::format("{}: '{}' is not a number", who, text));
+      if (!f)
+        throw Error(ErrorClass::data,
+                    fmt::format("{}: '{}' is not a number", who, untrusted(text)));
       if (!std::isfinite(*f))
-        throw Error(ErrorClass::data, fmt::format("{}: '{}' is not a finite number", who, text));
+        throw Error(ErrorClass::data,
+                    fmt::format("{}: '{}' is not a finite number", who, untrusted(text)));
       value = Value{*f};
     } else {
       const auto i = python_int(text);
@@ -135,9 +140,9 @@ EncodedWrite encode_write(const Catalog& catalog, const std::string& key, const 
           labels += fmt::format("{}'{}'", labels.empty() ? "" : ", ", label);
         throw Error(ErrorClass::data,
                     text.empty()     ? fmt::format("{}: the value is empty", who)
-                    : labels.empty() ? fmt::format("{}: '{}' is not a number", who, text)
+                    : labels.empty() ? fmt::format("{}: '{}' is not a number", who, untrusted(text))
                                      : fmt::format("{}: '{}' is neither a number nor one of {}",
-                                                   who, text, labels));
+                                                   who, untrusted(text), labels));
       }
       value = Value{*i};
     }
@@ -150,25 +155,27 @@ EncodedWrite encode_write(const Catalog& catalog, const std::string& key, const 
                       [&](const auto& item) { return item.first == std::get<int64_t>(*value); });
       if (!is_code)
         throw Error(ErrorClass::data,
-                    fmt::format("{}: '{}' is none of its labels or their codes: {}", who, text,
-                                labels_and_codes(*reg)));
+                    fmt::format("{}: '{}' is none of its labels or their codes: {}", who,
+                                untrusted(text), labels_and_codes(*reg)));
     }
   }
   w.user_value = *value;
   const double user =
       is_int(*value) ? static_cast<double>(std::get<int64_t>(*value)) : std::get<double>(*value);
   if ((reg->min && user < *reg->min) || (reg->max && user > *reg->max))
-    throw Error(ErrorClass::data, fmt::format("{}: {} is outside the allowed range {}..{}{}", who,
-                                              trim(text), reg->min ? number_text(*reg->min) : "",
-                                              reg->max ? number_text(*reg->max) : "",
-                                              reg->unit.empty() ? "" : " " + reg->unit));
+    throw Error(
+        ErrorClass::data,
+        fmt::format("{}: {} is outside the allowed range {}..{}{}", who, untrusted(trim(text)),
+                    reg->min ? number_text(*reg->min) : "", reg->max ? number_text(*reg->max) : "",
+                    reg->unit.empty() ? "" : " " + reg->unit));
   // scale, then truncate toward zero (int() of the legacy); the range is
   // checked on the double first, so no integer arithmetic can overflow
   const double scaled = std::trunc(user * reg->scale);
   const auto [lo, hi] = raw_range(reg->type);
   if (!(scaled >= lo && scaled <= hi))
-    throw Error(ErrorClass::data, fmt::format("{}: {} does not fit {} (raw {} outside {}..{})", who,
-                                              trim(text), type_name(reg->type), scaled, lo, hi));
+    throw Error(ErrorClass::data,
+                fmt::format("{}: {} does not fit {} (raw {} outside {}..{})", who,
+                            untrusted(trim(text)), type_name(reg->type), scaled, lo, hi));
   const int64_t raw =
       is_int(*value) ? std::get<int64_t>(*value) * reg->scale : static_cast<int64_t>(scaled);
   return words_of(std::move(w), raw);

@@ -4,6 +4,7 @@
 
 #include "mtec/base/errors.hpp"
 #include "mtec/base/json_input.hpp"
+#include "mtec/base/log_escape.hpp"
 #include "mtec/inverter/frame.hpp"
 
 namespace mtec {
@@ -17,7 +18,7 @@ std::string hex_words(const std::vector<uint16_t>& w) {
 }
 
 std::string who(const EncodedWrite& w) {
-  return fmt::format("{} ({}) = {}", w.reg->mqtt, *w.reg->address, w.requested);
+  return fmt::format("{} ({}) = {}", w.reg->mqtt, *w.reg->address, untrusted(w.requested));
 }
 
 // A write that failed without reaching the device (no connection, the

@@ -1,6 +1,7 @@
 #include "mtec/inverter/config.hpp"
 
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cerrno>
@@ -12,6 +13,7 @@
 #include <sstream>
 
 #include "mtec/base/errors.hpp"
+#include "mtec/base/log_escape.hpp"
 #include "mtec/base/suggest.hpp"
 #include "mtec/base/yaml_load.hpp"
 
@@ -81,7 +83,8 @@ const std::vector<ConfigKey>& config_keys() {
                                               {"HASS_AVAILABILITY_PERIODS", "3", false},
                                               {"WRITE_MIN_INTERVAL", "5", false},
                                               {"WRITE_MAX_AGE", "30", false},
-                                              {"DEBUG", "false", false}};
+                                              {"DEBUG", "false", false},
+                                              {"LOG_FORMAT", "text", false}};
   return keys;
 }
 
@@ -126,11 +129,11 @@ Config Config::parse(const std::string& text, const std::string& file, const Env
       const int line = kv.first.Mark().line + 1;
       if (!kv.second.IsScalar() && !kv.second.IsNull())
         throw Error(ErrorClass::config,
-                    fmt::format("{}:{}: {} must be a single value", file, line, key));
+                    fmt::format("{}:{}: {} must be a single value", file, line, untrusted(key)));
       if (!find_key(key))
         c.source_.warnings.push_back(
             fmt::format("{}:{}: unknown key {} (ignored){} (every key: mtec-read --show-config)",
-                        file, line, key, did_you_mean(key, key_names())));
+                        file, line, untrusted(key), did_you_mean(key, key_names())));
       c.file_[key] = kv.second.IsNull() ? std::string() : kv.second.Scalar();
       c.file_lines_[key] = line;
     }
@@ -171,6 +174,28 @@ std::string Config::origin(const std::string& key) const {
   return "default";
 }
 
+std::optional<std::string> Config::exposed_secret_warning() const {
+  if (!source_.file) return std::nullopt;
+  std::string secret;
+  for (const auto& k : config_keys())
+    if (k.secret)
+      if (const auto it = file_.find(k.name); it != file_.end() && !it->second.empty()) {
+        secret = k.name;
+        break;
+      }
+  if (secret.empty()) return std::nullopt;
+  if (const auto creds = env_ ? env_("CREDENTIALS_DIRECTORY") : std::nullopt;
+      creds && !creds->empty() && source_.file->starts_with(*creds + "/"))
+    return std::nullopt;
+  struct stat st {};
+  if (::stat(source_.file->c_str(), &st) != 0 || (st.st_mode & 0044) == 0) return std::nullopt;
+  return fmt::format(
+      "config file {} holds {} and is readable by {} (mode {:04o}): chmod 600 {} (or give the "
+      "password as MTEC_MQTT_PASSWORD or --password-file)",
+      *source_.file, secret, (st.st_mode & 0004) ? "everyone" : "its group", st.st_mode & 07777,
+      *source_.file);
+}
+
 std::string Config::describe() const {
   std::string out = source_.file ? fmt::format("# config file: {}\n", *source_.file)
                                  : std::string("# config file: none found\n");
@@ -196,7 +221,7 @@ Settings Config::settings() const {
   auto origin = [this](const std::string& key) { return this->origin(key); };
   auto bad = [&](const std::string& key, const std::string& value, const std::string& rule) {
     return Error(ErrorClass::config,
-                 fmt::format("{}: {} = '{}': {}", origin(key), key, value, rule));
+                 fmt::format("{}: {} = '{}': {}", origin(key), key, untrusted(value), rule));
   };
   auto get_int = [&](const std::string& key, int& out, long lo, long hi) {
     auto v = raw(key);
@@ -289,6 +314,10 @@ Settings Config::settings() const {
   }
   get_seconds("WRITE_MAX_AGE", s.write_max_age, 0, 86400);
   get_bool("DEBUG", s.debug);
+  if (auto v = raw("LOG_FORMAT"); v) {
+    if (*v != "text" && *v != "json") throw bad("LOG_FORMAT", *v, "must be text or json");
+    s.log_format = *v;
+  }
   return s;
 }
 

@@ -67,6 +67,7 @@ struct Settings {
   Seconds write_min_interval{5};      // mtec-write --stdin: at most one write per register per
   Seconds write_max_age{30};          // commands older than this (from their ts) are not applied
   bool debug = false;
+  std::string log_format = "text";  // mtec2mqtt passes it to every stage (--log-format)
 };
 
 struct ConfigSource {
@@ -104,6 +105,10 @@ class Config {
   // line each after a "# config file: ..." line: itself a valid config.yaml.
   // Secrets are masked.
   std::string describe() const;
+  // When the config file holds a secret (MQTT_PASSWORD) and group or others
+  // may read it: a warning naming the file and the fix (chmod 600). Files
+  // systemd hands over as credentials ($CREDENTIALS_DIRECTORY) are its own.
+  std::optional<std::string> exposed_secret_warning() const;
 
  private:
   std::map<std::string, std::string> file_;

@@ -179,8 +179,8 @@ std::vector<Frame> frames_by_group(const Catalog& catalog, const std::vector<std
           !valid_topic_level(std::get<std::string>(*v))) {
         v.reset();
         why =
-            "the serial number is not a valid topic level (empty, '/', '+', '#', NUL or not "
-            "UTF-8)";
+            "the serial number is not a valid topic level (empty, '/', '+', '#', control "
+            "characters or not UTF-8)";
       }
       if (v) {
         f.values.emplace_back(r->mqtt, std::move(*v));
@@ -206,6 +206,16 @@ std::string serial_from(const Catalog& catalog, const ReadOutcome& outcome) {
   if (it == outcome.words.end()) return {};
   auto v = decode(*r, it->second);
   if (!v || !is_str(*v) || !valid_topic_level(std::get<std::string>(*v))) return {};
+  return std::get<std::string>(*v);
+}
+
+std::optional<std::string> refused_serial(const Catalog& catalog, const ReadOutcome& outcome) {
+  const Register* r = catalog.by_address(kSerialAddress);
+  if (!r) return std::nullopt;
+  auto it = outcome.words.find(r);
+  if (it == outcome.words.end()) return std::nullopt;
+  auto v = decode(*r, it->second);
+  if (!v || !is_str(*v) || valid_topic_level(std::get<std::string>(*v))) return std::nullopt;
   return std::get<std::string>(*v);
 }
 

@@ -69,5 +69,8 @@ std::vector<Frame> frames_by_group(const Catalog& catalog, const std::vector<std
 
 // The serial number from a read outcome (register 10000 decoded), or "".
 std::string serial_from(const Catalog& catalog, const ReadOutcome& outcome);
+// The serial register when it was read and decodes as text that cannot be a
+// topic level (a '/', a control character, ...): what serial_from() refused.
+std::optional<std::string> refused_serial(const Catalog& catalog, const ReadOutcome& outcome);
 
 }  // namespace mtec

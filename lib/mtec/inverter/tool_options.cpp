@@ -104,7 +104,22 @@ void MqttOptions::add_to(CLI::App& app) {
                CLI::PositiveNumber);
 }
 
+void MqttOptions::check_tls() const {
+  const bool ca = !cafile.empty() || !capath.empty();
+  if (certfile.empty() != keyfile.empty())
+    throw Error(ErrorClass::usage, certfile.empty() ? "--key needs --cert (the client certificate)"
+                                                    : "--cert needs --key (its private key)");
+  if (!certfile.empty() && !ca)
+    throw Error(ErrorClass::usage,
+                "--cert/--key need --cafile or --capath: without a CA there is no TLS, and the "
+                "client certificate would not be used");
+  if (insecure && !ca)
+    throw Error(ErrorClass::usage,
+                "--insecure needs --cafile or --capath: without a CA there is no TLS to relax");
+}
+
 void MqttOptions::apply(Config& c) const {
+  check_tls();
   flags.apply(c);
   if (!password_file) return;
   std::ifstream in(*password_file);

@@ -71,8 +71,13 @@ struct MqttOptions {
   std::string cafile, capath, certfile, keyfile;
   bool insecure = false;
   void add_to(CLI::App& app);
-  // Error(no_input) when the password file cannot be read.
+  // Error(no_input) when the password file cannot be read; Error(usage)
+  // for TLS options that cannot take effect (check_tls()).
   void apply(Config& c) const;
+  // Error(usage) for TLS options that would silently not take effect:
+  // --insecure without TLS (--cafile/--capath), --cert without --key or
+  // --key without --cert, a client certificate without a CA.
+  void check_tls() const;
 };
 
 // --metrics-file / --metrics-interval of the long-running tools.

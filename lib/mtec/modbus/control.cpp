@@ -53,6 +53,15 @@ ControlServer::ControlServer(std::string path) : path_(std::move(path)) {
     if (!S_ISSOCK(st.st_mode))
       throw Error(ErrorClass::cant_create,
                   fmt::format("--control {}: exists and is not a socket", path_));
+    // a socket someone still listens on belongs to a running reader; one
+    // nobody answers on is left over from a reader that is gone
+    const int probe = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    const bool live =
+        probe >= 0 && ::connect(probe, reinterpret_cast<const sockaddr*>(&a), sizeof a) == 0;
+    if (probe >= 0) ::close(probe);
+    if (live)
+      throw Error(ErrorClass::temp_fail,
+                  fmt::format("--control {}: in use by a running mtec-read", path_));
     ::unlink(path_.c_str());
   }
   listen_fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
@@ -65,7 +74,8 @@ ControlServer::ControlServer(std::string path) : path_(std::move(path)) {
     ::close(listen_fd_);
     throw Error(ErrorClass::io, fmt::format("--control {}: {}", path_, std::strerror(e)));
   }
-  ::chmod(path_.c_str(), 0600);
+  // 0600 from the umask at bind(); no chmod by name, which would follow a
+  // symlink put in its place
 }
 
 ControlServer::~ControlServer() {

@@ -4,6 +4,7 @@
 
 #include "mtec/base/errors.hpp"
 #include "mtec/base/json_input.hpp"
+#include "mtec/base/log_escape.hpp"
 #include "mtec/modbus/control.hpp"
 #include "mtec/modbus/hints.hpp"
 
@@ -51,7 +52,8 @@ class ControlIO : public RegisterIO {
     if (ok == reply.end() || !ok->is_boolean() || !ok->get<bool>()) {
       const ErrorClass cls = class_from_name(string_at(reply, "class").value_or("unavailable"));
       const std::string msg =
-          fmt::format("via {}: {}", path_, string_at(reply, "error").value_or("request failed"));
+          fmt::format("via {}: {}", path_,
+                      untrusted(string_at(reply, "error").value_or("request failed"), 300));
       if (string_at(reply, "outcome") == "unknown") throw OutcomeUnknown(cls, msg);
       if (const auto code = integer_at(reply, "exception"); code && *code > 0 && *code < 256)
         throw modbus::ModbusError(cls, msg, static_cast<int>(*code));  // an answer: not written

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "mtec/base/errors.hpp"
+#include "mtec/base/log_escape.hpp"
 #include "mtec/base/topic.hpp"
 #include "mtec/inverter/command.hpp"
 
@@ -22,10 +23,11 @@ std::vector<StateMessage> state_messages(const Json& values, const std::string& 
 
 std::string unpublishable_level(const std::string& serial, const std::string& group,
                                 const Json& values) {
-  if (!valid_topic_level(serial)) return "serial '" + serial + "'";
-  if (!valid_topic_level(group)) return "group '" + group + "'";
+  // what is refused is shown as text logs show outside values: escaped, cut
+  if (!valid_topic_level(serial)) return "serial '" + untrusted(serial) + "'";
+  if (!valid_topic_level(group)) return "group '" + untrusted(group) + "'";
   for (const auto& [key, v] : values.items())
-    if (!valid_topic_level(key)) return "key '" + key + "'";
+    if (!valid_topic_level(key)) return "key '" + untrusted(key) + "'";
   return {};
 }
 
@@ -49,7 +51,8 @@ std::optional<std::string> command_line(const Catalog& catalog, const std::strin
   if (!key) return std::nullopt;
   const Register* r = catalog.by_mqtt(*key);
   if (r && r->address && topic != command_topic(root, serial, r->group, *key)) return std::nullopt;
-  if (!r || !r->address) throw Error(ErrorClass::usage, fmt::format("unknown register '{}'", *key));
+  if (!r || !r->address)
+    throw Error(ErrorClass::usage, fmt::format("unknown register '{}'", untrusted(*key)));
   if (payload.size() > kMaxCommandPayload)
     throw Error(ErrorClass::data, fmt::format("a payload of {} bytes (at most {})", payload.size(),
                                               kMaxCommandPayload));

@@ -66,5 +66,21 @@ TEST(Log, JsonLinesParse) {
   EXPECT_EQ(j["time"].get<std::string>().size(), 24u);  // 2026-12-01T11:00:00.000Z
 }
 
+// Whatever a message holds, a text line stays one line without terminal
+// escapes: no forged "<0>" journal entry, no ANSI sequence.
+TEST(Log, TextLinesEscapeControlBytesOfTheMessage) {
+  const auto text = lines_of(
+      [](const Logger& l) { l.warn("rejected x\n<0>mtec-write: notice: wrote mode\x1b[2J"); },
+      Logger::Format::text, true);
+  EXPECT_EQ(text, "<4>mtec-x: warning: rejected x\\n<0>mtec-write: notice: wrote mode\\x1b[2J\n");
+}
+
+TEST(Log, JsonLinesKeepTheMessageAsItIs) {
+  const auto text =
+      lines_of([](const Logger& l) { l.warn("a\nb\x1b"); }, Logger::Format::json, false);
+  EXPECT_EQ(text.find('\n'), text.size() - 1);
+  EXPECT_EQ(nlohmann::json::parse(text)["message"], "a\nb\x1b");
+}
+
 }  // namespace
 }  // namespace mtec

@@ -1,5 +1,11 @@
 // Metrics: what the writer renders the parser reads back; malformed lines are skipped.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "mtec/base/metrics.hpp"
 
@@ -40,6 +46,44 @@ TEST(Metrics, MalformedLinesAreSkipped) {
   EXPECT_EQ(metric_value(s, "labelled", "x=\"a b\""), 4);
   EXPECT_EQ(metric_value(s, "last"), 5);
   EXPECT_EQ(s.size(), 3u);
+}
+
+std::string file_text(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// A planted name in the metrics directory is never written through: the old
+// temporary name and the target itself as symlinks to another file.
+TEST(Metrics, PlantedSymlinksAreNeverFollowed) {
+  namespace fs = std::filesystem;
+  const fs::path dir =
+      fs::temp_directory_path() / ("mtec-metrics-test-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const fs::path victim = dir / "victim", prom = dir / "mtec-read.prom";
+  std::ofstream(victim) << "precious\n";
+  fs::create_symlink(victim, dir / "mtec-read.prom.tmp");
+  fs::create_symlink(victim, prom);
+  {
+    Metrics m(prom.string(), "mtec-read");
+    m.gauge("mtec_modbus_connected", "Connected");
+    m.set("mtec_modbus_connected", 1);
+    m.write();
+  }
+  EXPECT_EQ(file_text(victim), "precious\n");
+  ASSERT_FALSE(fs::is_symlink(prom));  // replaced, not followed
+  EXPECT_EQ(metric_value(parse_metrics_text(file_text(prom)), "mtec_modbus_connected"), 1);
+  struct stat st {};
+  ASSERT_EQ(::stat(prom.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0644u);
+  // nothing left behind but the planted link, the victim and the file
+  size_t entries = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++entries;
+  EXPECT_EQ(entries, 3u);
+  fs::remove_all(dir);
 }
 
 }  // namespace

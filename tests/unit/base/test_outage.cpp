@@ -58,6 +58,17 @@ TEST(SessionWatch, ABrokerThatRestartsIsNoTakeover) {
   EXPECT_FALSE(w.takeover_suspected());
 }
 
+TEST(SessionWatch, TheBrokerSayingTakenOverIsCertainAtOnce) {
+  SessionWatch w;
+  w.accepted(t0);
+  EXPECT_TRUE(w.taken_over());
+  EXPECT_TRUE(w.takeover_suspected());
+  w.accepted(t0 + seconds(5));
+  EXPECT_FALSE(w.taken_over());  // the hint once
+  w.connect_failed();
+  EXPECT_FALSE(w.takeover_suspected());
+}
+
 TEST(SessionWatch, ALongSessionStartsOver) {
   SessionWatch w;
   auto t = t0;

@@ -83,6 +83,10 @@ TEST(Config, ValidationNamesKeySourceAndRule) {
   expect_config_error("MQTT_FLOAT_FORMAT: '{:d}'\n", "c.yaml:1: MQTT_FLOAT_FORMAT '{:d}'");
   expect_config_error("HASS_ENABLE: maybe\n", "must be true or false");
   expect_config_error("MODBUS_FRAMER: binary\n", "must be socket (or tcp) or rtu");
+  expect_config_error("LOG_FORMAT: xml\n", "LOG_FORMAT = 'xml': must be text or json");
+  // a value from the file is shown escaped and cut, not as it is
+  expect_config_error("MODBUS_PORT: \"1\\e[2J\\n<0>x\"\n",
+                      "MODBUS_PORT = '1\\x1b[2J\\n<0>x': must be an integer");
   expect_config_error("", "environment MTEC_MODBUS_PORT: MODBUS_PORT = 'x'",
                       {{"MTEC_MODBUS_PORT", "x"}});
   expect_config_error("MODBUS_PORT: [1, 2]\n", "c.yaml:1: MODBUS_PORT must be a single value");
@@ -113,6 +117,31 @@ class ConfigFiles : public ::testing::Test {
   void TearDown() override { std::filesystem::remove_all(dir_); }
   std::filesystem::path dir_;
 };
+
+// A password in a file others may read: one warning naming the file and the
+// fix; none for a 0600 file, a file without a password, a systemd credential.
+TEST_F(ConfigFiles, APasswordInAFileOthersMayReadIsWarnedAbout) {
+  const auto file = dir_ / "secret.yaml";
+  std::ofstream(file) << "MQTT_LOGIN: mtec\nMQTT_PASSWORD: hunter2\n";
+  std::filesystem::permissions(file, std::filesystem::perms(0644));
+  const auto env = fake_env({});
+  const auto w = Config::load(file.string(), env).exposed_secret_warning();
+  ASSERT_TRUE(w.has_value());
+  EXPECT_EQ(*w, "config file " + file.string() +
+                    " holds MQTT_PASSWORD and is readable by everyone (mode 0644): chmod 600 " +
+                    file.string() +
+                    " (or give the password as MTEC_MQTT_PASSWORD or --password-file)");
+  EXPECT_EQ(w->find("hunter2"), std::string::npos);
+  std::filesystem::permissions(file, std::filesystem::perms(0640));
+  EXPECT_NE(Config::load(file.string(), env).exposed_secret_warning()->find("by its group"),
+            std::string::npos);
+  EXPECT_FALSE(Config::load(file.string(), fake_env({{"CREDENTIALS_DIRECTORY", dir_.string()}}))
+                   .exposed_secret_warning());
+  std::filesystem::permissions(file, std::filesystem::perms(0600));
+  EXPECT_FALSE(Config::load(file.string(), env).exposed_secret_warning());
+  std::ofstream(dir_ / "open.yaml") << "MQTT_LOGIN: mtec\n";
+  EXPECT_FALSE(Config::load((dir_ / "open.yaml").string(), env).exposed_secret_warning());
+}
 
 TEST_F(ConfigFiles, SearchOrderAndNamedFiles) {
   ASSERT_FALSE(std::filesystem::exists("config.yaml")) << "run the tests outside a config dir";

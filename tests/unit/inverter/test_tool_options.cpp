@@ -2,6 +2,9 @@
 // command line wins; the Modbus endpoint from the settings.
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <string>
+
 #include "mtec/base/errors.hpp"
 #include "mtec/inverter/tool_options.hpp"
 
@@ -41,6 +44,52 @@ TEST(ToolOptions, ABadValueIsACommandLineError) {
   ConfigFlags flags;
   flags.option(app, "-p,--port", "MODBUS_PORT", "Modbus TCP port", "PORT", CLI::Range(0, 65535));
   EXPECT_THROW(app.parse("-p 70000", false), CLI::ValidationError);
+}
+
+// TLS options that cannot take effect are a command-line error, never a
+// silently plaintext connection.
+TEST(ToolOptions, TlsOptionsThatCannotTakeEffectAreRefused) {
+  auto refused = [](std::function<void(MqttOptions&)> set) {
+    MqttOptions o;
+    set(o);
+    try {
+      o.check_tls();
+    } catch (const Error& e) {
+      EXPECT_EQ(e.cls(), ErrorClass::usage);
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_EQ(refused([](MqttOptions&) {}), "accepted");
+  EXPECT_EQ(refused([](MqttOptions& o) { o.cafile = "ca.crt"; }), "accepted");
+  EXPECT_EQ(refused([](MqttOptions& o) {
+              o.capath = "/etc/ssl/certs";
+              o.insecure = true;
+            }),
+            "accepted");
+  EXPECT_EQ(refused([](MqttOptions& o) {
+              o.cafile = "ca.crt";
+              o.certfile = "c.crt";
+              o.keyfile = "c.key";
+            }),
+            "accepted");
+  EXPECT_NE(refused([](MqttOptions& o) { o.insecure = true; }).find("--insecure needs --cafile"),
+            std::string::npos);
+  EXPECT_NE(refused([](MqttOptions& o) {
+              o.cafile = "ca.crt";
+              o.certfile = "c.crt";
+            }).find("--cert needs --key"),
+            std::string::npos);
+  EXPECT_NE(refused([](MqttOptions& o) {
+              o.cafile = "ca.crt";
+              o.keyfile = "c.key";
+            }).find("--key needs --cert"),
+            std::string::npos);
+  EXPECT_NE(refused([](MqttOptions& o) {
+              o.certfile = "c.crt";
+              o.keyfile = "c.key";
+            }).find("need --cafile or --capath"),
+            std::string::npos);
 }
 
 TEST(ToolOptions, TheEndpointOfTheSettings) {

@@ -1,12 +1,16 @@
 // The control protocol's request grammar; the server's idle clients.
 #include <gtest/gtest.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 
+#include "mtec/base/errors.hpp"
 #include "mtec/modbus/control.hpp"
 
 namespace mtec {
@@ -88,6 +92,39 @@ TEST(Control, IdleClientsAreClosedAndCannotLockOthersOut) {
   EXPECT_EQ(server.close_idle(t0 + std::chrono::seconds(100)), 1u);
   EXPECT_EQ(server.fds().size(), 1u);
   for (int fd : clients) ::close(fd);
+}
+
+// The socket's path: a stale socket (nobody listens) is replaced, a live one
+// (a running reader) or anything else refused.
+TEST(Control, StaleSocketsAreReplacedLiveOnesAndOtherFilesRefused) {
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("mtec-control-test-" + std::to_string(::getpid()) + ".sock"))
+                               .string();
+  std::filesystem::remove(path);
+  {  // a socket file left by a reader that is gone
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un a{};
+    a.sun_family = AF_UNIX;
+    std::strncpy(a.sun_path, path.c_str(), sizeof a.sun_path - 1);
+    ASSERT_EQ(::bind(fd, reinterpret_cast<const sockaddr*>(&a), sizeof a), 0);
+    ::close(fd);
+  }
+  {
+    ControlServer live(path);
+    struct stat st {};
+    ASSERT_EQ(::lstat(path.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600u);
+    try {
+      ControlServer second(path);
+      ADD_FAILURE() << "a live socket was taken over";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.cls(), ErrorClass::temp_fail);
+      EXPECT_NE(std::string(e.what()).find("in use by a running mtec-read"), std::string::npos);
+    }
+  }
+  std::ofstream(path) << "not a socket\n";
+  EXPECT_THROW(ControlServer{path}, Error);
+  std::filesystem::remove(path);
 }
 
 }  // namespace

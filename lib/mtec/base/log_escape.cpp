@@ -1,0 +1,113 @@
+#include "mtec/base/log_escape.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdint>
+
+namespace mtec {
+
+namespace {
+
+// The escape of the control byte `c`: "\n", "\r", "\t" or "\xNN".
+void append_control(std::string& out, unsigned char c) {
+  switch (c) {
+    case '\n': out += "\\n"; return;
+    case '\r': out += "\\r"; return;
+    case '\t': out += "\\t"; return;
+    default: out += fmt::format("\\x{:02x}", c); return;
+  }
+}
+
+bool is_control(unsigned char c) { return c < 0x20 || c == 0x7f; }
+
+// The length (2..4) of the valid UTF-8 sequence at s[i] with its code point
+// in `cp`, or 0 when the bytes there are no valid sequence.
+size_t utf8_sequence(std::string_view s, size_t i, uint32_t& cp) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  size_t n = 0;
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 1;
+    cp = c & 0x1F;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 2;
+    cp = c & 0x0F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 3;
+    cp = c & 0x07;
+  } else {
+    return 0;
+  }
+  if (i + n >= s.size()) return 0;
+  for (size_t k = 1; k <= n; ++k) {
+    const auto cc = static_cast<unsigned char>(s[i + k]);
+    if ((cc & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (cc & 0x3F);
+  }
+  if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+      (cp >= 0xD800 && cp <= 0xDFFF))
+    return 0;
+  return n + 1;
+}
+
+// Code points that are valid UTF-8 but control a terminal or the layout:
+// C1 controls (U+0085 is a line break, U+009B a CSI), the line and
+// paragraph separators, and the bidirectional embeddings and isolates.
+bool is_invisible_control(uint32_t cp) {
+  return (cp >= 0x80 && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029 ||
+         (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+}  // namespace
+
+std::string untrusted(std::string_view s, size_t max) {
+  std::string out;
+  out.reserve(s.size() < max ? s.size() + 8 : max + 24);
+  std::string piece;
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    size_t used = 1;
+    piece.clear();
+    if (c == '\\') {
+      piece = "\\\\";
+    } else if (is_control(c)) {
+      append_control(piece, c);
+    } else if (c < 0x80) {
+      piece.assign(1, static_cast<char>(c));
+    } else {
+      uint32_t cp = 0;
+      const size_t n = utf8_sequence(s, i, cp);
+      if (n == 0) {
+        piece = fmt::format("\\x{:02x}", c);
+      } else {
+        used = n;
+        if (is_invisible_control(cp))
+          piece = fmt::format("\\u{:04x}", cp);
+        else
+          piece.assign(s.substr(i, n));
+      }
+    }
+    if (out.size() + piece.size() > max) {
+      out += fmt::format("... ({} bytes)", s.size());
+      return out;
+    }
+    out += piece;
+    i += used;
+  }
+  return out;
+}
+
+std::string escape_controls(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (is_control(c))
+      append_control(out, c);
+    else
+      out += ch;
+  }
+  return out;
+}
+
+}  // namespace mtec
