@@ -62,12 +62,15 @@ result_seen() { jq -e --arg k "$1" --arg o "$2" --arg r "$3" \
 
 @test "a 1 MB payload, then a valid command: the valid one is applied" {
   start_pipeline
+  # (over MQTT v5's Maximum Packet Size the broker does not even deliver it)
   python3 -c 'import sys; sys.stdout.write(" " * 500000 + "2" + " " * 500000)' >big.txt
   mosquitto_pub -h 127.0.0.1 -p "$BROKER_PORT" -t "$(set_topic charge_limit)" -f big.txt
+  # one that arrives: 65 bytes of blanks around a valid 25
+  mosquitto_pub -h 127.0.0.1 -p "$BROKER_PORT" -t "$(set_topic charge_limit)" -m "$(printf '%32s25%31s' '' '')"
   mosquitto_pub -h 127.0.0.1 -p "$BROKER_PORT" -t "$(set_topic charge_limit)" -m 32
   wait_until 20 result_seen charge_limit applied 32
   [ "$(writes_of 52601)" = '[320]' ]
-  grep -q 'rejected: a payload of 1000001 bytes (at most 64)' pipeline.err
+  grep -q 'rejected: a payload of 65 bytes (at most 64)' pipeline.err
 }
 
 @test "commands on a topic discovery does not announce (wrong group, empty group): ignored, no write" {

@@ -155,7 +155,7 @@ teardown() { common_teardown; }
   grep -q "deb-systemd-invoke try-restart 'mtec2mqtt.service'" ctl/postinst
   grep -q "deb-systemd-invoke stop 'mtec2mqtt.service'" ctl/prerm
   grep -q 'systemctl --system daemon-reload' ctl/postrm
-  ! grep -Eq 'systemctl (--system )?(enable|start)|deb-systemd-invoke start|deb-systemd-helper enable' ctl/postinst
+  run ! grep -Eq 'systemctl (--system )?(enable|start)|deb-systemd-invoke start|deb-systemd-helper enable' ctl/postinst
   sh -n ctl/postinst && sh -n ctl/prerm && sh -n ctl/postrm
   if command -v lintian >/dev/null; then
     run lintian --fail-on error,warning "$deb"

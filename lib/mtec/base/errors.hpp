@@ -34,10 +34,9 @@ constexpr int exit_code(ErrorClass cls) { return static_cast<int>(cls); }
 
 // Every class, in exit-code order (for tables and tests).
 inline constexpr ErrorClass kAllErrorClasses[] = {
-    ErrorClass::usage,       ErrorClass::data,     ErrorClass::no_input,
-    ErrorClass::unavailable, ErrorClass::software, ErrorClass::cant_create,
-    ErrorClass::io,          ErrorClass::temp_fail, ErrorClass::protocol,
-    ErrorClass::no_perm,     ErrorClass::config};
+    ErrorClass::usage,    ErrorClass::data,        ErrorClass::no_input, ErrorClass::unavailable,
+    ErrorClass::software, ErrorClass::cant_create, ErrorClass::io,       ErrorClass::temp_fail,
+    ErrorClass::protocol, ErrorClass::no_perm,     ErrorClass::config};
 
 // Whether running the same command again, unchanged, cannot succeed: the
 // command line, the input, a missing file, a refused login or the config
