@@ -253,6 +253,10 @@ now_base() { printf '{"ts":"2026-01-20T11:00:00Z","serial":"%s","group":"now-bas
 }
 
 @test "a broker announcing a 256 MB PUBLISH: mtec-publish stays under 64 MB and says why it drops the link" {
+  # a sanitizer's shadow memory leaves no room for the bound (mtec-publish says so)
+  if grep -q '^MTEC_SANITIZE:BOOL=ON' "$MTEC_BUILD_DIR/CMakeCache.txt" 2>/dev/null; then
+    skip "the data memory bound is off under sanitizers"
+  fi
   hostile_broker huge
   publisher_on "$HB_PORT"
   wait_until 10 grep -q 'a packet too large to take' pub.err

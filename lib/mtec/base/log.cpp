@@ -11,6 +11,14 @@
 
 namespace mtec {
 
+namespace {
+
+// The longest text message: outside values are cut much shorter already
+// (untrusted()); this bounds whatever a message holds.
+constexpr size_t kMaxTextMessage = 4096;
+
+}  // namespace
+
 const char* level_name(Level l) {
   switch (l) {
     case Level::error: return "error";
@@ -46,7 +54,7 @@ void Logger::write(Level l, const char* label, std::string_view message) const {
   } else {
     // defence in depth: whatever a message holds, it stays one line without
     // terminal escapes (a "\n<0>..." cannot forge a journal entry)
-    line = fmt::format("{}: {}: {}", tool_, label, escape_controls(message));
+    line = fmt::format("{}: {}: {}", tool_, label, escape_controls(message, kMaxTextMessage));
   }
   if (journal_) line = fmt::format("<{}>{}", static_cast<int>(l), line);
   line += '\n';

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdint>
 
 namespace mtec {
@@ -97,15 +98,30 @@ std::string untrusted(std::string_view s, size_t max) {
   return out;
 }
 
-std::string escape_controls(std::string_view s) {
+std::string escape_controls(std::string_view s) { return escape_controls(s, std::string::npos); }
+
+std::string escape_controls(std::string_view s, size_t max) {
   std::string out;
-  out.reserve(s.size());
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
+  out.reserve(std::min(s.size(), max));
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const size_t before = out.size();
     if (is_control(c))
       append_control(out, c);
     else
-      out += ch;
+      out += static_cast<char>(c);
+    // cut before the piece that would cross the bound, never inside a
+    // UTF-8 sequence (a continuation byte belongs to the character before)
+    if (out.size() > max) {
+      out.resize(before);
+      size_t j = i;
+      while (j > 0 && (static_cast<unsigned char>(s[j]) & 0xC0) == 0x80 && out.size() > 0) {
+        --j;
+        out.pop_back();
+      }
+      out += fmt::format("... ({} bytes)", s.size());
+      return out;
+    }
   }
   return out;
 }

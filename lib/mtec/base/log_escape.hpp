@@ -27,4 +27,8 @@ std::string untrusted(std::string_view s, size_t max = 120);
 // twice). The result never holds a byte below 0x20.
 std::string escape_controls(std::string_view s);
 
+// escape_controls(s), cut after `max` bytes (before a character or escape,
+// then `... (N bytes)`): the Logger's bound on a whole text message.
+std::string escape_controls(std::string_view s, size_t max);
+
 }  // namespace mtec

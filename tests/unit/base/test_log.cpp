@@ -75,6 +75,12 @@ TEST(Log, TextLinesEscapeControlBytesOfTheMessage) {
   EXPECT_EQ(text, "<4>mtec-x: warning: rejected x\\n<0>mtec-write: notice: wrote mode\\x1b[2J\n");
 }
 
+TEST(Log, ATextMessageIsBounded) {
+  const auto text = lines_of([](const Logger& l) { l.warn(std::string(100000, 'x')); },
+                             Logger::Format::text, false);
+  EXPECT_EQ(text, "mtec-x: warning: " + std::string(4096, 'x') + "... (100000 bytes)\n");
+}
+
 TEST(Log, JsonLinesKeepTheMessageAsItIs) {
   const auto text =
       lines_of([](const Logger& l) { l.warn("a\nb\x1b"); }, Logger::Format::json, false);

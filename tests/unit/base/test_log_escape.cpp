@@ -96,6 +96,13 @@ TEST(LogEscape, GeneratedInputGivesSafeBoundedUtf8) {
   }
 }
 
+TEST(LogEscape, EscapeControlsCutsAtTheBoundBeforeACharacterOrEscape) {
+  EXPECT_EQ(escape_controls("abcdef", 4), "abcd... (6 bytes)");
+  EXPECT_EQ(escape_controls("abc\ndef", 4), "abc... (7 bytes)");
+  EXPECT_EQ(escape_controls("ab\xc3\xbc", 3), "ab... (4 bytes)");  // not inside the ü
+  EXPECT_EQ(escape_controls("abc", 3), "abc");
+}
+
 TEST(LogEscape, EscapeControlsKeepsBackslashesAndUtf8) {
   EXPECT_EQ(escape_controls("wrote \\x1b\n<0>x\x1b[2J ü"), "wrote \\x1b\\n<0>x\\x1b[2J ü");
   EXPECT_EQ(escape_controls(untrusted("a\nb")), "a\\nb");  // not escaped twice
