@@ -79,7 +79,7 @@ result_seen() { jq -e --arg k "$1" --arg o "$2" --arg r "$3" \
   mosquitto_pub -h 127.0.0.1 -p "$BROKER_PORT" -t "MTEC/$SERIAL//charge_limit/set" -m 21
   mosquitto_pub -h 127.0.0.1 -p "$BROKER_PORT" -t "$(set_topic charge_limit)" -m 32
   wait_until 20 result_seen charge_limit applied 32
-  [ "$(writes_of 52601)" = '[320]' ]
+  [ "$(writes_of 52601)" = '[320]' ] || { cat writes.ndjson pipeline.out; grep -i command pipeline.err; return 1; }
   grep -q "ignored a command on MTEC/$SERIAL/now-grid/charge_limit/set" pipeline.err
   grep -q "ignored a command on MTEC/$SERIAL//charge_limit/set" pipeline.err
 }
@@ -106,21 +106,21 @@ now_ts() { date -u +%Y-%m-%dT%H:%M:%S.000Z; }
 }
 
 @test "the inverter hangs after a write went out: outcome unknown, then the read-back result" {
-  # every reply 1 s late, so the test can stop the device between the write and its reply
-  start_sim --snapshot "$GOLDEN/case_A.json" --write-log writes.ndjson --delay 1000
-  start_writer --timeout 3
+  # every reply 3 s late, so the test can stop the device between the write and its reply
+  start_sim --snapshot "$GOLDEN/case_A.json" --write-log writes.ndjson --delay 3000
+  start_writer --timeout 5
   printf '{"ts":"%s","key":"charge_limit","value":"20"}\n' "$(now_ts)" >&"$CMDS"
-  wait_until 10 grep -q '"address":52601' writes.ndjson
+  wait_until 20 grep -q '"address":52601' writes.ndjson
   kill -STOP "$SIM_PID"
   for i in $(seq 19); do printf '{"ts":"%s","key":"charge_limit","value":"%s"}\n' "$(now_ts)" $((20 + i)) >&"$CMDS"; done
-  wait_until 10 grep -q 'charge_limit (52601) = 20: outcome unknown' writer.err
+  wait_until 20 grep -q 'charge_limit (52601) = 20: outcome unknown' writer.err
   outcome_of() { jq -e --arg r "$1" --arg o "$2" 'select(.requested == $r and .outcome == $o)' result.ndjson >/dev/null; }
   outcome_of 20 unknown
   kill -CONT "$SIM_PID"
-  wait_until 20 grep -q 'charge_limit (52601) = 20: the outcome was unknown; read back 0x00c8 (20.0): applied' writer.err
+  wait_until 40 grep -q 'charge_limit (52601) = 20: the outcome was unknown; read back 0x00c8 (20.0): applied' writer.err
   outcome_of 20 applied
   # never written twice; the last of the commands that waited follows
-  wait_until 20 outcome_of 39 applied
+  wait_until 40 outcome_of 39 applied
   [ "$(writes_of 52601 | tr '\n' ' ')" = '[200] [390] ' ]
 }
 

@@ -77,8 +77,10 @@ start_unit() {
   BROKER_PORT=$(free_port)
   config
   start_unit
-  wait_until 2 is_active || { journal; return 1; }
-  echo "# active after $(($(ms_now) - T0)) ms with the broker down" >&3
+  wait_until 10 is_active || { journal; return 1; }
+  local active_ms=$(($(ms_now) - T0))
+  echo "# active after $active_ms ms with the broker down" >&3
+  ((active_ms <= 2000))
   wait_until 5 status_has "broker down since"
   echo "# StatusText: $(prop StatusText)" >&3
   start_broker
@@ -141,10 +143,11 @@ start_unit() {
   calc=$(pgrep -P "$main" -x mtec-calc)
   t0=$(ms_now)
   kill -STOP "$calc"
-  # WatchdogSec 5 + RestartSec 1, and one heartbeat interval
-  wait_until 8 bash -c "[ \"\$(systemctl --user show -p NRestarts --value $UNIT)\" -ge 1 ]" ||
+  # WatchdogSec 5 + RestartSec 1, one heartbeat interval, and a margin for a busy machine
+  wait_until 15 bash -c "[ \"\$(systemctl --user show -p NRestarts --value $UNIT)\" -ge 1 ]" ||
     { journal | tail -20; return 1; }
-  echo "# restarted $(($(ms_now) - t0)) ms after SIGSTOP" >&3
+  local restart_ms=$(($(ms_now) - t0))
+  echo "# restarted $restart_ms ms after SIGSTOP (WatchdogSec 5 + RestartSec 1)" >&3
   wait_until 10 is_active
   [ "$(prop MainPID)" != "$main" ]
   says "Watchdog timeout" || { cat "$SD/manager/log/manager.log"; journal | tail -30; return 1; }

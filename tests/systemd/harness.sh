@@ -103,7 +103,14 @@ INNER
     sleep 0.05
   done
   # as PID 1's are, so that a DynamicUser= service can notify
-  until [[ -S "$xdg/systemd/notify" ]]; do sleep 0.05; done
+  until [[ -S "$xdg/systemd/notify" ]]; do
+    if ((SECONDS >= deadline)) || ! kill -0 "$(cat "$dir/manager.pid")" 2>/dev/null; then
+      echo "harness: the manager made no notify socket" >&2
+      stop
+      exit 1
+    fi
+    sleep 0.05
+  done
   chmod 0777 "$xdg/systemd/notify"
   printf 'export XDG_RUNTIME_DIR=%q\nunset DBUS_SESSION_BUS_ADDRESS\n' "$xdg" >"$dir/env"
 }

@@ -149,7 +149,14 @@ int publish_main(int argc, char** argv) {
     const auto now = std::chrono::steady_clock::now();
     metrics.maybe_write(now);
     if (beats) beats->drain(notifier.monitor(), now);
+    const bool was_withheld = notifier.withheld();
     notifier.tick(now, service_status(pub, notifier.monitor()));
+    if (notifier.withheld() && !was_withheld)  // the journal names the stage before a restart
+      for (const auto& stage : notifier.monitor().silent(2 * mtec::kHeartbeatInterval, now))
+        log.warn(
+            fmt::format("{} has not been heard for a second: its loop does not turn; the "
+                        "watchdog is no longer fed",
+                        stage));
     pollfd fds[4] = {
         {STDIN_FILENO, POLLIN, 0},
         {stop.fd(), POLLIN, 0},

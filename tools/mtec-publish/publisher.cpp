@@ -39,9 +39,9 @@ Publisher::Publisher(const Catalog& catalog, Options o, const Logger& log)
       o_(std::move(o)),
       log_(log),
       rng_(std::random_device{}()),
-      // the broker is a local service: after a long outage data are back
-      // within 15 s of its return (the conventions' 60 s cap is for the inverter)
-      backoff_(Backoff::Policy{Duration(1000), 2.0, Duration(15000), 0.25},
+      // the broker is a local service: after any outage data are back within
+      // about 5 s of its return (the conventions' 60 s cap is for the inverter)
+      backoff_(Backoff::Policy{Duration(1000), 2.0, Duration(5000), 0.25},
                [this] { return std::uniform_real_distribution<double>(0, 1)(rng_); }),
       repeats_(log) {
   mosquitto_lib_init();
@@ -499,7 +499,7 @@ bool Publisher::stale(const Json& f) {
     log_.warn(
         fmt::format("a {} frame is {} s old (more than {} s): stale frames are not published "
                     "as current (did a stage of the pipeline stall?)",
-                    f["group"].get<std::string>(),
+                    untrusted(f["group"].get<std::string>()),
                     std::chrono::duration_cast<std::chrono::seconds>(age).count(),
                     std::chrono::duration<double>(o_.max_frame_age).count()));
   if (metrics_) metrics_->add("mtec_frames_stale_total");
@@ -552,7 +552,7 @@ void Publisher::command(const std::string& topic, const std::string& payload) {
         log_.warn(
             fmt::format("ignored a command on {}: not the command topic of a key of {} "
                         "(<MQTT_TOPIC>/<serial>/<group>/<key>/set)",
-                        untrusted(topic), serial_));
+                        untrusted(topic), untrusted(serial_)));
       return;
     }
     const std::string text = *line + "\n";  // at most PIPE_BUF: one atomic write
@@ -598,7 +598,9 @@ void Publisher::command(const std::string& topic, const std::string& payload) {
                           o_.commands_out));
     count("accepted");
   } catch (const Error& e) {
-    log_.warn(fmt::format("command on {} rejected: {}", untrusted(topic), e.what()));
+    // the same bad command again and again: once, then a count a minute
+    const std::string line = fmt::format("command on {} rejected: {}", untrusted(topic), e.what());
+    repeats_.warn("rejected", line, line);
     count("rejected");
   }
 }

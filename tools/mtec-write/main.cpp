@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <functional>
 #include <iostream>
 #include <random>
 
@@ -94,7 +95,8 @@ mtec::Clocks clocks() {
 
 // --stdin: command lines through the CommandWriter (paced, expiring,
 // skipping unchanged writes); with --dry-run only validated and shown.
-int run_stdin(Job& job, const mtec::MetricsOptions& mo, const mtec::WriteRules& rules) {
+int run_stdin(Job& job, const mtec::MetricsOptions& mo, const mtec::WriteRules& rules,
+              mtec::HeartbeatSender& beat) {
   mtec::Metrics metrics(mo.file, "mtec-write", mo.period());
   const mtec::StopSignals stop;
   // failed writes have their own metric (mtec_writes_total), not bad lines
@@ -116,7 +118,6 @@ int run_stdin(Job& job, const mtec::MetricsOptions& mo, const mtec::WriteRules& 
   std::string line;
   uint64_t seq = 0;
   bool input_open = true;
-  mtec::HeartbeatSender beat = mtec::HeartbeatSender::from_env("mtec-write");
   for (;;) {
     const auto now = clocks();
     beat.beat(now.steady);
@@ -132,8 +133,10 @@ int run_stdin(Job& job, const mtec::MetricsOptions& mo, const mtec::WriteRules& 
     } else {
       // every line that is there before the writes: commands that came
       // while the inverter was slow replace each other instead of queueing
+      // (at most 256 per turn, so that a flood cannot starve the writes)
+      int taken = 0;
       for (auto st = in.next(line, timeout); st != mtec::LineInput::Status::timeout;
-           st = in.next(line, 0)) {
+           st = ++taken < 256 ? in.next(line, 0) : mtec::LineInput::Status::timeout) {
         if (st == mtec::LineInput::Status::end) {
           input_open = false;
           break;
@@ -210,21 +213,26 @@ int write_main(int argc, char** argv) {
     single = mtec::encode_write(catalog, key, value,
                                 raw ? mtec::WriteMode::raw_word : mtec::WriteMode::checked);
 
+  // mtec2mqtt's watchdog: the loop beats, and so does every wait for an answer
+  mtec::HeartbeatSender beat = mtec::HeartbeatSender::from_env("mtec-write");
+  std::function<void()> waiting;
+  if (beat.enabled()) waiting = [&beat] { beat.beat(std::chrono::steady_clock::now()); };
   std::unique_ptr<mtec::RegisterIO> io;
   if (!dry_run) {
     const std::string path = via.value_or(mtec::default_control_path());
     const auto timeout =
         std::chrono::duration_cast<std::chrono::milliseconds>(settings.modbus_timeout * 3);
     if (via || (!direct && is_socket(path)))
-      io = mtec::control_io(path, timeout);
+      io = mtec::control_io(path, timeout, waiting);
     else
-      io = mtec::direct_io(mtec::endpoint_of(settings));
+      io = mtec::direct_io(mtec::endpoint_of(settings), waiting);
   }
   Job job{catalog, log, io.get(), quiet, mtec::LineWriter()};
   if (from_stdin)
     return run_stdin(job, metrics_opts,
                      {std::chrono::duration_cast<mtec::Duration>(settings.write_min_interval),
-                      std::chrono::duration_cast<mtec::Duration>(settings.write_max_age)});
+                      std::chrono::duration_cast<mtec::Duration>(settings.write_max_age)},
+                     beat);
 
   const auto& w = *single;
   if (dry_run) {

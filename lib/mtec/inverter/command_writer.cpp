@@ -165,23 +165,33 @@ std::optional<TimePoint> CommandWriter::next_work() const {
 
 void CommandWriter::unreachable(Clocks now) { retry_at_ = now.steady + backoff_.next(); }
 
+void CommandWriter::answered() {
+  retry_at_.reset();
+  backoff_.reset();
+}
+
+bool CommandWriter::waiting(TimePoint now) const { return retry_at_ && now < *retry_at_; }
+
 void CommandWriter::run(Clocks now) {
   for (const auto& c : queue_.take_if([&](const QueuedCommand& q) { return expired(q, now); }))
     expire(c);
-  if (retry_at_ && now.steady < *retry_at_) return;
-  for (auto& [address, u] : unknown_)
-    if (u.next_try <= now.steady) {
-      verify(address, u, now);
-      if (retry_at_) return;  // still no answer
+  if (waiting(now.steady)) return;
+  for (auto it = unknown_.begin(); it != unknown_.end();) {
+    if (it->second.next_try > now.steady) {
+      ++it;
+    } else if (verify(it->first, it->second, now)) {
+      it = unknown_.erase(it);  // settled: told once
+    } else {
+      return;  // still no answer
     }
-  std::erase_if(unknown_, [this](const auto& kv) { return !queue_.held(kv.first); });
+  }
   while (auto c = queue_.take_due(now.steady)) {
     apply(std::move(*c), now);
-    if (retry_at_) return;
+    if (waiting(now.steady)) return;
   }
 }
 
-void CommandWriter::verify(uint16_t address, Unknown& u, Clocks now) {
+bool CommandWriter::verify(uint16_t address, Unknown& u, Clocks now) {
   std::vector<uint16_t> words;
   try {
     words = io_.read(address, static_cast<uint16_t>(u.write.words.size()));
@@ -189,10 +199,9 @@ void CommandWriter::verify(uint16_t address, Unknown& u, Clocks now) {
     log_.debug(fmt::format("{}: not read back yet: {}", who(u.write), e.what()));
     unreachable(now);
     u.next_try = *retry_at_;
-    return;
+    return false;
   }
-  retry_at_.reset();
-  backoff_.reset();
+  answered();
   const bool applied = words == u.write.words;
   log_.notice(fmt::format("{}: the outcome was unknown; read back {} ({}): {}", who(u.write),
                           hex_words(words), describe_words(*u.write.reg, words),
@@ -200,6 +209,7 @@ void CommandWriter::verify(uint16_t address, Unknown& u, Clocks now) {
   count(applied ? "ok" : "failed");
   report_(result_line(u.write, applied ? "applied" : "not applied", &words, nullptr));
   queue_.release(address);
+  return true;
 }
 
 void CommandWriter::apply(QueuedCommand c, Clocks now) {
@@ -210,14 +220,14 @@ void CommandWriter::apply(QueuedCommand c, Clocks now) {
   WriteAttempt a = attempt_write(io_, c.write);
   switch (a.result) {
     case R::applied:
-      backoff_.reset();
+      answered();
       log_.notice(fmt::format("wrote {}: words {}, read back {} via {}", who(c.write),
                               hex_words(c.write.words), hex_words(a.read_back), io_.describe()));
       count("ok");
       report_(result_line(c.write, "applied", &a.read_back, nullptr));
       return;
     case R::unchanged:
-      backoff_.reset();
+      answered();
       log_.info(fmt::format("{}: unchanged (the register holds {} already), not written",
                             who(c.write), hex_words(a.read_back)));
       skipped("unchanged");
@@ -241,7 +251,7 @@ void CommandWriter::apply(QueuedCommand c, Clocks now) {
       unreachable(now);
       return;
     case R::failed:
-      backoff_.reset();
+      answered();
       log_.warn(fmt::format("{}: not applied: {}", who(c.write), a.error->what()));
       count("failed");
       report_(result_line(c.write, "failed", &a.read_back, &*a.error));

@@ -102,9 +102,14 @@ class CommandWriter {
   bool expired(const QueuedCommand& c, Clocks now) const;
   void expire(const QueuedCommand& c);
   void apply(QueuedCommand c, Clocks now);
-  void verify(uint16_t address, Unknown& u, Clocks now);
+  // Reads back a register whose last write's outcome is unknown; true when
+  // that settled it (told and released), false while nothing answers.
+  bool verify(uint16_t address, Unknown& u, Clocks now);
   // The inverter did not answer: nothing is tried before the backoff's delay.
   void unreachable(Clocks now);
+  // It answered: the backoff starts over.
+  void answered();
+  bool waiting(TimePoint now) const;
   void count(const char* result);
   void skipped(const char* reason);
 

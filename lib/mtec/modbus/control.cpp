@@ -192,7 +192,8 @@ void ControlServer::on_readable(int fd,
 }
 
 nlohmann::json control_request(const std::string& path, const nlohmann::json& request,
-                               std::chrono::milliseconds timeout, bool* sent) {
+                               std::chrono::milliseconds timeout, bool* sent,
+                               const std::function<void()>& waiting) {
   const sockaddr_un a = address_of(path);
   const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) throw Error(ErrorClass::io, fmt::format("socket: {}", std::strerror(errno)));
@@ -211,8 +212,16 @@ nlohmann::json control_request(const std::string& path, const nlohmann::json& re
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     pollfd p{fd, POLLIN, 0};
-    const int r = ::poll(&p, 1, left.count() > 0 ? static_cast<int>(left.count()) : 0);
+    const bool slice = waiting && left.count() > 500;
+    const int r = ::poll(&p, 1,
+                         slice              ? 500
+                         : left.count() > 0 ? static_cast<int>(left.count())
+                                            : 0);
     if (r < 0 && errno == EINTR) continue;
+    if (r == 0 && slice) {
+      waiting();
+      continue;
+    }
     if (r <= 0)
       throw Error(ErrorClass::temp_fail,
                   fmt::format("control socket {}: no answer within {} ms", path, timeout.count()));

@@ -79,9 +79,11 @@ class ControlServer {
 // One request on the control socket at `path`; the reply (a JSON object), or
 // Error (unavailable when nobody listens, temp_fail on timeout, protocol when
 // the reply is not a JSON object). `sent` (optional) tells whether the
-// request went out before the failure.
+// request went out before the failure; `waiting` (optional) is called every
+// half second while the answer is awaited (a stage's heartbeat).
 nlohmann::json control_request(const std::string& path, const nlohmann::json& request,
-                               std::chrono::milliseconds timeout, bool* sent = nullptr);
+                               std::chrono::milliseconds timeout, bool* sent = nullptr,
+                               const std::function<void()>& waiting = {});
 
 // The documented default control socket path: $MTEC_CONTROL, else
 // $RUNTIME_DIRECTORY/control.sock, else /run/mtec/control.sock.

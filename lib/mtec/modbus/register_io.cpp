@@ -20,8 +20,8 @@ ErrorClass class_from_name(const std::string& name) {
 
 class ControlIO : public RegisterIO {
  public:
-  ControlIO(std::string path, std::chrono::milliseconds timeout)
-      : path_(std::move(path)), timeout_(timeout) {}
+  ControlIO(std::string path, std::chrono::milliseconds timeout, std::function<void()> waiting)
+      : path_(std::move(path)), timeout_(timeout), waiting_(std::move(waiting)) {}
   std::vector<uint16_t> read(uint16_t address, uint16_t count) override {
     return words_of(call({{"op", "read"}, {"address", address}, {"count", count}}), "words", count);
   }
@@ -32,7 +32,7 @@ class ControlIO : public RegisterIO {
     nlohmann::json reply;
     bool sent = false;
     try {
-      reply = control_request(path_, req, timeout_, &sent);
+      reply = control_request(path_, req, timeout_, &sent, waiting_);
     } catch (const Error& e) {
       if (sent) throw OutcomeUnknown(e.cls(), e.what());  // the reader may still execute it
       throw;
@@ -43,7 +43,7 @@ class ControlIO : public RegisterIO {
 
  private:
   nlohmann::json call(const nlohmann::json& req) {
-    return checked(control_request(path_, req, timeout_));
+    return checked(control_request(path_, req, timeout_, nullptr, waiting_));
   }
   // The reply when it says ok; else its error (OutcomeUnknown when the
   // reader says the write's outcome is unknown).
@@ -71,12 +71,15 @@ class ControlIO : public RegisterIO {
   }
   std::string path_;
   std::chrono::milliseconds timeout_;
+  std::function<void()> waiting_;
 };
 
 // Errors carry the hint a user needs: a refused port, a device that never answers.
 class DirectIO : public RegisterIO {
  public:
-  explicit DirectIO(const modbus::Endpoint& ep) : client_(ep) {}
+  DirectIO(const modbus::Endpoint& ep, std::function<void()> waiting) : client_(ep) {
+    if (waiting) client_.set_waiting(std::move(waiting), std::chrono::milliseconds(500));
+  }
   std::vector<uint16_t> read(uint16_t address, uint16_t count) override {
     return hinted([&] { return client_.read(address, count); });
   }
@@ -125,12 +128,13 @@ class DirectIO : public RegisterIO {
 
 }  // namespace
 
-std::unique_ptr<RegisterIO> control_io(const std::string& path, std::chrono::milliseconds timeout) {
-  return std::make_unique<ControlIO>(path, timeout);
+std::unique_ptr<RegisterIO> control_io(const std::string& path, std::chrono::milliseconds timeout,
+                                       std::function<void()> waiting) {
+  return std::make_unique<ControlIO>(path, timeout, std::move(waiting));
 }
 
-std::unique_ptr<RegisterIO> direct_io(const modbus::Endpoint& ep) {
-  return std::make_unique<DirectIO>(ep);
+std::unique_ptr<RegisterIO> direct_io(const modbus::Endpoint& ep, std::function<void()> waiting) {
+  return std::make_unique<DirectIO>(ep, std::move(waiting));
 }
 
 }  // namespace mtec

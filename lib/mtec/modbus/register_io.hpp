@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -40,9 +41,12 @@ class RegisterIO {
 };
 
 // Through the control socket at `path`. Errors keep the reader's class.
-std::unique_ptr<RegisterIO> control_io(const std::string& path, std::chrono::milliseconds timeout);
+// `waiting` (optional) is called every half second while an answer is awaited.
+std::unique_ptr<RegisterIO> control_io(const std::string& path, std::chrono::milliseconds timeout,
+                                       std::function<void()> waiting = {});
 // Own connection (connects on first use; one attempt per call, the
 // connection's own timeout).
-std::unique_ptr<RegisterIO> direct_io(const modbus::Endpoint& ep);
+std::unique_ptr<RegisterIO> direct_io(const modbus::Endpoint& ep,
+                                      std::function<void()> waiting = {});
 
 }  // namespace mtec

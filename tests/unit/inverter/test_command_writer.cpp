@@ -209,6 +209,29 @@ TEST(CommandWriter, NothingWrittenIsTriedAgainUntilItExpires) {
   EXPECT_EQ(back.outcome(0), "applied");
 }
 
+TEST(CommandWriter, EachUnknownOutcomeIsToldOnceAndAllDueCommandsGoAfterARecovery) {
+  Rig r;
+  r.io.write_fails = {FakeIO::Fail::timeout_unknown, FakeIO::Fail::timeout_unknown};
+  r.offer("charge_limit", "20");
+  r.advance(seconds(3));  // read back: applied
+  r.offer("discharge_limit", "20");
+  ASSERT_EQ(r.results.size(), 3u);
+  r.io.read_fails = {FakeIO::Fail::refused};
+  r.advance(seconds(3));  // its read-back refused
+  r.advance(seconds(5));  // and then answered
+  int told = 0;
+  for (const auto& j : r.results) told += j["key"] == "charge_limit" && j["outcome"] == "applied";
+  EXPECT_EQ(told, 1);
+  // nothing written, then three registers due at once: all go when it answers
+  Rig q;
+  q.io.read_fails = {FakeIO::Fail::refused};
+  q.offer("charge_limit", "20");
+  q.offer("discharge_limit", "20");
+  q.offer("mode", "Economic mode");
+  q.advance(seconds(6));
+  EXPECT_EQ(q.io.writes, 3);
+}
+
 TEST(CommandWriter, AnExceptionReplyIsAnAnswerNotRetried) {
   Rig r;
   r.io.write_fails = {FakeIO::Fail::exception};
