@@ -2,6 +2,8 @@
 // command line wins; the Modbus endpoint from the settings.
 #include <gtest/gtest.h>
 
+#include <CLI/CLI.hpp>
+
 #include "mtec/base/errors.hpp"
 #include "mtec/inverter/tool_options.hpp"
 
