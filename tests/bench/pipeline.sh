@@ -18,7 +18,7 @@ start_broker
 export MTEC_MODBUS_IP=127.0.0.1 MTEC_MODBUS_PORT=$SIM_PORT MTEC_MQTT_SERVER=127.0.0.1 \
   MTEC_MQTT_PORT=$MQTT_PORT MTEC_HASS_ENABLE=true MTEC_REFRESH_NOW=1
 unset MTEC_CONFIG
-cd "$WORK"  # no ./config.yaml of the caller's
+cd "$WORK" || exit 1  # no ./config.yaml of the caller's
 state_topic='MTEC/+/now-base/grid_power/state'
 
 # the first state message: the stamp is taken as mosquitto_sub exits with it
