@@ -1,6 +1,9 @@
 // mtec-publish: frames to the legacy MQTT topics and Home Assistant discovery.
 #include <fmt/format.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -45,6 +48,26 @@ std::string service_status(const mtec::publish::Publisher& pub,
   const bool only_data = status == "publishing" || status == "waiting for the first values";
   return reader + ", retrying" + (only_data ? "" : "; " + status);
 }
+
+// Holds a TCP socket's partial segments while it lives (TCP_CORK), so the
+// state messages of the frames read in one go leave as one burst instead of
+// one segment per message (libmosquitto writes each packet at once). On a
+// socket that is not TCP (or none) it does nothing.
+class Cork {
+ public:
+  explicit Cork(int fd) : fd_(set(fd, 1) ? fd : -1) {}
+  ~Cork() {
+    if (fd_ >= 0) set(fd_, 0);  // uncorking sends what is held
+  }
+  Cork(const Cork&) = delete;
+  Cork& operator=(const Cork&) = delete;
+
+ private:
+  static bool set(int fd, int on) {
+    return fd >= 0 && ::setsockopt(fd, IPPROTO_TCP, TCP_CORK, &on, sizeof on) == 0;
+  }
+  int fd_;
+};
 
 int publish_main(int argc, char** argv) {
   mtec::ToolCli cli("mtec-publish",
@@ -168,6 +191,7 @@ int publish_main(int argc, char** argv) {
     if (fds[2].revents) pub.io(fds[2].revents);
     if (!fds[0].revents) continue;
     // take every complete line that is there, without blocking
+    const Cork burst(pub.socket());
     for (;;) {
       const auto st = in.next(frame, 0);
       if (st == mtec::LineInput::Status::timeout) break;

@@ -312,6 +312,14 @@ Catalog Catalog::parse(const std::string& text, const std::string& file) {
   return c;
 }
 
+Catalog Catalog::from_entries(std::vector<Register> entries, const std::string& file) {
+  Catalog c;
+  c.file_ = file;
+  for (auto& r : entries) c.add_entry(std::move(r));
+  c.compile_formulas();
+  return c;
+}
+
 void Catalog::add_overlay(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw Error(ErrorClass::no_input, fmt::format("cannot read overlay {}", path));
@@ -335,30 +343,33 @@ void Catalog::add_entries(const YAML::Node& root, const std::string& file) {
                 fmt::format("{}:1:1: the catalog must be a non-empty mapping of registers", file));
   for (const auto& kv : root) {
     const std::string key = yaml_key(kv.first, file);
-    Register r = read_entry(file, key, kv.first, kv.second);
-    if (by_mqtt_.count(r.mqtt))
-      fail_at(r.pos, key,
-              fmt::format("duplicate mqtt key '{}' (first used by register '{}')", r.mqtt,
-                          entries_[by_mqtt_[r.mqtt]].key));
-    by_mqtt_[r.mqtt] = entries_.size();
-    if (r.address) {
-      // Non-overlap: check the neighbours in address order.
-      auto next = by_address_.lower_bound(*r.address);
-      if (next != by_address_.end() && next->first < *r.address + r.length)
-        fail_at(r.pos, key,
-                fmt::format("addresses {}..{} overlap register '{}'", *r.address,
-                            *r.address + r.length - 1, entries_[next->second].key));
-      if (next != by_address_.begin()) {
-        const Register& prev = entries_[std::prev(next)->second];
-        if (*prev.address + prev.length > *r.address)
-          fail_at(r.pos, key,
-                  fmt::format("addresses {}..{} overlap register '{}'", *r.address,
-                              *r.address + r.length - 1, prev.key));
-      }
-      by_address_[*r.address] = entries_.size();
-    }
-    entries_.push_back(std::move(r));
+    add_entry(read_entry(file, key, kv.first, kv.second));
   }
+}
+
+void Catalog::add_entry(Register r) {
+  if (by_mqtt_.count(r.mqtt))
+    fail_at(r.pos, r.key,
+            fmt::format("duplicate mqtt key '{}' (first used by register '{}')", r.mqtt,
+                        entries_[by_mqtt_[r.mqtt]].key));
+  by_mqtt_[r.mqtt] = entries_.size();
+  if (r.address) {
+    // Non-overlap: check the neighbours in address order.
+    auto next = by_address_.lower_bound(*r.address);
+    if (next != by_address_.end() && next->first < *r.address + r.length)
+      fail_at(r.pos, r.key,
+              fmt::format("addresses {}..{} overlap register '{}'", *r.address,
+                          *r.address + r.length - 1, entries_[next->second].key));
+    if (next != by_address_.begin()) {
+      const Register& prev = entries_[std::prev(next)->second];
+      if (*prev.address + prev.length > *r.address)
+        fail_at(r.pos, r.key,
+                fmt::format("addresses {}..{} overlap register '{}'", *r.address,
+                            *r.address + r.length - 1, prev.key));
+    }
+    by_address_[*r.address] = entries_.size();
+  }
+  entries_.push_back(std::move(r));
 }
 
 namespace {
@@ -456,7 +467,7 @@ std::vector<const Register*> Catalog::group(const std::string& name) const {
 Catalog load_catalog(const std::optional<std::string>& file) {
   if (file) return Catalog::load(*file);
   if (const char* p = std::getenv("MTEC_REGISTERS"); p && *p) return Catalog::load(p);
-  return Catalog::parse(std::string(builtin_catalog_text()), kBuiltinCatalogName);
+  return builtin_catalog();
 }
 
 }  // namespace mtec

@@ -40,6 +40,8 @@ struct SourcePos {
   std::string file;
   int line = 0;    // 1-based
   int column = 0;  // 1-based
+
+  bool operator==(const SourcePos&) const = default;
 };
 
 // One catalog entry: a Modbus register (numeric key) or a calculated value.
@@ -68,6 +70,8 @@ struct Register {
   bool has_discovery() const;
   // "file:line:column: register 'key'" for error messages.
   std::string where() const;
+
+  bool operator==(const Register&) const = default;
 };
 
 // The groups of the legacy bridge, in schedule order.
@@ -87,6 +91,10 @@ class Catalog {
   static Catalog load(const std::string& path);
   // Parse and validate YAML text; `file` is used in messages.
   static Catalog parse(const std::string& text, const std::string& file);
+  // The catalog of entries read and validated already (the generated
+  // built-in one): indexed, checked for duplicate mqtt keys and overlapping
+  // addresses and its formulas compiled, as parse() does after reading.
+  static Catalog from_entries(std::vector<Register> entries, const std::string& file);
 
   // Add the entries of an overlay file (calculated entries with formulas,
   // or more registers) and validate everything again. Error(config) /
@@ -110,6 +118,7 @@ class Catalog {
  private:
   void add_entries(const std::string& text, const std::string& file);
   void add_entries(const YAML::Node& root, const std::string& file);
+  void add_entry(Register r);
   void compile_formulas();
 
   std::string file_;
@@ -119,8 +128,10 @@ class Catalog {
   std::map<uint16_t, size_t> by_address_;
 };
 
-// registers/registers.yaml as it was at build time (generated source).
-std::string_view builtin_catalog_text();
+// registers/registers.yaml as it was at build time: generated source that
+// constructs the entries the YAML loader read and validated then
+// (lib/gen/catalog_gen.cpp), so a tool using it parses no YAML.
+Catalog builtin_catalog();
 // The name errors give the built-in catalog in place of a file name.
 inline constexpr const char* kBuiltinCatalogName = "registers.yaml (built in)";
 

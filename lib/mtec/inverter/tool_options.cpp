@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <fstream>
 
 #include "mtec/base/errors.hpp"
@@ -9,13 +10,17 @@
 namespace mtec {
 
 CLI::Option* ConfigFlags::option(CLI::App& app, const std::string& names, const std::string& key,
-                                 const std::string& help, const std::string& arg,
-                                 std::optional<CLI::Validator> check) {
+                                 const std::string& help, const std::string& arg) {
   Entry& e = entries_.emplace_back();
   e.key = key;
   e.option = app.add_option(names, e.text, fmt::format("{} ({})", help, key))->option_text(arg);
-  if (check) e.option->check(*check);
   return e.option;
+}
+
+CLI::Option* ConfigFlags::option(CLI::App& app, const std::string& names, const std::string& key,
+                                 const std::string& help, const std::string& arg,
+                                 const CLI::Validator& check) {
+  return option(app, names, key, help, arg)->check(check);
 }
 
 CLI::Option* ConfigFlags::flag(CLI::App& app, const std::string& names, const std::string& key,

@@ -2,7 +2,6 @@
 // catalog and the Modbus connection; loaded into Config with flag precedence.
 #pragma once
 
-#include <CLI/CLI.hpp>
 #include <deque>
 #include <optional>
 #include <string>
@@ -11,6 +10,14 @@
 #include "mtec/inverter/catalog.hpp"
 #include "mtec/inverter/config.hpp"
 #include "mtec/modbus/modbus_client.hpp"
+
+// CLI11 is heavy (its inline code is compiled in every file that includes it):
+// the declarations here need only its names.
+namespace CLI {
+class App;
+class Option;
+class Validator;
+}  // namespace CLI
 
 namespace mtec {
 
@@ -21,10 +28,11 @@ namespace mtec {
 // line (command line wins over environment and file: Config::set_flag).
 class ConfigFlags {
  public:
-  // An option taking a value; `check` (optional) validates it at parse time (64).
+  // An option taking a value; `check` validates it at parse time (64).
   CLI::Option* option(CLI::App& app, const std::string& names, const std::string& key,
-                      const std::string& help, const std::string& arg,
-                      std::optional<CLI::Validator> check = std::nullopt);
+                      const std::string& help, const std::string& arg);
+  CLI::Option* option(CLI::App& app, const std::string& names, const std::string& key,
+                      const std::string& help, const std::string& arg, const CLI::Validator& check);
   // A flag that sets `key` to `value` when given.
   CLI::Option* flag(CLI::App& app, const std::string& names, const std::string& key,
                     const std::string& value, const std::string& help);

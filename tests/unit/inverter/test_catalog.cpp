@@ -193,10 +193,61 @@ TEST(Catalog, MissingFileIsNoInput) {
 }
 
 TEST(Catalog, BuiltInIsTheSourceFileAsBuilt) {
+  // the generated built-in catalog holds what parsing the file gives, field
+  // by field, positions included (named as the built-in catalog)
   std::ifstream in(std::string(MTEC_SOURCE_DIR) + "/registers/registers.yaml", std::ios::binary);
   const std::string file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   ASSERT_FALSE(file.empty());
-  EXPECT_EQ(builtin_catalog_text(), file);
+  const Catalog parsed = Catalog::parse(file, kBuiltinCatalogName);
+  const Catalog built = builtin_catalog();
+  EXPECT_EQ(built.file(), kBuiltinCatalogName);
+  ASSERT_EQ(built.entries().size(), parsed.entries().size());
+  for (size_t i = 0; i < parsed.entries().size(); ++i)
+    EXPECT_TRUE(built.entries()[i] == parsed.entries()[i]) << parsed.entries()[i].where();
+  ASSERT_EQ(built.derived().size(), parsed.derived().size());
+  for (size_t i = 0; i < parsed.derived().size(); ++i) {
+    const Derived &b = built.derived()[i], &p = parsed.derived()[i];
+    EXPECT_EQ(b.reg->key, p.reg->key);
+    EXPECT_EQ(b.formula.text(), p.formula.text());
+    ASSERT_EQ(b.inputs.size(), p.inputs.size()) << p.reg->key;
+    for (size_t j = 0; j < p.inputs.size(); ++j) EXPECT_EQ(b.inputs[j]->key, p.inputs[j]->key);
+  }
+  // the lookups index the same entries
+  for (const Register& r : parsed.entries()) {
+    ASSERT_NE(built.by_mqtt(r.mqtt), nullptr) << r.mqtt;
+    EXPECT_EQ(built.by_mqtt(r.mqtt)->key, r.key);
+    if (r.address) {
+      EXPECT_EQ(built.by_address(*r.address)->key, r.key);
+    }
+  }
+}
+
+TEST(Catalog, FromEntriesChecksWhatParseChecks) {
+  Register a;
+  a.key = "10";
+  a.address = 10;
+  a.length = 2;
+  a.type = RegType::u32;
+  a.name = "A";
+  a.mqtt = "a";
+  a.group = "now-base";
+  a.pos = SourcePos{"e.yaml", 1, 1};
+  Register b = a;
+  b.key = "11";
+  b.address = 11;
+  b.mqtt = "b";
+  b.pos = SourcePos{"e.yaml", 6, 1};
+  try {
+    Catalog::from_entries({a, b}, "e.yaml");
+    FAIL() << "overlapping registers were accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.cls(), ErrorClass::config);
+    EXPECT_NE(std::string(e.what()).find("e.yaml:6:1: register '11': addresses 11..12 overlap"),
+              std::string::npos)
+        << e.what();
+  }
+  b.address = 12;
+  EXPECT_EQ(Catalog::from_entries({a, b}, "e.yaml").entries().size(), 2u);
 }
 
 TEST(Catalog, LoadCatalogPrefersTheNamedFileThenTheBuiltIn) {

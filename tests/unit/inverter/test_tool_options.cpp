@@ -2,6 +2,7 @@
 // command line wins; the Modbus endpoint from the settings.
 #include <gtest/gtest.h>
 
+#include <CLI/CLI.hpp>
 #include <functional>
 #include <string>
 

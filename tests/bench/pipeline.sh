@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Benchmark of the real pipeline: mtec2mqtt (mtec-read | mtec-calc |
+# mtec-publish, mtec-write) against mtec-sim and a mosquitto on loopback,
+# REFRESH_NOW 1 s, as in service. Prints, for CYCLES steady cycles (default
+# 60): CPU per cycle per stage and in all (time on CPU from
+# /proc/PID/schedstat, in ns; /proc/PID/stat's utime+stime where schedstat
+# is missing), PSS per process (/proc/PID/smaps_rollup), and the time from
+# starting mtec2mqtt to the first state message at the broker.
+# Figures only: nothing here asserts a time.
+# Usage: pipeline.sh [PIPELINE-BIN-DIR]  (default: the build's bin/)
+source "$(dirname "$0")/common.sh"
+CYCLES=${CYCLES:-60}
+BIN=${1:-$BUILD/bin}
+[[ -x "$BIN/mtec2mqtt" ]] || { echo "no mtec2mqtt in $BIN" >&2; exit 1; }
+
+start_sim --animate
+start_broker
+export MTEC_MODBUS_IP=127.0.0.1 MTEC_MODBUS_PORT=$SIM_PORT MTEC_MQTT_SERVER=127.0.0.1 \
+  MTEC_MQTT_PORT=$MQTT_PORT MTEC_HASS_ENABLE=true MTEC_REFRESH_NOW=1
+unset MTEC_CONFIG
+cd "$WORK" || exit 1  # no ./config.yaml of the caller's
+state_topic='MTEC/+/now-base/grid_power/state'
+
+# the first state message: the stamp is taken as mosquitto_sub exits with it
+(mosquitto_sub -h 127.0.0.1 -p "$MQTT_PORT" -C 1 -W 60 -t "$state_topic" >/dev/null &&
+  date +%s.%N >"$WORK/first") &
+BENCH_PIDS+=($!)
+mosquitto_sub -h 127.0.0.1 -p "$MQTT_PORT" -t "$state_topic" >"$WORK/states" &
+BENCH_PIDS+=($!)
+# at_least N COMMAND...: whether COMMAND prints a number >= N (for wait_for)
+at_least() { (($("${@:2}") >= $1)); }
+subscribers() { ss -Htn state established "( dport = :$MQTT_PORT )" | wc -l; }
+cycles_seen() { wc -l <"$WORK/states"; }
+wait_for 10 at_least 2 subscribers
+
+start=$(date +%s.%N)
+"$BIN/mtec2mqtt" --runtime-dir "$WORK/run" 2>"$WORK/pipeline.err" &
+pipeline=$!
+BENCH_PIDS+=("$pipeline")
+wait_for 30 test -s "$WORK/first"
+latency=$(awk -v a="$start" -v b="$(cat "$WORK/first")" 'BEGIN {printf "%.3f", b - a}')
+
+# the stages: the children of the script
+declare -A pid_of
+for p in $(cat "/proc/$pipeline/task/"*/children); do
+  pid_of[$(cat "/proc/$p/comm")]=$p
+done
+pid_of[mtec2mqtt]=$pipeline
+stages=(mtec-read mtec-calc mtec-publish mtec-write mtec2mqtt)
+for s in "${stages[@]}"; do
+  [[ -n "${pid_of[$s]:-}" ]] || { echo "stage $s not found" >&2; exit 1; }
+done
+others=(mtec-sim mosquitto)
+pid_of[mtec-sim]=${BENCH_PIDS[0]}
+pid_of[mosquitto]=$(ss -Htlnp "( sport = :$MQTT_PORT )" | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n1)
+
+# cpu_ns PID: time on CPU so far, in ns
+cpu_ns() {
+  if [[ -r "/proc/$1/schedstat" ]]; then
+    cut -d' ' -f1 "/proc/$1/schedstat"
+  else
+    awk -v hz="$(getconf CLK_TCK)" '{sub(/^.*\) /, ""); printf "%.0f", ($12 + $13) * 1e9 / hz}' "/proc/$1/stat"
+  fi
+}
+pss_kib() { awk '/^Pss:/ {print $2}' "/proc/$1/smaps_rollup"; }
+
+# a few cycles to settle (discovery, the first reads of every group), then measure
+first_cycle=$(cycles_seen)
+wait_for 30 at_least $((first_cycle + 3)) cycles_seen
+declare -A before
+c0=$(cycles_seen)
+for s in "${stages[@]}" "${others[@]}"; do before[$s]=$(cpu_ns "${pid_of[$s]}"); done
+wait_for $((CYCLES * 3 + 30)) at_least $((c0 + CYCLES)) cycles_seen
+c1=$(cycles_seen)
+n=$((c1 - c0))
+
+echo "pipeline: $n steady cycles (REFRESH_NOW 1 s), start to first state ${latency} s"
+total_cpu=0 total_pss=0
+for s in "${stages[@]}" "${others[@]}"; do
+  d=$(($(cpu_ns "${pid_of[$s]}") - before[$s]))
+  pss=$(pss_kib "${pid_of[$s]}")
+  awk -v s="$s" -v d="$d" -v n="$n" -v p="$pss" 'BEGIN {
+    printf "  %-13s %7.3f ms CPU/cycle  PSS %6d KiB\n", s, d / n / 1e6, p }'
+  case " ${stages[*]} " in
+    *" $s "*) total_cpu=$((total_cpu + d)) total_pss=$((total_pss + pss)) ;;
+  esac
+done
+awk -v d="$total_cpu" -v n="$n" -v p="$total_pss" 'BEGIN {
+  printf "  %-13s %7.3f ms CPU/cycle  PSS %6d KiB (%.1f MB)\n", "pipeline", d / n / 1e6, p, p / 1024 }'
