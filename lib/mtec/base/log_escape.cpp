@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "mtec/base/utf8.hpp"
+
 namespace mtec {
 
 namespace {
@@ -20,35 +22,6 @@ void append_control(std::string& out, unsigned char c) {
 }
 
 bool is_control(unsigned char c) { return c < 0x20 || c == 0x7f; }
-
-// The length (2..4) of the valid UTF-8 sequence at s[i] with its code point
-// in `cp`, or 0 when the bytes there are no valid sequence.
-size_t utf8_sequence(std::string_view s, size_t i, uint32_t& cp) {
-  const auto c = static_cast<unsigned char>(s[i]);
-  size_t n = 0;
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 1;
-    cp = c & 0x1F;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 2;
-    cp = c & 0x0F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 3;
-    cp = c & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + n >= s.size()) return 0;
-  for (size_t k = 1; k <= n; ++k) {
-    const auto cc = static_cast<unsigned char>(s[i + k]);
-    if ((cc & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (cc & 0x3F);
-  }
-  if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-      (cp >= 0xD800 && cp <= 0xDFFF))
-    return 0;
-  return n + 1;
-}
 
 // Code points that are valid UTF-8 but control a terminal or the layout:
 // C1 controls (U+0085 is a line break, U+009B a CSI), the line and
