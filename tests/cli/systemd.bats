@@ -72,6 +72,16 @@ start_unit() {
   systemctl --user start --no-block "$UNIT"
 }
 
+# simulator, broker, subscriber on capture.txt, the unit started and publishing
+start_publishing() {
+  start_sim --snapshot "$GOLDEN/case_A.json"
+  start_broker
+  config
+  start_sub capture.txt
+  start_unit
+  wait_until 20 grep -q "/now-base/grid_power/state" capture.txt
+}
+
 @test "active within 2 s with the broker down; STATUS names it; values once it is up" {
   start_sim --snapshot "$GOLDEN/case_A.json"
   BROKER_PORT=$(free_port)
@@ -91,12 +101,7 @@ start_unit() {
 }
 
 @test "broker down 60 s, then up: 0 restarts, the held values arrive" {
-  start_sim --snapshot "$GOLDEN/case_A.json"
-  start_broker
-  config
-  start_sub capture.txt
-  start_unit
-  wait_until 20 grep -q "/now-base/grid_power/state" capture.txt
+  start_publishing
   stop_pid "$BROKER_PID"
   wait_until 10 status_has "latest values held"
   echo "# StatusText: $(prop StatusText)" >&3
@@ -132,12 +137,7 @@ start_unit() {
 }
 
 @test "a stage stopped with SIGSTOP: restarted within WatchdogSec + RestartSec" {
-  start_sim --snapshot "$GOLDEN/case_A.json"
-  start_broker
-  config
-  start_sub capture.txt
-  start_unit
-  wait_until 20 grep -q "/now-base/grid_power/state" capture.txt
+  start_publishing
   local main calc t0
   main=$(prop MainPID)
   calc=$(pgrep -P "$main" -x mtec-calc)

@@ -38,11 +38,7 @@ struct Job {
   mtec::LineWriter out;
 };
 
-std::string hex_words(const std::vector<uint16_t>& w) {
-  std::string s;
-  for (uint16_t x : w) s += fmt::format("{}0x{:04x}", s.empty() ? "" : " ", x);
-  return s;
-}
+using mtec::hex_words;
 
 // One write from the command line, verified; the exit code tells the outcome.
 void apply(Job& job, const mtec::EncodedWrite& w, bool raw) {

@@ -9,13 +9,13 @@
 
 namespace mtec {
 
-namespace {
-
 std::string hex_words(const std::vector<uint16_t>& w) {
   std::string s;
   for (uint16_t x : w) s += fmt::format("{}0x{:04x}", s.empty() ? "" : " ", x);
   return s;
 }
+
+namespace {
 
 std::string who(const EncodedWrite& w) {
   return fmt::format("{} ({}) = {}", w.reg->mqtt, *w.reg->address, untrusted(w.requested));

@@ -45,6 +45,9 @@ struct Clocks {
   WallTime wall;     // for the commands' "ts"
 };
 
+// "0x0102 0x0000": register words for messages.
+std::string hex_words(const std::vector<uint16_t>& words);
+
 // One command line, as mtec-publish writes it ({"ts":...,"key":...,"value":...};
 // "ts" optional, other keys ignored), validated and encoded. Throws
 // Error(data) for a line that is no command, and what encode_write throws.
