@@ -106,7 +106,7 @@ run_examples() {
     fi
     run_group 70 "$cmd"
     if ((EX_STOPPED || EX_STATUS != 0)); then
-      failures+=("$cmd: status $EX_STATUS$( ((EX_STOPPED)) && echo ' (stopped after 70 s)'): $(head -3 ex.err)")
+      failures+=("$cmd: status $EX_STATUS$( ((EX_STOPPED)) && echo ' (stopped after 70 s)'): $(cat ex.out ex.err | head -3)")
     elif [[ $(jq -r '.expected != null' <<<"$rec") == true ]] &&
       ! diff <(jq -r '.expected[]' <<<"$rec") ex.out >ex.diff; then
       failures+=("$cmd: output differs from the page: $(cat ex.diff)")

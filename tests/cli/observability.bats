@@ -56,6 +56,42 @@ unhealthy_because() { ! mtec-health --dir metrics --max-age 10 --stale 10 >healt
   done
 }
 
+# Checks health every 0.1 s into health.log until it has been healthy for
+# 3 s; fails on a verdict that is not healthy after the first healthy one.
+healthy_and_stays() {
+  local since=""
+  : >health.log
+  while :; do
+    mtec-health --dir metrics >health.now || true
+    cat health.now >>health.log
+    if [ "$(head -1 health.now)" = healthy ]; then
+      since=${since:-$SECONDS}
+      ((SECONDS - since >= 3)) && return 0
+    elif [ -n "$since" ]; then
+      echo "healthy, then: $(cat health.now)"
+      return 1
+    fi
+    ((SECONDS < 30)) || { echo "not healthy within 30 s: $(tail -1 health.log)"; return 1; }
+    sleep 0.1
+  done
+}
+
+@test "mtec-health tells the truth from the first second: no peer that is up is down, healthy once and then on" {
+  start_broker
+  start_sim --snapshot "$GOLDEN/case_A.json"
+  # the default metrics interval (5 s): a connection is written when it comes
+  SECONDS=0
+  MTEC_MODBUS_IP=127.0.0.1 MTEC_MODBUS_PORT=$SIM_PORT MTEC_MQTT_SERVER=127.0.0.1 MTEC_MQTT_PORT=$BROKER_PORT \
+    start_bg pipe.out pipe.err "$MTEC_SOURCE_DIR/scripts/mtec2mqtt" --runtime-dir "$BATS_TEST_TMPDIR/run" --metrics-dir metrics
+  healthy_and_stays || { cat health.log; return 1; }
+  echo "healthy after $SECONDS s"
+  # inverter and broker were up all along: never reported as down
+  run ! grep -E 'unreachable|broker down|not running' health.log
+  # every stage's file was waited for
+  for s in mtec-read mtec-calc mtec-publish mtec-write; do test -s "metrics/$s.prom"; done
+  grep -q "^mtec_pipeline_stage{tool=\"mtec-calc\",stage=\"mtec-write\"} 1" metrics/mtec-calc.prom
+}
+
 @test "mtec-health: a missing directory or no files is an error; stale files are unhealthy" {
   run --separate-stderr mtec-health
   [ "$status" -eq 64 ]

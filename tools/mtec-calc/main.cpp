@@ -35,6 +35,7 @@ int calc_main(int argc, char** argv) {
   const mtec::StopSignals stop;
   mtec::LineWriter out;
   mtec::Metrics metrics(metrics_opts.file, "mtec-calc", metrics_opts.period());
+  metrics.expect_stages(metrics_opts.stages());
   metrics.counter("mtec_frames_out_total", "Frames written");
   metrics.add("mtec_frames_out_total", 0);
   mtec::FrameInput in(STDIN_FILENO, stop.fd(), log, strict, &metrics);

@@ -27,7 +27,8 @@ mtec::ToolMetrics read_metrics_file(const std::string& path) {
 int health_main(int argc, char** argv) {
   mtec::ToolCli cli("mtec-health",
                     "Tell from the mtec-tools metrics files whether the bridge is healthy.\n"
-                    "Prints healthy, degraded or unhealthy with the reasons.",
+                    "Prints healthy (exit 0), starting or degraded (75) or unhealthy (69)\n"
+                    "with the reasons: starting until the first values, inside --grace.",
                     mtec::ToolCli::Logging::none);
   CLI::App& app = cli.app;
   std::vector<std::string> files;

@@ -11,7 +11,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <optional>
-#include <sstream>
 
 #include "mtec/base/cli.hpp"
 #include "mtec/base/errors.hpp"
@@ -29,14 +28,6 @@ namespace {
 
 using mtec::Error;
 using mtec::ErrorClass;
-
-// "mtec-read mtec-calc mtec-write" -> the stages whose heartbeats count
-std::vector<std::string> stage_names(const char* list) {
-  std::vector<std::string> out;
-  std::istringstream in(list ? list : "");
-  for (std::string name; in >> name;) out.push_back(name);
-  return out;
-}
 
 // What systemctl status shows: the inverter as the reader says, the broker
 // and the data as the publisher knows them.
@@ -149,6 +140,7 @@ int publish_main(int argc, char** argv) {
     log.info("data memory not bounded: the process uses much already (a sanitizer?)");
   const mtec::StopSignals stop;
   mtec::Metrics metrics(metrics_opts.file, "mtec-publish", metrics_opts.period());
+  metrics.expect_stages(metrics_opts.stages());
   mtec::publish::Publisher pub(catalog, o, log);
   pub.attach(metrics);
   pub.start();
@@ -161,7 +153,7 @@ int publish_main(int argc, char** argv) {
   std::optional<mtec::HeartbeatReader> beats;
   if (hb_path && *hb_path) beats.emplace(hb_path);
   mtec::ServiceNotifier notifier(
-      beats ? stage_names(std::getenv("MTEC_STAGES")) : std::vector<std::string>{},
+      beats ? mtec::stage_names(std::getenv("MTEC_STAGES")) : std::vector<std::string>{},
       mtec::sd_notify);
   mtec::Json frame;
   bool input_open = true;

@@ -105,7 +105,7 @@ void Publisher::set_available(bool online, bool force) {
 void Publisher::attach(Metrics& m) {
   metrics_ = &m;
   m.counter("mtec_mqtt_publishes_total", "MQTT messages handed to the broker connection");
-  m.gauge("mtec_mqtt_connected", "1 while connected to the broker");
+  m.state_gauge("mtec_mqtt_connected", "1 while connected to the broker");
   m.gauge("mtec_mqtt_held_messages", "Latest values held while the broker is unreachable");
   m.counter("mtec_commands_total", "/set commands by result");
   m.gauge("mtec_nowbase_age_seconds", "Age of the newest now-base data when it was published");
@@ -113,8 +113,8 @@ void Publisher::attach(Metrics& m) {
   m.counter("mtec_frames_refused_total",
             "Frames not published: their serial or a key is not a valid topic level");
   m.counter("mtec_mqtt_dropped_total", "Values dropped because the broker refuses their topic");
-  m.gauge("mtec_availability_online",
-          "The availability published: 1 online (fresh now-base data), 0 offline");
+  m.state_gauge("mtec_availability_online",
+                "The availability published: 1 online (fresh now-base data), 0 offline");
   m.counter("mtec_frames_stale_total", "Frames not published: older than --max-frame-age");
   m.add("mtec_frames_stale_total", 0);
   m.add("mtec_frames_refused_total", 0);

@@ -100,9 +100,18 @@ int read_main(int argc, char** argv) {
                 "--follow reads the legacy schedule; it takes no REGISTER, -g or --table");
   if (control && !follow) throw Error(ErrorClass::usage, "--control needs --follow");
 
-  mtec::read::ReadJob job{
-      catalog,      settings,        log, {}, {}, {}, raw, table, control.value_or(""),
-      metrics.file, metrics.period()};
+  mtec::read::ReadJob job{catalog,
+                          settings,
+                          log,
+                          {},
+                          {},
+                          {},
+                          raw,
+                          table,
+                          control.value_or(""),
+                          metrics.file,
+                          metrics.period(),
+                          metrics.stages()};
   for (const auto& t : targets) {
     const mtec::Register* r = catalog.find(t);
     if (!r) throw Error(ErrorClass::usage, "unknown register '" + t + "' (see mtec-read --list)");

@@ -57,8 +57,10 @@ class Follower {
     metrics_.histogram("mtec_modbus_request_duration_seconds", "Duration of Modbus requests",
                        {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5});
     metrics_.counter("mtec_modbus_connect_attempts_total", "Connection attempts to the inverter");
-    metrics_.gauge("mtec_modbus_connected", "1 while connected to the inverter");
-    metrics_.gauge("mtec_modbus_breaker_open", "1 while the circuit breaker keeps requests back");
+    metrics_.expect_stages(job.metrics_stages);
+    metrics_.state_gauge("mtec_modbus_connected", "1 while connected to the inverter");
+    metrics_.state_gauge("mtec_modbus_breaker_open",
+                         "1 while the circuit breaker keeps requests back");
     metrics_.gauge("mtec_group_last_success_timestamp_seconds",
                    "Last read of a group with data (Unix time)");
     metrics_.counter("mtec_frames_out_total", "Frames written");

@@ -26,6 +26,7 @@ struct ReadJob {
   std::string control_path;  // --control (follow only)
   std::string metrics_file;  // --metrics-file (follow only)
   std::chrono::milliseconds metrics_interval{5000};
+  std::vector<std::string> metrics_stages;  // MetricsOptions::stages()
 };
 
 // One-shot: read the selection once, print it; returns the exit code.

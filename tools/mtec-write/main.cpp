@@ -94,6 +94,7 @@ mtec::Clocks clocks() {
 int run_stdin(Job& job, const mtec::MetricsOptions& mo, const mtec::WriteRules& rules,
               mtec::HeartbeatSender& beat) {
   mtec::Metrics metrics(mo.file, "mtec-write", mo.period());
+  metrics.expect_stages(mo.stages());
   const mtec::StopSignals stop;
   // failed writes have their own metric (mtec_writes_total), not bad lines
   mtec::LineInput in(STDIN_FILENO, stop.fd(), job.log,

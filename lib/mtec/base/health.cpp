@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <set>
 
 #include "mtec/base/errors.hpp"
 #include "mtec/base/log_escape.hpp"
@@ -12,13 +13,20 @@ namespace mtec {
 
 namespace {
 
+// The value of `key` in `{tool="x",key="value"}` ("" when it is not there).
+std::string label_value(const std::string& labels, std::string_view key) {
+  const std::string start = fmt::format("{}=\"", key);
+  const auto at = labels.find(start);
+  if (at == std::string::npos) return "";
+  const auto from = at + start.size();
+  return labels.substr(from, labels.find('"', from) - from);
+}
+
 std::optional<std::string> availability_of(const MetricSamples& s) {
   const auto it = s.find("mtec_availability_online");
   if (it == s.end() || it->second.empty()) return std::nullopt;
   const auto& [labels, v] = *it->second.begin();
-  const auto at = labels.find("topic=\"");
-  const std::string topic =
-      at == std::string::npos ? "" : labels.substr(at + 7, labels.find('"', at + 7) - at - 7);
+  const std::string topic = label_value(labels, "topic");
   return fmt::format("{}{}", v != 0 ? "online" : "offline",
                      topic.empty() ? "" : " on " + untrusted(topic));
 }
@@ -27,23 +35,38 @@ struct Findings {
   std::vector<std::string> unhealthy, starting, degraded;
 };
 
+double age_of(const ToolMetrics& t, double now, const HealthLimits& limits) {
+  const auto started = metric_value(t.samples, "mtec_process_start_time_seconds");
+  return started ? now - *started : limits.grace;
+}
+
+// The tool's first values: a reader's now-base data, a publisher's first
+// message to the broker. Until then an unconnected peer is "not there yet".
+bool has_delivered(const MetricSamples& s) {
+  return metric_value(s, "mtec_group_last_success_timestamp_seconds", "group=\"now-base\"") ||
+         metric_value(s, "mtec_mqtt_publishes_total").value_or(0) > 0;
+}
+
 // One running tool's file. Problems that only mean "not there yet" count as
-// starting inside the grace.
+// starting inside the grace, until the tool's first values.
 void assess_tool(const ToolMetrics& t, double now, const HealthLimits& limits, Findings& out) {
   const MetricSamples& s = t.samples;
-  const auto started = metric_value(s, "mtec_process_start_time_seconds");
-  const double age = started ? now - *started : limits.grace;
-  const bool in_grace = age < limits.grace;
-  auto not_yet = [&](std::string reason) {
+  const double age = age_of(t, now, limits);
+  const bool in_grace = age < limits.grace && !has_delivered(s);
+  // inside the grace what the tool is doing, after it what is wrong
+  auto not_yet = [&](std::string doing, std::string reason) {
     if (in_grace)
       out.starting.push_back(
-          fmt::format("{} started {:.0f} s ago, {}", untrusted(t.tool), age, reason));
+          fmt::format("{} started {:.0f} s ago, {}", untrusted(t.tool), age, doing));
     else
       out.unhealthy.push_back(std::move(reason));
   };
   if (auto c = metric_value(s, "mtec_modbus_connected"); c && *c == 0) {
     const bool breaker = metric_value(s, "mtec_modbus_breaker_open").value_or(0) != 0;
-    not_yet(breaker ? "inverter unreachable (circuit breaker open)" : "inverter unreachable");
+    const bool failed = metric_value(s, "mtec_modbus_connect_attempts_total").value_or(0) > 1;
+    const std::string why =
+        breaker ? "inverter unreachable (circuit breaker open)" : "inverter unreachable";
+    not_yet(breaker || failed ? why : "connecting to the inverter", why);
   }
   if (metric_value(s, "mtec_modbus_connected")) {
     if (auto last =
@@ -51,16 +74,41 @@ void assess_tool(const ToolMetrics& t, double now, const HealthLimits& limits, F
       if (now - *last > limits.max_age)
         out.unhealthy.push_back(fmt::format("no fresh now-base data for {:.0f} s", now - *last));
     } else {
-      not_yet("no now-base data yet");
+      not_yet("waiting for the first now-base data", "no now-base data yet");
     }
   }
-  if (auto c = metric_value(s, "mtec_mqtt_connected"); c && *c == 0) not_yet("broker down");
+  if (auto c = metric_value(s, "mtec_mqtt_connected"); c && *c == 0)
+    not_yet("connecting to the broker", "broker down");
   if (auto h = metric_value(s, "mtec_mqtt_held_messages"); h && *h > 0)
     out.degraded.push_back(fmt::format("{:.0f} values held for the broker", *h));
   if (auto w = metric_value(s, "mtec_writes_total", "result=\"failed\""); w && *w > 0)
     out.degraded.push_back(fmt::format("{:.0f} writes failed", *w));
   if (auto b = metric_value(s, "mtec_bad_lines_total"); b && *b > 0)
     out.degraded.push_back(fmt::format("{}: {:.0f} bad input lines", untrusted(t.tool), *b));
+}
+
+// The stages the files name (mtec_pipeline_stage) that wrote none yet: a
+// stage starts a little after the others, or never did.
+void assess_missing(const std::vector<ToolMetrics>& files, double now, const HealthLimits& limits,
+                    Findings& out) {
+  std::set<std::string> have, expected;
+  double youngest = limits.grace;
+  for (const auto& t : files) {
+    have.insert(t.tool);
+    const auto it = t.samples.find("mtec_pipeline_stage");
+    if (it == t.samples.end()) continue;
+    youngest = std::min(youngest, age_of(t, now, limits));
+    for (const auto& [labels, v] : it->second)
+      if (v != 0 && !label_value(labels, "stage").empty())
+        expected.insert(label_value(labels, "stage"));
+  }
+  for (const auto& stage : expected) {
+    if (have.count(stage)) continue;
+    if (youngest < limits.grace)
+      out.starting.push_back(fmt::format("{} has written no metrics yet", untrusted(stage)));
+    else
+      out.unhealthy.push_back(fmt::format("{} not running (no metrics file)", untrusted(stage)));
+  }
 }
 
 }  // namespace
@@ -100,6 +148,7 @@ Health assess_health(const std::vector<ToolMetrics>& files, double now,
     }
     assess_tool(t, now, limits, f);
   }
+  assess_missing(files, now, limits, f);
   if (!files.empty() && stopped.size() == files.size()) {
     h.state = Health::State::unhealthy;
     h.reasons = {fmt::format("pipeline not running (metrics {:.0f} s old)", now - newest)};

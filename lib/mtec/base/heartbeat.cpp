@@ -7,10 +7,18 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <sstream>
 
 #include "mtec/base/errors.hpp"
 
 namespace mtec {
+
+std::vector<std::string> stage_names(const char* list) {
+  std::vector<std::string> out;
+  std::istringstream in(list ? list : "");
+  for (std::string name; in >> name;) out.push_back(name);
+  return out;
+}
 
 HeartbeatSender::HeartbeatSender(std::string tool, const std::string& path)
     : tool_(std::move(tool)) {

@@ -26,6 +26,10 @@ namespace mtec {
 
 constexpr std::chrono::milliseconds kHeartbeatInterval{500};
 
+// "mtec-read mtec-calc mtec-write" ($MTEC_STAGES, $MTEC_PIPELINE) -> the
+// names; nullptr or blank: none.
+std::vector<std::string> stage_names(const char* list);
+
 // The FIFO's path is $MTEC_HEARTBEAT (set by mtec2mqtt); without it a
 // sender does nothing.
 class HeartbeatSender {

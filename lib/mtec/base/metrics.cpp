@@ -25,14 +25,21 @@ Metrics::~Metrics() {
 }
 
 void Metrics::counter(const std::string& name, const std::string& help) {
-  families_[name] = {"counter", help, {}, {}, {}, 0, 0};
+  families_[name] = {"counter", help, false, {}, {}, {}, 0, 0};
 }
 void Metrics::gauge(const std::string& name, const std::string& help) {
-  families_[name] = {"gauge", help, {}, {}, {}, 0, 0};
+  families_[name] = {"gauge", help, false, {}, {}, {}, 0, 0};
+}
+void Metrics::state_gauge(const std::string& name, const std::string& help) {
+  families_[name] = {"gauge", help, true, {}, {}, {}, 0, 0};
+}
+void Metrics::expect_stages(const std::vector<std::string>& stages) {
+  gauge("mtec_pipeline_stage", "The pipeline's stages (1 each), whose files a reader waits for");
+  for (const auto& s : stages) set("mtec_pipeline_stage", 1, fmt::format("stage=\"{}\"", s));
 }
 void Metrics::histogram(const std::string& name, const std::string& help,
                         std::vector<double> buckets) {
-  Family f{"histogram", help, {}, std::move(buckets), {}, 0, 0};
+  Family f{"histogram", help, false, {}, std::move(buckets), {}, 0, 0};
   f.bucket_counts.assign(f.buckets.size(), 0);
   families_[name] = std::move(f);
 }
@@ -41,7 +48,10 @@ void Metrics::add(const std::string& name, double v, const std::string& labels) 
   families_.at(name).series[labels] += v;
 }
 void Metrics::set(const std::string& name, double v, const std::string& labels) {
-  families_.at(name).series[labels] = v;
+  Family& f = families_.at(name);
+  const auto [it, added] = f.series.try_emplace(labels, v);
+  if (added || (f.state && it->second != v)) due_ = true;
+  it->second = v;
 }
 
 void Metrics::observe(const std::string& name, double v) {
@@ -80,6 +90,7 @@ void Metrics::maybe_write(Clock::time_point now) {
 
 void Metrics::write() {
   last_ = Clock::now();
+  due_ = false;
   if (!enabled()) return;
   set("mtec_metrics_updated_timestamp_seconds",
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count());

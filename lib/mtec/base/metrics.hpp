@@ -1,6 +1,9 @@
 // Prometheus text-format metrics kept in a file for node_exporter's textfile
 // collector: counters, gauges and one histogram kind, written atomically
-// (write to a temporary file, then rename) every few seconds and at exit.
+// (write to a temporary file, then rename) every few seconds and at exit;
+// a state change (a state gauge's new value, a gauge's first series) is
+// written at the next maybe_write, so a reader never sees a state that has
+// passed for longer than the tool's loop takes to turn.
 #pragma once
 
 #include <chrono>
@@ -27,6 +30,11 @@ class Metrics {
   // Declare a metric once (name with the mtec_ prefix and unit suffix).
   void counter(const std::string& name, const std::string& help);
   void gauge(const std::string& name, const std::string& help);
+  // A gauge whose every change is written at once (connected, breaker, ...).
+  void state_gauge(const std::string& name, const std::string& help);
+  // The pipeline's stages, `mtec_pipeline_stage{stage="..."} 1` each: a
+  // reader knows which files to wait for ($MTEC_PIPELINE from mtec2mqtt).
+  void expect_stages(const std::vector<std::string>& stages);
   void histogram(const std::string& name, const std::string& help, std::vector<double> buckets);
 
   // `labels` as Prometheus writes them: `result="ok",class="timeout"` (may be empty).
@@ -34,12 +42,12 @@ class Metrics {
   void set(const std::string& name, double v, const std::string& labels = "");
   void observe(const std::string& name, double v);
 
-  // Write now if the interval has passed since the last write.
+  // Write now if the interval has passed since the last write or a state changed.
   void maybe_write(Clock::time_point now);
   // Write now (errors are reported once on stderr and do not end the tool).
   void write();
   // When the next periodic write is due.
-  Clock::time_point next_write() const { return last_ + interval_; }
+  Clock::time_point next_write() const { return due_ ? last_ : last_ + interval_; }
   bool enabled() const { return !path_.empty(); }
 
   std::string render() const;
@@ -47,6 +55,7 @@ class Metrics {
  private:
   struct Family {
     std::string type, help;
+    bool state = false;                    // a change is due at once
     std::map<std::string, double> series;  // labels -> value
     std::vector<double> buckets;
     std::vector<uint64_t> bucket_counts;
@@ -58,6 +67,7 @@ class Metrics {
   Clock::time_point last_{};
   std::map<std::string, Family> families_;
   bool write_failed_ = false;
+  bool due_ = false;
 };
 
 // The reading side (mtec-health): name -> (labels as written, braces

@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <fstream>
 
 #include "mtec/base/errors.hpp"
+#include "mtec/base/heartbeat.hpp"
 
 namespace mtec {
 
@@ -140,6 +142,10 @@ void MetricsOptions::add_to(CLI::App& app) {
   app.add_option("--metrics-interval", interval, "Rewrite the metrics file every SECONDS")
       ->option_text("SECONDS")
       ->check(CLI::PositiveNumber);
+}
+
+std::vector<std::string> MetricsOptions::stages() const {
+  return stage_names(std::getenv("MTEC_PIPELINE"));
 }
 
 modbus::Endpoint endpoint_of(const Settings& s) {

@@ -96,6 +96,9 @@ struct MetricsOptions {
   std::chrono::milliseconds period() const {
     return std::chrono::duration_cast<std::chrono::milliseconds>(Seconds(interval));
   }
+  // The stages of the pipeline the tool runs in ($MTEC_PIPELINE, set by
+  // mtec2mqtt), for Metrics::expect_stages.
+  std::vector<std::string> stages() const;
 };
 
 // The Modbus endpoint of `s`; Error(config) when no inverter is configured.

@@ -32,7 +32,18 @@ TEST(Health, JustStartedIsStartingNotUnhealthy) {
       {reader(kNow - 2, kNow, 0, std::nullopt), publisher(kNow - 2, kNow, 0)}, kNow, {});
   EXPECT_EQ(h.state, Health::State::starting);
   EXPECT_EQ(h.exit_code(), 75);
-  EXPECT_EQ(h.verdict().rfind("starting: mtec-read started 2 s ago, inverter unreachable", 0), 0u)
+  EXPECT_EQ(h.verdict(),
+            "starting: mtec-read started 2 s ago, connecting to the inverter; mtec-read started 2 "
+            "s ago, waiting for the first now-base data; mtec-publish started 2 s ago, connecting "
+            "to the broker");
+}
+
+TEST(Health, InTheGraceAFailedConnectIsNamed) {
+  auto r = reader(kNow - 2, kNow, 0, std::nullopt);
+  r.samples["mtec_modbus_connect_attempts_total"][""] = 3;
+  const auto h = assess_health({r}, kNow, {});
+  EXPECT_EQ(h.state, Health::State::starting);
+  EXPECT_EQ(h.verdict().rfind("starting: mtec-read started 2 s ago, inverter unreachable;", 0), 0u)
       << h.verdict();
 }
 
@@ -81,6 +92,33 @@ TEST(Health, HeldValuesAreDegradedAndAvailabilityIsReported) {
   EXPECT_EQ(h.verdict(), "degraded: 4 values held for the broker");
   EXPECT_EQ(h.exit_code(), 75);
   EXPECT_EQ(h.availability, "online on MTEC/x/availability");
+}
+
+TEST(Health, AfterTheFirstValuesAnOutageIsNoLongerStarting) {
+  auto p = publisher(kNow - 5, kNow, 0);
+  p.samples["mtec_mqtt_publishes_total"][""] = 120;
+  const auto h = assess_health({reader(kNow - 5, kNow, 0, kNow - 3), p}, kNow, {});
+  EXPECT_EQ(h.verdict(), "unhealthy: inverter unreachable; broker down");
+}
+
+ToolMetrics in_pipeline(ToolMetrics t, std::initializer_list<const char*> stages) {
+  for (const char* s : stages)
+    t.samples["mtec_pipeline_stage"][std::string("{tool=\"") + t.tool + "\",stage=\"" + s + "\"}"] =
+        1;
+  return t;
+}
+
+TEST(Health, AStageWithoutItsFileIsWaitedForInTheGrace) {
+  const auto r = in_pipeline(reader(kNow - 1, kNow, 1, kNow - 1), {"mtec-read", "mtec-publish"});
+  const auto h = assess_health({r}, kNow, {});
+  EXPECT_EQ(h.verdict(), "starting: mtec-publish has written no metrics yet");
+  const auto later =
+      in_pipeline(reader(kNow - 100, kNow, 1, kNow - 1), {"mtec-read", "mtec-publish"});
+  EXPECT_EQ(assess_health({later}, kNow, {}).verdict(),
+            "unhealthy: mtec-publish not running (no metrics file)");
+  const auto both = assess_health(
+      {r, in_pipeline(publisher(kNow - 1, kNow, 1), {"mtec-read", "mtec-publish"})}, kNow, {});
+  EXPECT_EQ(both.verdict(), "healthy");
 }
 
 }  // namespace

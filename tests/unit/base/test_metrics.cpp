@@ -32,6 +32,33 @@ TEST(Metrics, RenderedTextParsesBack) {
   EXPECT_FALSE(metric_value(s, "mtec_nothing").has_value());
 }
 
+TEST(Metrics, AStateChangeIsDueAtOnceOtherChangesWithTheInterval) {
+  Metrics m("", "mtec-read", std::chrono::seconds(5));
+  m.state_gauge("mtec_modbus_connected", "Connected");
+  m.gauge("mtec_battery_soc_percent", "SOC");
+  m.set("mtec_battery_soc_percent", 50);
+  m.write();
+  const auto periodic = m.next_write();
+  m.set("mtec_battery_soc_percent", 51);  // a value: with the interval
+  EXPECT_EQ(m.next_write(), periodic);
+  m.set("mtec_modbus_connected", 0);  // a first series: at once
+  EXPECT_LT(m.next_write(), periodic);
+  m.write();
+  const auto quiet = m.next_write();
+  m.set("mtec_modbus_connected", 0);  // no change
+  EXPECT_EQ(m.next_write(), quiet);
+  m.set("mtec_modbus_connected", 1);  // a change of state: at once
+  EXPECT_EQ(quiet - m.next_write(), std::chrono::milliseconds(5000));
+}
+
+TEST(Metrics, TheStagesAreNamed) {
+  Metrics m("", "mtec-calc");
+  m.expect_stages({"mtec-read", "mtec-calc"});
+  const auto s = parse_metrics_text(m.render());
+  EXPECT_EQ(metric_value(s, "mtec_pipeline_stage", "stage=\"mtec-read\""), 1);
+  EXPECT_EQ(metric_value(s, "mtec_pipeline_stage", "stage=\"mtec-calc\""), 1);
+}
+
 TEST(Metrics, MalformedLinesAreSkipped) {
   const MetricSamples s = parse_metrics_text(
       "# HELP a b\n"
