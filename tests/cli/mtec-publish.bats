@@ -155,6 +155,30 @@ publish() { mtec-publish -b 127.0.0.1 -P "$BROKER_PORT" "$@"; }
   [[ "$stderr" == *"was never reachable"* ]]
 }
 
+@test "broker down: a hint says what to check; SIGTERM ends with 0 at once, the held values told" {
+  local port pid
+  port=$(free_port)
+  mkfifo in.fifo
+  mtec-publish -b 127.0.0.1 -P "$port" --linger 30 <in.fifo >pub.out 2>pub.err &
+  pid=$!
+  exec {feed}>in.fifo
+  echo '{"ts":"2026-01-20T11:00:00Z","serial":"S","group":"day","values":{"pv_day":1.5}}' >&"$feed"
+  wait_until 10 grep -q "unreachable: Connection refused" pub.err
+  grep -q "hint: nothing listens on 127.0.0.1:$port: is mosquitto running" pub.err
+  kill -TERM "$pid"
+  # --linger 30 is not waited for: nothing can be delivered
+  local deadline=$((SECONDS + 3)) rc=0
+  while kill -0 "$pid" 2>/dev/null; do
+    ((SECONDS < deadline)) || { cat pub.err; return 1; }
+    sleep 0.05
+  done
+  wait "$pid" || rc=$?
+  exec {feed}>&-
+  cat pub.err
+  [ "$rc" -eq 0 ]
+  grep -q "stopping with the broker down: 1 held values not delivered" pub.err
+}
+
 @test "TLS: works with the right CA, fails with a wrong one" {
   openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 2 -subj /CN=test-ca 2>/dev/null
   openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=127.0.0.1 2>/dev/null

@@ -156,7 +156,7 @@ int publish_main(int argc, char** argv) {
       beats ? mtec::stage_names(std::getenv("MTEC_STAGES")) : std::vector<std::string>{},
       mtec::sd_notify);
   mtec::Json frame;
-  bool input_open = true;
+  bool input_open = true, stopped = false;
   while (input_open) {
     if (auto f = pub.fatal()) return *f;
     pub.tick();
@@ -179,7 +179,10 @@ int publish_main(int argc, char** argv) {
         {beats ? beats->fd() : -1, POLLIN, 0}};
     const int timeout = std::min<int>(pub.next_timeout_ms(), mtec::kHeartbeatInterval.count());
     if (::poll(fds, 4, timeout) < 0 && errno != EINTR) throw Error(ErrorClass::io, "poll failed");
-    if (fds[1].revents) break;  // SIGTERM / SIGINT: disconnect cleanly below
+    if (fds[1].revents) {  // SIGTERM / SIGINT: disconnect cleanly below
+      stopped = true;
+      break;
+    }
     if (fds[2].revents) pub.io(fds[2].revents);
     if (!fds[0].revents) continue;
     // take every complete line that is there, without blocking
@@ -195,7 +198,7 @@ int publish_main(int argc, char** argv) {
     }
   }
   in.summarize();
-  const int rc = pub.finish();
+  const int rc = stopped ? pub.stop() : pub.finish();
   pub.update_metrics();
   return rc;
 }

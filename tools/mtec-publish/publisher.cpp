@@ -17,6 +17,7 @@
 #include "mtec/base/errors.hpp"
 #include "mtec/base/log_escape.hpp"
 #include "mtec/base/sd_notify.hpp"
+#include "mtec/mqtt/broker_hints.hpp"
 #include "mtec/mqtt/state_messages.hpp"
 
 namespace mtec::publish {
@@ -179,7 +180,8 @@ void Publisher::try_connect() {
     delay = std::min<Duration>(delay, std::chrono::seconds(2));
   retry_at_ = Clock::now() + delay;
   const std::string why = rc == MOSQ_ERR_ERRNO ? std::strerror(errno) : mosquitto_strerror(rc);
-  tell_down(fmt::format("broker {} unreachable: {}; retrying with backoff", broker(), why), why);
+  tell_down(fmt::format("broker {} unreachable: {}; retrying with backoff", broker(), why), why,
+            broker_unreachable_hint(o_.host, o_.port, tls(), why));
 }
 
 void Publisher::lost(const std::string& why) {
@@ -654,6 +656,18 @@ int Publisher::finish() {
     return exit_code(ErrorClass::unavailable);
   }
   return 0;
+}
+
+int Publisher::stop() {
+  if (fatal_) return fatal_;
+  if (!connected_) {
+    if (!held_.empty())
+      log_.warn(
+          fmt::format("stopping with the broker down: {} held values not delivered", held_.size()));
+    return 0;
+  }
+  finish();
+  return fatal_;
 }
 
 int Publisher::unregister(const std::string& serial) {

@@ -99,6 +99,10 @@ class Publisher {
   // End: deliver what is pending within the linger time, disconnect cleanly.
   // Returns the exit code (0, or 69 when the broker was never reached).
   int finish();
+  // SIGTERM/SIGINT: like finish() while connected; with the broker down at
+  // once (the held values are the latest of a pipeline that is stopping:
+  // told, not waited for). Returns 0 unless a fatal error came first.
+  int stop();
   // --unregister: clear every discovery config topic (empty retained).
   // `serial` is needed for the topics with --unique-ids serial only.
   int unregister(const std::string& serial);
