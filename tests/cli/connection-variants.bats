@@ -62,6 +62,44 @@ check_case_a() {
   [[ "$output" == *$'MODBUS_PORT: '"$SIM_PORT"$'\nMODBUS_FRAMER: rtu\nMODBUS_SLAVE: 252'* ]]
 }
 
+@test "--probe tries the configured port first and takes HOST:PORT; each attempt is told once, framing as tcp" {
+  start_sim
+  local closed
+  closed=$(free_port)
+  run --separate-stderr env MTEC_MODBUS_PORT="$SIM_PORT" mtec-read --probe 127.0.0.1
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$(head -1 <<<"$output")" == "port $SIM_PORT framer tcp unit 247 serial MTECSIM00000001" ]]
+  [[ "$output" == *$'MODBUS_PORT: '"$SIM_PORT"$'
+MODBUS_FRAMER: tcp
+'* ]]
+  run --separate-stderr env MTEC_MODBUS_PORT="$closed" mtec-read --probe "127.0.0.1:$SIM_PORT"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"port $SIM_PORT framer tcp unit 247 serial"* ]]
+  run --separate-stderr mtec-read --probe "127.0.0.1:$closed"
+  echo "$output"
+  [ "$status" -eq 69 ]
+  [ "$(head -1 <<<"$output")" = "127.0.0.1:$closed: Connection refused" ]
+  run --separate-stderr mtec-read --probe "127.0.0.1:0"
+  [ "$status" -eq 64 ]
+  [[ "$stderr" == *"the port must be 1..65535"* ]]
+}
+
+@test "a migrated config without MODBUS_FRAMER: one notice at the start of --follow, tcp used" {
+  start_sim
+  printf 'MODBUS_IP: 127.0.0.1\nMODBUS_PORT: %s\n' "$SIM_PORT" >old.yaml
+  mtec-read -c old.yaml --follow 2>follow.err | head -1 >frame.json
+  jq -e '.values | length > 0' frame.json
+  cat follow.err
+  [ "$(grep -c 'sets no MODBUS_FRAMER' follow.err)" -eq 1 ]
+  grep -q "old.yaml sets no MODBUS_FRAMER: Modbus TCP framing (tcp) is used; aiomtec2mqtt's default was rtu" follow.err
+  printf 'MODBUS_FRAMER: socket\n' >>old.yaml
+  mtec-read -c old.yaml --follow 2>follow.err | head -1 >/dev/null
+  run ! grep -q 'MODBUS_FRAMER' follow.err
+  run mtec-read -c old.yaml --show-config
+  [[ "$output" == *'MODBUS_FRAMER: "tcp"'* ]]
+}
+
 @test "--probe with nothing answering: exit 69" {
   local closed
   closed=$(free_port)

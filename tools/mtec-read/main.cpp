@@ -53,8 +53,9 @@ int read_main(int argc, char** argv) {
                     "Merge requests across gaps of up to N words", "N", CLI::NonNegativeNumber);
   std::optional<std::string> probe_host;
   app.add_option("--probe", probe_host,
-                 "Find the port, framing and unit id HOST answers on (-p limits the ports)")
-      ->option_text("HOST")
+                 "Find the port, framing and unit id HOST answers on: PORT, -p's, or the "
+                 "configured port, 502 and 5743")
+      ->option_text("[HOST[:PORT]]")
       ->expected(0, 1);
   read_flags.option(app, "--refresh-now", "REFRESH_NOW", "Poll period in seconds", "SECONDS",
                     CLI::PositiveNumber);
@@ -85,13 +86,10 @@ int read_main(int argc, char** argv) {
   mtec::Config config = common.load_config(log);
   modbus.apply(config);
   if (app.count("--probe")) {
-    std::string host = probe_host.value_or("");
-    if (host.empty())
-      host = modbus.flags.given("MODBUS_IP").value_or(config.raw("MODBUS_IP").value_or(""));
-    if (host.empty() || host == "0.0.0.0") throw Error(ErrorClass::usage, "--probe needs a HOST");
-    std::vector<int> ports = {502, 5743};
-    if (const auto port = modbus.flags.given("MODBUS_PORT")) ports = {std::stoi(*port)};
-    return mtec::read::probe(host, ports, log);
+    const auto flag = modbus.flags.given("MODBUS_PORT");
+    const auto t = mtec::probe_target(probe_host.value_or(""), config.settings(),
+                                      flag ? std::optional<int>(std::stoi(*flag)) : std::nullopt);
+    return mtec::read::probe(t.host, t.ports, log);
   }
   read_flags.apply(config);
   const mtec::Settings settings = config.settings();
@@ -139,6 +137,8 @@ int read_main(int argc, char** argv) {
               : !groups.empty() ? mtec::name_list(groups)
                                 : std::string("all groups");
 
+  if (follow)  // the service's start: a migrated config may have meant rtu
+    if (const auto n = config.framer_notice()) log.notice(*n);
   return follow ? mtec::read::read_follow(job) : mtec::read::read_once(job);
 }
 

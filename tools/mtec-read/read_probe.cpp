@@ -40,7 +40,7 @@ int probe(const std::string& host, const std::vector<int>& ports, const Logger& 
       try {
         c.connect();
       } catch (const modbus::ModbusError& e) {
-        std::printf("%s:%d: %s\n", host.c_str(), port, e.what());
+        std::printf("%s\n", e.what());  // (it names host and port)
         continue;
       }
     }
@@ -76,7 +76,7 @@ int probe(const std::string& host, const std::vector<int>& ports, const Logger& 
       "\n# config.yaml for %s (serial %s):\nMODBUS_IP: %s\nMODBUS_PORT: %d\nMODBUS_FRAMER: "
       "%s\nMODBUS_SLAVE: %d\n",
       host.c_str(), h.serial.c_str(), host.c_str(), h.port,
-      h.framer == modbus::Framer::tcp ? "socket" : "rtu", h.unit);
+      modbus::framer_name(h.framer), h.unit);
   return 0;
 }
 

@@ -174,6 +174,14 @@ std::string Config::origin(const std::string& key) const {
   return "default";
 }
 
+std::optional<std::string> Config::framer_notice() const {
+  if (!source_.file || origin("MODBUS_FRAMER") != "default") return std::nullopt;
+  return fmt::format(
+      "{} sets no MODBUS_FRAMER: Modbus TCP framing (tcp) is used; aiomtec2mqtt's default was "
+      "rtu. If the inverter does not answer, mtec-read --probe finds the framing",
+      untrusted(*source_.file));
+}
+
 std::optional<std::string> Config::exposed_secret_warning() const {
   if (!source_.file) return std::nullopt;
   std::string secret;
@@ -203,7 +211,12 @@ std::string Config::describe() const {
     const auto v = raw(k.name);
     std::string shown = v.value_or(k.fallback);
     if (k.secret && !shown.empty()) shown = "********";
-    out += fmt::format("{}: {}  # {}\n", k.name, yaml_quoted(shown), origin(k.name));
+    std::string from = origin(k.name);
+    if (k.name == std::string_view("MODBUS_FRAMER") && shown == "socket") {
+      shown = "tcp";  // one vocabulary: the legacy name is shown as what it means
+      from += " (the legacy socket)";
+    }
+    out += fmt::format("{}: {}  # {}\n", k.name, yaml_quoted(shown), from);
   }
   return out;
 }
@@ -273,7 +286,7 @@ Settings Config::settings() const {
     else if (*v == "rtu")
       s.modbus_framer = "rtu";
     else
-      throw bad("MODBUS_FRAMER", *v, "must be socket (or tcp) or rtu");
+      throw bad("MODBUS_FRAMER", *v, "must be tcp or rtu (the legacy socket means tcp)");
   }
   get_str("MQTT_SERVER", s.mqtt_server);
   get_int("MQTT_PORT", s.mqtt_port, 1, 65535);

@@ -109,6 +109,9 @@ class Config {
   // may read it: a warning naming the file and the fix (chmod 600). Files
   // systemd hands over as credentials ($CREDENTIALS_DIRECTORY) are its own.
   std::optional<std::string> exposed_secret_warning() const;
+  // When a config file is used and nothing sets MODBUS_FRAMER: which framing
+  // is used, that aiomtec2mqtt's default was rtu, and how to find out.
+  std::optional<std::string> framer_notice() const;
 
  private:
   std::map<std::string, std::string> file_;

@@ -3,11 +3,13 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 
 #include "mtec/base/errors.hpp"
 #include "mtec/base/heartbeat.hpp"
+#include "mtec/base/log_escape.hpp"
 
 namespace mtec {
 
@@ -146,6 +148,36 @@ void MetricsOptions::add_to(CLI::App& app) {
 
 std::vector<std::string> MetricsOptions::stages() const {
   return stage_names(std::getenv("MTEC_PIPELINE"));
+}
+
+ProbeTarget probe_target(const std::string& arg, const Settings& s,
+                         std::optional<int> port_flag) {
+  ProbeTarget t{arg.empty() ? s.modbus_ip : arg, {}};
+  // HOST:PORT, [V6]:PORT (a bare IPv6 address has more than one colon)
+  const auto colon = t.host.rfind(':');
+  const bool bracketed = !t.host.empty() && t.host.front() == '[';
+  if (colon != std::string::npos &&
+      (bracketed || t.host.find(':') == colon) && (!bracketed || t.host[colon - 1] == ']')) {
+    const std::string port = t.host.substr(colon + 1);
+    int p = 0;
+    const bool digits = !port.empty() && port.size() <= 5 &&
+                        port.find_first_not_of("0123456789") == std::string::npos;
+    if (digits) p = std::stoi(port);
+    if (p < 1 || p > 65535)
+      throw Error(ErrorClass::usage,
+                  fmt::format("--probe {}: the port must be 1..65535", untrusted(t.host)));
+    t.host = bracketed ? t.host.substr(1, colon - 2) : t.host.substr(0, colon);
+    t.ports = {p};
+  } else if (port_flag) {
+    t.ports = {*port_flag};
+  } else {
+    for (int p : {s.modbus_port, 502, 5743})
+      if (std::find(t.ports.begin(), t.ports.end(), p) == t.ports.end()) t.ports.push_back(p);
+  }
+  if (t.host.empty() || t.host == "0.0.0.0")
+    throw Error(ErrorClass::usage,
+                "--probe needs a HOST (or HOST:PORT), or MODBUS_IP in the configuration");
+  return t;
 }
 
 modbus::Endpoint endpoint_of(const Settings& s) {

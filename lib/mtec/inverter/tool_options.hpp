@@ -104,4 +104,14 @@ struct MetricsOptions {
 // The Modbus endpoint of `s`; Error(config) when no inverter is configured.
 modbus::Endpoint endpoint_of(const Settings& s);
 
+// What `--probe [HOST[:PORT]]` tries: HOST (or the configured MODBUS_IP),
+// on PORT alone, on -p's port alone (`port_flag`), or on the configured
+// MODBUS_PORT first and then the usual 502 and 5743 (no port twice).
+// Error(usage) when there is no host or the port is not 1..65535.
+struct ProbeTarget {
+  std::string host;
+  std::vector<int> ports;
+};
+ProbeTarget probe_target(const std::string& arg, const Settings& s, std::optional<int> port_flag);
+
 }  // namespace mtec
