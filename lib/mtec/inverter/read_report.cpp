@@ -16,6 +16,14 @@ const FrameError* first_transport_failure(const ReadOutcome& outcome) {
   return nullptr;
 }
 
+// "; tried 2 of 4 times: the read's time budget ..." or "; tried 4 times".
+std::string tries_told(const ReadOutcome& o) {
+  if (o.first_failure_allowed > o.first_failure_tries)
+    return fmt::format("; tried {} of {} times: the read's time budget of {} ms is spent",
+                       o.first_failure_tries, o.first_failure_allowed, o.budget.count());
+  return o.first_failure_tries > 1 ? fmt::format("; tried {} times", o.first_failure_tries) : "";
+}
+
 }  // namespace
 
 std::string name_list(const std::vector<std::string>& names, size_t shown) {
@@ -39,12 +47,9 @@ ReadReport report_read(const ReadOutcome& outcome, std::string_view asked,
   }
   const bool nothing_read = outcome.words.empty();
   if (first->cls == class_name(ErrorClass::temp_fail)) {
-    r.failure =
-        fmt::format("no reply from {} within {} ms reading {} (unit {}, {} framing{})", peer,
-                    ep.timeout.count(), asked, ep.unit, modbus::framer_name(ep.framer),
-                    outcome.first_failure_tries > 1
-                        ? fmt::format("; tried {} times", outcome.first_failure_tries)
-                        : std::string());
+    r.failure = fmt::format("no reply from {} within {} ms reading {} (unit {}, {} framing{})",
+                            peer, ep.timeout.count(), asked, ep.unit,
+                            modbus::framer_name(ep.framer), tries_told(outcome));
   } else if (first->cls == class_name(ErrorClass::protocol)) {
     r.failure = fmt::format("bad reply reading {}: {}", asked, first->message);
   } else {

@@ -63,11 +63,22 @@ ReadOutcome read_registers(modbus::Client& client, const std::vector<const Regis
   };
   std::optional<FrameError> stop;  // why the rest is not tried
   bool served_since_connect = client.connected();
-  auto fail = [&out](const ReadRequest& q, const modbus::ModbusError& e, int tries = 0) {
+  out.budget = policy.budget;
+  // `cut`: the budget ended the tries before 1 + retries
+  auto fail = [&out, &policy](const ReadRequest& q, const modbus::ModbusError& e, int tries = 0,
+                              bool cut = false) {
     if (!out.worst) out.worst = e.cls();
     out.errors.push_back(error_for(q, e));
-    if (tries > 0) out.errors.back().message += fmt::format(" (tried {} times)", tries + 1);
-    if (!e.exception_code() && out.first_failure_tries == 0) out.first_failure_tries = tries + 1;
+    if (cut)
+      out.errors.back().message +=
+          fmt::format(" (tried {} of {} times: the read's time budget of {} ms is spent)",
+                      tries + 1, policy.retries + 1, policy.budget.count());
+    else if (tries > 0)
+      out.errors.back().message += fmt::format(" (tried {} times)", tries + 1);
+    if (!e.exception_code() && out.first_failure_tries == 0) {
+      out.first_failure_tries = tries + 1;
+      if (cut) out.first_failure_allowed = policy.retries + 1;
+    }
   };
   for (size_t i = 0; i < queue.size(); ++i) {
     const ReadRequest q = queue[i];
@@ -126,7 +137,7 @@ ReadOutcome read_registers(modbus::Client& client, const std::vector<const Regis
           settled(i, false);
           break;
         } else if (policy.now() >= deadline) {
-          fail(q, e, tries);
+          fail(q, e, tries, true);
           settled(i, false);
           stop = FrameError{0,
                             0,

@@ -30,6 +30,10 @@ struct ReadOutcome {
   // failed without an exception reply was tried (0: none did).
   size_t untried = 0;
   int first_failure_tries = 0;
+  // How often it would have been tried (1 + MODBUS_RETRIES) when the spent
+  // budget cut its tries short, else 0; and that budget.
+  int first_failure_allowed = 0;
+  std::chrono::milliseconds budget{0};
 };
 
 // How hard one read tries.

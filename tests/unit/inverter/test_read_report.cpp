@@ -34,6 +34,19 @@ TEST(ReadReport, TimeoutsAreOneLineNamingWhatWasAskedWithTheProbeHint) {
   EXPECT_NE(r.hint.find("mtec-read --probe 127.0.0.1"), std::string::npos);
 }
 
+TEST(ReadReport, TriesCutShortByTheBudgetSaySoAndAgreeWithTheRetries) {
+  ReadOutcome o;
+  o.errors = {err(10000, "timeout", "no reply"),
+              err(10100, "timeout", "not tried: the read's time budget of 10000 ms is spent")};
+  o.untried = 1;
+  o.first_failure_tries = 2;
+  o.first_failure_allowed = 4;  // MODBUS_RETRIES 3
+  o.budget = std::chrono::milliseconds(10000);
+  EXPECT_EQ(report_read(o, "grid_power", ep(), "h:1").failure,
+            "no reply from h:1 within 5000 ms reading grid_power (unit 7, tcp framing; tried 2 of "
+            "4 times: the read's time budget of 10000 ms is spent); 1 more request without data");
+}
+
 TEST(ReadReport, RefusalsStayOneLineEachAndPartialTimeoutsGiveNoHint) {
   ReadOutcome o;
   o.words[nullptr] = {1};  // something was read

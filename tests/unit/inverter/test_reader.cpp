@@ -149,10 +149,14 @@ TEST(Reader, TheBudgetEndsARetryingRead) {
   const auto out = read_registers(rig.client, r.ptrs, 0, policy);
   ASSERT_EQ(out.errors.size(), 3u);
   EXPECT_EQ(out.errors[0].cls, "protocol");
+  EXPECT_NE(out.errors[0].message.find(" of 101 times: the read's time budget of 1000 ms"),
+            std::string::npos)
+      << out.errors[0].message;
   EXPECT_NE(out.errors[1].message.find("time budget of 1000 ms"), std::string::npos);
   EXPECT_NE(out.errors[2].message.find("not tried"), std::string::npos);
   EXPECT_EQ(out.untried, 2u);  // what read reports pass over
   EXPECT_GT(out.first_failure_tries, 0);
+  EXPECT_EQ(out.first_failure_allowed, 101);
   EXPECT_LT(rig.device.requests, 10);
 }
 
