@@ -54,7 +54,7 @@ int read_main(int argc, char** argv) {
   std::optional<std::string> probe_host;
   app.add_option("--probe", probe_host,
                  "Find the port, framing and unit id HOST answers on (-p limits the ports)")
-      ->option_text("HOST")
+      ->option_text("[HOST[:PORT]]")
       ->expected(0, 1);
   read_flags.option(app, "--refresh-now", "REFRESH_NOW", "Poll period in seconds", "SECONDS",
                     CLI::PositiveNumber);
