@@ -42,7 +42,7 @@ teardown() { common_teardown; }
   [[ "$stderr" == *"bad.yaml:"[0-9]*":"[0-9]* ]]
 }
 
-@test "man pages, completions, units, monitoring files and the example config are installed" {
+@test "man pages, completions, units, monitoring and Home Assistant files and the example config are installed" {
   local f
   for f in share/man/man1/mtec-read.1.gz share/man/man5/mtec-config.5.gz share/man/man7/mtec.7.gz \
            share/man/man8/mtec2mqtt.8.gz share/bash-completion/completions/mtec-write \
@@ -50,11 +50,13 @@ teardown() { common_teardown; }
            lib/systemd/system/mtec2mqtt.service lib/systemd/system/mtec2mqtt@.service \
            share/doc/mtec-tools/examples/config.yaml share/doc/mtec-tools/examples/evcc.yaml \
            share/doc/mtec-tools/monitoring/mtec-alerts.yml \
+           share/doc/mtec-tools/hass/mtec-dashboard.yaml share/doc/mtec-tools/hass/mtec-energy.yaml \
            share/mtec/registers.yaml; do
     [ -f "$PREFIX/$f" ] || { echo "missing $f"; return 1; }
   done
   grep -qx "ExecStart=$PREFIX/bin/mtec2mqtt" "$PREFIX/lib/systemd/system/mtec2mqtt.service"
   grep -qx "ExecStart=$PREFIX/bin/mtec2mqtt" "$PREFIX/lib/systemd/system/mtec2mqtt@.service"
+  cmp "$MTEC_SOURCE_DIR/scripts/hass/mtec-dashboard.yaml" "$PREFIX/share/doc/mtec-tools/hass/mtec-dashboard.yaml"
 }
 
 @test "DESTDIR installs under DESTDIR with paths of the prefix" {

@@ -29,7 +29,7 @@ help_rows() {
     if [[ "$names" == -?,--* ]]; then short=${names%%,*} long=${names#*,}; fi
     [[ "$long" == --* ]] || continue
     # an argument is the word right after the names when it is no description
-    if [[ "$rest" =~ ^([A-Z][A-Z0-9_]*|[a-z]+\|[a-z]+|ADDR\[:CODE\])(\ \ |$) ]]; then arg=${BASH_REMATCH[1]}; fi
+    if [[ "$rest" =~ ^([A-Z][A-Z0-9_]*|[a-z]+\|[a-z]+|ADDR\[:CODE\]|\[HOST\[:PORT\]\])(\ \ |$) ]]; then arg=${BASH_REMATCH[1]}; fi
     if [[ "$rest" =~ \(([A-Z][A-Z0-9_]+)[\;\)] ]]; then key=${BASH_REMATCH[1]}; fi
     [[ "$key" == JSON ]] && key=""
     printf '%s;%s;%s;%s\n' "$short" "$long" "$arg" "$key"
@@ -84,6 +84,61 @@ man_page() { [[ "$1" == mtec2mqtt ]] && echo mtec2mqtt.8 || echo "$1.1"; }
       awk -F';' -v t="$t" -v l="$long" '$1 == t && $3 == l {found = 1} END {exit !found}' table.tsv ||
         missing+=("$page SYNOPSIS: $long is no option of $t")
     done
+  done
+  printf '%s\n' "${missing[@]}"
+  [ "${#missing[@]}" -eq 0 ]
+}
+
+# synopsis_flags PAGE: every flag the page's SYNOPSIS shows, one a line, as
+# "--long" or "-s": ".Op Fl v | q" shows -v and -q, ".Fl \-yes \-raw" both;
+# the flags of a Fl end at the next macro (Ar, Op, Ns, ...)
+synopsis_flags() {
+  man_text "$1" | sed -n '/^\.Sh SYNOPSIS/,/^\.Sh /p' | sed 's/^\.//' | awk '{
+    fl = 0
+    for (i = 1; i <= NF; i++) {
+      if ($i == "Fl") { fl = 1; continue }
+      if ($i ~ /^[A-Z][a-z]+$/) { fl = 0; continue }
+      if (!fl || $i == "|") continue
+      if ($i ~ /^-[a-z0-9-]+$/) print "-" $i
+      else if ($i ~ /^[A-Za-z0-9]$/) print "-" $i
+      else fl = 0
+    }
+  }'
+}
+
+@test "every option of a tool's --help is in its man page's SYNOPSIS (--help and --version aside)" {
+  local t short long missing=()
+  for t in $ALL_TOOLS; do
+    local page flags
+    page=$(man_page "$t")
+    flags=$(synopsis_flags "$page" | sort -u)
+    [ -n "$flags" ] || { echo "$page: no flags in SYNOPSIS"; return 1; }
+    while IFS=';' read -r short long _; do
+      [[ "$long" == --help || "$long" == --version ]] && continue
+      grep -qxF -- "$long" <<<"$flags" || { [[ -n "$short" ]] && grep -qxF -- "$short" <<<"$flags"; } ||
+        missing+=("$page SYNOPSIS: no $long${short:+ ($short)}")
+    done < <(help_rows "$t")
+  done
+  printf '%s\n' "${missing[@]}"
+  [ "${#missing[@]}" -eq 0 ]
+}
+
+@test "the SYNOPSIS parser sees what a page shows" {
+  mkdir man
+  printf '%s\n' .Sh\ SYNOPSIS .Nm '.Op Fl v | q' '.Fl \-yes \-raw' '.Op Fl \-log\-format Ar text|json' \
+    '.Op Fl p Ar port Op Fl \-port2 Ar port' .Sh\ DESCRIPTION '.Fl \-later' >man/x.1
+  MTEC_SOURCE_DIR=$PWD run synopsis_flags x.1
+  [ "$status" -eq 0 ]
+  [ "$output" = $'-v\n-q\n--yes\n--raw\n--log-format\n-p\n--port2' ]
+}
+
+@test "every section 1 and 8 page's SEE ALSO names mtec-config(5) and mtec(7)" {
+  local p missing=()
+  for p in "$MTEC_SOURCE_DIR"/man/*.1 "$MTEC_SOURCE_DIR"/man/*.8; do
+    local see
+    see=$(sed -n '/^\.Sh SEE ALSO/,/^\.Sh /p' "$p")
+    grep -qE '^\.Xr mtec-config 5( ,)?$' <<<"$see" || missing+=("$(basename "$p"): no mtec-config(5)")
+    grep -qE '^\.Xr mtec 7( ,)?$' <<<"$see" || missing+=("$(basename "$p"): no mtec(7)")
   done
   printf '%s\n' "${missing[@]}"
   [ "${#missing[@]}" -eq 0 ]
