@@ -75,8 +75,7 @@ int probe(const std::string& host, const std::vector<int>& ports, const Logger& 
   std::printf(
       "\n# config.yaml for %s (serial %s):\nMODBUS_IP: %s\nMODBUS_PORT: %d\nMODBUS_FRAMER: "
       "%s\nMODBUS_SLAVE: %d\n",
-      host.c_str(), h.serial.c_str(), host.c_str(), h.port,
-      modbus::framer_name(h.framer), h.unit);
+      host.c_str(), h.serial.c_str(), host.c_str(), h.port, modbus::framer_name(h.framer), h.unit);
   return 0;
 }
 

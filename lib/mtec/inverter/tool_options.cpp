@@ -150,14 +150,13 @@ std::vector<std::string> MetricsOptions::stages() const {
   return stage_names(std::getenv("MTEC_PIPELINE"));
 }
 
-ProbeTarget probe_target(const std::string& arg, const Settings& s,
-                         std::optional<int> port_flag) {
+ProbeTarget probe_target(const std::string& arg, const Settings& s, std::optional<int> port_flag) {
   ProbeTarget t{arg.empty() ? s.modbus_ip : arg, {}};
   // HOST:PORT, [V6]:PORT (a bare IPv6 address has more than one colon)
   const auto colon = t.host.rfind(':');
   const bool bracketed = !t.host.empty() && t.host.front() == '[';
-  if (colon != std::string::npos &&
-      (bracketed || t.host.find(':') == colon) && (!bracketed || t.host[colon - 1] == ']')) {
+  if (colon != std::string::npos && (bracketed || t.host.find(':') == colon) &&
+      (!bracketed || t.host[colon - 1] == ']')) {
     const std::string port = t.host.substr(colon + 1);
     int p = 0;
     const bool digits = !port.empty() && port.size() <= 5 &&

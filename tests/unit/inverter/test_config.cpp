@@ -82,7 +82,8 @@ TEST(Config, ValidationNamesKeySourceAndRule) {
   expect_config_error("MODBUS_TIMEOUT: 0\n", "MODBUS_TIMEOUT = '0': must be a number > 0");
   expect_config_error("MQTT_FLOAT_FORMAT: '{:d}'\n", "c.yaml:1: MQTT_FLOAT_FORMAT '{:d}'");
   expect_config_error("HASS_ENABLE: maybe\n", "must be true or false");
-  expect_config_error("MODBUS_FRAMER: binary\n", "must be tcp or rtu (the legacy socket means tcp)");
+  expect_config_error("MODBUS_FRAMER: binary\n",
+                      "must be tcp or rtu (the legacy socket means tcp)");
   expect_config_error("LOG_FORMAT: xml\n", "LOG_FORMAT = 'xml': must be text or json");
   // a value from the file is shown escaped and cut, not as it is
   expect_config_error("MODBUS_PORT: \"1\\e[2J\\n<0>x\"\n",
@@ -94,18 +95,20 @@ TEST(Config, ValidationNamesKeySourceAndRule) {
 }
 
 TEST(Config, AFileWithoutFramerGetsTheNoticeThatTheLegacyDefaultWasRtu) {
-  const auto notice = Config::parse("MODBUS_IP: 192.0.2.7\n", "old.yaml", fake_env({}))
-                          .framer_notice();
+  const auto notice =
+      Config::parse("MODBUS_IP: 192.0.2.7\n", "old.yaml", fake_env({})).framer_notice();
   ASSERT_TRUE(notice);
-  EXPECT_EQ(*notice,
-            "old.yaml sets no MODBUS_FRAMER: Modbus TCP framing (tcp) is used; aiomtec2mqtt's "
-            "default was rtu. If the inverter does not answer, mtec-read --probe finds the framing");
+  EXPECT_EQ(
+      *notice,
+      "old.yaml sets no MODBUS_FRAMER: Modbus TCP framing (tcp) is used; aiomtec2mqtt's "
+      "default was rtu. If the inverter does not answer, mtec-read --probe finds the framing");
   EXPECT_FALSE(Config::parse(kLegacyTemplate, "config.yaml", fake_env({})).framer_notice());
-  EXPECT_FALSE(Config::parse("MODBUS_IP: 192.0.2.7\n", "old.yaml",
-                             fake_env({{"MTEC_MODBUS_FRAMER", "rtu"}}))
-                   .framer_notice());
-  EXPECT_EQ(Config::parse("MODBUS_FRAMER: socket\n", "c.yaml", fake_env({})).settings().modbus_framer,
-            "tcp");
+  EXPECT_FALSE(
+      Config::parse("MODBUS_IP: 192.0.2.7\n", "old.yaml", fake_env({{"MTEC_MODBUS_FRAMER", "rtu"}}))
+          .framer_notice());
+  EXPECT_EQ(
+      Config::parse("MODBUS_FRAMER: socket\n", "c.yaml", fake_env({})).settings().modbus_framer,
+      "tcp");
 }
 
 TEST(Config, UnknownKeysWarn) {
