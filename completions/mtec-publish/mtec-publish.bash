@@ -15,7 +15,7 @@ _mtec_publish() {
   esac
   mapfile -t COMPREPLY < <(compgen -W "--metrics-file --metrics-interval --help --version --broker --broker-port --topic --client-id
     --user --password-file --cafile --capath --cert --key --insecure --hass --no-hass --hass-base
-    --grace --unique-ids --device-name --float-format --commands-out --availability --availability-periods
+    --grace --unique-ids --device-name --float-format --commands-out --availability --availability-periods --json
     --unregister --serial --linger --max-frame-age
     --formulas --strict --config --registers --verbose --quiet --log-format" -- "$cur")
 }

@@ -46,6 +46,55 @@ publish() { mtec-publish -b 127.0.0.1 -P "$BROKER_PORT" "$@"; }
   [ "$(lines_matching capture.txt 'status/lwt')" -eq 0 ]
 }
 
+@test "MQTT_JSON: each frame also as one JSON object, unretained, agreeing with its state messages" {
+  case_a_frames
+  start_sub capture.txt
+  MTEC_MQTT_JSON=true run --separate-stderr publish --hass <frames.ndjson
+  [ "$status" -eq 0 ]
+  wait_until 10 lines_at_least capture.txt 10 '^0	MTEC/[^/]*/[^/]*	{'
+  wait_until 10 lines_at_least capture.txt 94 '/state	'
+  run python3 - capture.txt <<'PY'
+import json, sys
+states, readings = {}, []
+for line in open(sys.argv[1]):
+    retain, topic, payload = line.rstrip("\n").split("\t", 2)
+    levels = topic.split("/")
+    if len(levels) == 5 and levels[4] == "state":
+        states[topic] = payload
+    elif len(levels) == 3 and levels[0] == "MTEC":
+        assert retain == "0", topic
+        readings.append((topic, json.loads(payload)))
+assert len(readings) == 10, len(readings)
+told = 0
+for topic, r in readings:
+    assert topic == f"MTEC/{r['serial']}/{r['group']}", topic
+    assert r["ts"].endswith("Z"), r["ts"]
+    prefix = topic + "/"
+    mine = {t[len(prefix):-len("/state")] for t in states if t.startswith(prefix)}
+    assert set(r["values"]) == mine, (topic, set(r["values"]) ^ mine)
+    for key, v in r["values"].items():
+        s = states[f"{prefix}{key}/state"]
+        if isinstance(v, bool):
+            assert s.lower() in ("true", "false", "1", "0"), (key, s)
+        elif isinstance(v, (int, float)):
+            assert abs(float(s) - v) <= 0.0005, (key, s, v)
+        else:
+            assert s == v, (key, s, v)
+        told += 1
+print(told, "values agree")
+PY
+  echo "$output"
+  [ "$status" -eq 0 ]
+  # without the key: no such topic (the probe after it: all of it is in)
+  start_sub capture2.txt
+  run --separate-stderr publish <frames.ndjson
+  [ "$status" -eq 0 ]
+  mosquitto_pub -h 127.0.0.1 -p "$BROKER_PORT" -t bats/after -m done
+  wait_until 10 grep -q $'\tbats/after\t' capture2.txt
+  [ "$(lines_matching capture2.txt '/state	')" -ge 94 ]
+  [ "$(lines_matching capture2.txt '^0	MTEC/[^/]*/[^/]*	')" -eq 0 ]
+}
+
 @test "MQTT_TOPIC is the root of states, discovery and commands (D1)" {
   case_a_frames
   start_sub capture.txt

@@ -126,6 +126,7 @@ int publish_main(int argc, char** argv) {
   o.commands_out = commands_out;
   o.linger = std::chrono::duration_cast<std::chrono::milliseconds>(mtec::Seconds(linger));
   o.availability = s.hass_availability;
+  o.json = s.mqtt_json;
   o.stale_after = std::chrono::duration_cast<std::chrono::milliseconds>(
       s.refresh_now * s.hass_availability_periods);
   o.max_frame_age =

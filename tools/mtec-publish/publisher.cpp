@@ -463,6 +463,12 @@ void Publisher::frame(const Json& f) {
   }
   const auto states = state_messages(values, o_.topic_root, serial, group, o_.float_format);
   for (const auto& m : states) publish(m.topic, m.payload, false);
+  if (o_.json) {
+    const std::string ts =
+        f.contains("ts") && f["ts"].is_string() ? f["ts"].get<std::string>() : "";
+    if (const auto r = reading_message(values, ts, o_.topic_root, serial, group))
+      publish(r->topic, r->payload, false);
+  }
   if (!states.empty() && connected_ && !first_values_told_ && group != "static") {
     log_.notice(fmt::format("first values published: {} {} values under {}/{}/", states.size(),
                             untrusted(group), o_.topic_root, untrusted(serial)));

@@ -61,6 +61,7 @@ struct Options {
   // will offline) declared in every discovery payload; offline when no
   // fresh now-base frame came for `stale_after`.
   bool availability = false;
+  bool json = false;  // MQTT_JSON: each frame also as one object on <root>/<serial>/<group>
   std::chrono::milliseconds stale_after{30000};
   // --max-frame-age: frames older than this are not published (0: any age,
   // e.g. a replay of recorded frames)

@@ -71,6 +71,7 @@ const std::vector<ConfigKey>& config_keys() {
                                               {"MQTT_TOPIC", "MTEC", false},
                                               {"MQTT_FLOAT_FORMAT", ".3f", false},
                                               {"MQTT_CLIENT_ID", "M-TEC-MQTT", false},
+                                              {"MQTT_JSON", "false", false},
                                               {"REFRESH_NOW", "10", false},
                                               {"REFRESH_CONFIG", "30", false},
                                               {"REFRESH_DAY", "300", false},
@@ -317,6 +318,7 @@ Settings Config::settings() const {
     s.hass_birth_gracetime = Seconds(d);
   }
   get_bool("HASS_AVAILABILITY", s.hass_availability);
+  get_bool("MQTT_JSON", s.mqtt_json);
   get_int("HASS_AVAILABILITY_PERIODS", s.hass_availability_periods, 1, 1000);
   if (auto v = raw("WRITE_MIN_INTERVAL")) {  // 0: no pacing (tests, experts)
     char* end = nullptr;

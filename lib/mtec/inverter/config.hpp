@@ -63,6 +63,7 @@ struct Settings {
   std::string hass_base_topic = "homeassistant";
   Seconds hass_birth_gracetime{15};
   bool hass_availability = false;     // availability topic + will (opt-in)
+  bool mqtt_json = false;             // also one JSON object per frame (opt-in)
   int hass_availability_periods = 3;  // offline after this many REFRESH_NOW without now-base
   Seconds write_min_interval{5};      // mtec-write --stdin: at most one write per register per
   Seconds write_max_age{30};          // commands older than this (from their ts) are not applied

@@ -111,6 +111,8 @@ void MqttOptions::add_to(CLI::App& app) {
   flags.option(app, "--availability-periods", "HASS_AVAILABILITY_PERIODS",
                "offline after N REFRESH_NOW periods without now-base data", "N",
                CLI::PositiveNumber);
+  flags.flag(app, "--json", "MQTT_JSON", "true",
+             "Also each frame as one JSON object on <MQTT_TOPIC>/<serial>/<group>");
 }
 
 void MqttOptions::check_tls() const {

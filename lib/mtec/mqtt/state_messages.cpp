@@ -21,6 +21,18 @@ std::vector<StateMessage> state_messages(const Json& values, const std::string& 
   return out;
 }
 
+std::optional<StateMessage> reading_message(const Json& values, const std::string& ts,
+                                            const std::string& root, const std::string& serial,
+                                            const std::string& group) {
+  Json shown = Json::object();
+  for (const auto& [key, v] : values.items())
+    if (value_from_json(v)) shown[key] = v;
+  if (shown.empty()) return std::nullopt;
+  Json reading = {{"ts", ts}, {"serial", serial}, {"group", group}, {"values", std::move(shown)}};
+  return StateMessage{fmt::format("{}/{}/{}", root, serial, group),
+                      reading.dump(-1, ' ', false, Json::error_handler_t::replace)};
+}
+
 std::string unpublishable_level(const std::string& serial, const std::string& group,
                                 const Json& values) {
   // what is refused is shown as text logs show outside values: escaped, cut

@@ -29,6 +29,14 @@ std::vector<StateMessage> state_messages(const Json& values, const std::string& 
                                          const std::string& serial, const std::string& group,
                                          const FloatFormat& float_format);
 
+// The reading as one JSON object (MQTT_JSON): <root>/<serial>/<group> =
+// {"ts":..,"serial":..,"group":..,"values":{..}} with the values the state
+// messages carry, as JSON numbers, strings and booleans; nullopt when there
+// are none.
+std::optional<StateMessage> reading_message(const Json& values, const std::string& ts,
+                                            const std::string& root, const std::string& serial,
+                                            const std::string& group);
+
 // Why a frame cannot become topics: "serial 'a/b'", "group '#'", "key '+'"
 // (no valid topic level), or "" when it can.
 std::string unpublishable_level(const std::string& serial, const std::string& group,

@@ -22,6 +22,19 @@ TEST(StateMessages, OneLegacyMessagePerScalarValueInFrameOrder) {
   EXPECT_EQ(m[3].topic, "MTEC/S1/now-base/flag/state");
 }
 
+TEST(StateMessages, TheReadingAsOneObjectHoldsWhatTheStateMessagesCarry) {
+  const Json values = Json::parse(
+      R"({"grid_power": -1234, "battery_soc": 55.5, "mode": "Economic mode", "nested": {"a": 1},
+          "flag": true})");
+  const auto r = reading_message(values, "2026-01-20T11:00:00Z", "pv/mtec", "S1", "now-base");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->topic, "pv/mtec/S1/now-base");
+  EXPECT_EQ(r->payload,
+            R"({"ts":"2026-01-20T11:00:00Z","serial":"S1","group":"now-base","values":)"
+            R"({"grid_power":-1234,"battery_soc":55.5,"mode":"Economic mode","flag":true}})");
+  EXPECT_FALSE(reading_message(Json::parse(R"({"nested": {"a": 1}})"), "", "M", "S", "g"));
+}
+
 TEST(StateMessages, ARootOfSeveralLevelsIsKept) {
   const auto m = state_messages(Json::parse(R"({"pv": 1})"), "home/inverter", "S1", "now-base",
                                 FloatFormat::legacy_default());
