@@ -89,7 +89,7 @@ PY
   start_sub capture2.txt
   run --separate-stderr publish <frames.ndjson
   [ "$status" -eq 0 ]
-  mosquitto_pub -h 127.0.0.1 -p "$BROKER_PORT" -t bats/after -m done
+  mosquitto_pub -h 127.0.0.1 -p "$BROKER_PORT" -t bats/after -m over
   wait_until 10 grep -q $'\tbats/after\t' capture2.txt
   [ "$(lines_matching capture2.txt '/state	')" -ge 94 ]
   [ "$(lines_matching capture2.txt '^0	MTEC/[^/]*/[^/]*	')" -eq 0 ]

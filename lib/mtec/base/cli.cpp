@@ -11,10 +11,6 @@
 
 #include "mtec/base/errors.hpp"
 
-#ifndef MTEC_VERSION
-#define MTEC_VERSION "0.0.0"
-#endif
-
 namespace mtec {
 
 namespace {
@@ -91,7 +87,7 @@ void parse_args(CLI::App& app, int argc, char** argv) {
 }
 
 std::string version_string(const std::string& tool) {
-  return fmt::format("{} (mtec-tools) {}", tool, MTEC_VERSION);
+  return fmt::format("{} (mtec-tools) {}", tool, tools_version());
 }
 
 ToolCli::ToolCli(std::string tool, const std::string& description, Logging logging)

@@ -23,8 +23,10 @@ int run_main(const std::string& tool, int argc, char** argv, const std::function
 // Parse argv with CLI11 inside run_main (throws CLI::ParseError upward).
 void parse_args(CLI::App& app, int argc, char** argv);
 
-// --version text: "<tool> (mtec-tools) X.Y.Z".
+// --version text: "<tool> (mtec-tools) X.Y.Z", with "+git.<describe>" when
+// built from a git checkout (tools_version(), generated at build time).
 std::string version_string(const std::string& tool);
+const char* tools_version();
 
 // -v/-q/--log-format options applied to `log` after parsing.
 struct LogOptions {
