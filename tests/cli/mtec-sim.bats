@@ -187,6 +187,24 @@ sim_answers() { [ -n "$(mbpoll_read "$1" 10000 1 2>/dev/null)" ]; }
     .pv_total > .pv_day and .grid_purchase_total > .grid_purchase_day' <<<"$output"
 }
 
+@test "on a terminal it says where it listens on stderr; the port alone stays on stdout" {
+  command -v script >/dev/null || skip "script (util-linux) is not installed"
+  # under script(1) stdout is a pseudo-terminal; stderr goes to a file
+  start_bg tty.out script.err script -qec 'echo $$ >sim.pid; exec mtec-sim --port 0 2>sim.err' /dev/null
+  local script_pid=$BG_PID port
+  wait_until 10 grep -q "listening on 127.0.0.1:[0-9]" sim.err
+  cat sim.err
+  PIDS+=("$(cat sim.pid)")
+  port=$(sed -n 's/^mtec-sim: listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' sim.err)
+  wait_until 10 grep -q "^$port" tty.out
+  sim_answers "$port"
+  kill "$(cat sim.pid)"
+  wait "$script_pid"
+  # not a terminal: the port alone on stdout and nothing on stderr
+  start_sim
+  [ ! -s "$BATS_TEST_TMPDIR/sim.stderr" ]
+}
+
 @test "--animate: values change from read to read and keep the energy balance" {
   start_sim --animate
   read_flows() {
