@@ -163,6 +163,48 @@ sim_answers() { [ -n "$(mbpoll_read "$1" 10000 1 2>/dev/null)" ]; }
   [ "$status" -eq 0 ]
 }
 
+@test "--animate: on the wire the phases sum to the totals and the battery is in its range" {
+  start_sim --animate
+  # the grid phases and grid_power are one request (10994..11001), as are the
+  # backup phases and backup (30204..30231): exact; the inverter phases and
+  # the PV strings are separate requests, milliseconds (at most a second) apart
+  run -0 mtec-read -H 127.0.0.1 -p "$SIM_PORT" grid_a grid_b grid_c grid_power \
+    backup_a backup_b backup_c backup inverter_a inverter_b inverter_c inverter pv_1 pv_2 pv \
+    battery battery_voltage battery_current battery_soc battery_cell_v_max battery_cell_v_min \
+    pv_day pv_total grid_purchase_day grid_purchase_total
+  echo "$output"
+  jq -s -e 'map(.values) | add |
+    def near($a; $b; $tol): ($a - $b) as $d | $d < $tol and $d > -$tol;
+    .grid_a + .grid_b + .grid_c == .grid_power and
+    .backup_a + .backup_b + .backup_c == .backup and
+    near(.inverter_a + .inverter_b + .inverter_c; .inverter; 50) and
+    near(.pv_1 + .pv_2; .pv; 50) and
+    .battery_voltage >= 200 and .battery_voltage <= 450 and
+    near(.battery_voltage * .battery_current; .battery; 60) and
+    .battery_soc >= 10 and .battery_soc <= 100 and
+    .battery_cell_v_max > .battery_cell_v_min and
+    near((.battery_cell_v_max + .battery_cell_v_min) / 2 * 96; .battery_voltage; 0.5) and
+    .pv_total > .pv_day and .grid_purchase_total > .grid_purchase_day' <<<"$output"
+}
+
+@test "on a terminal it says where it listens on stderr; the port alone stays on stdout" {
+  command -v script >/dev/null || skip "script (util-linux) is not installed"
+  # under script(1) stdout is a pseudo-terminal; stderr goes to a file
+  start_bg tty.out script.err script -qec 'echo $$ >sim.pid; exec mtec-sim --port 0 2>sim.err' /dev/null
+  local script_pid=$BG_PID port
+  wait_until 10 grep -q "listening on 127.0.0.1:[0-9]" sim.err
+  cat sim.err
+  PIDS+=("$(cat sim.pid)")
+  port=$(sed -n 's/^mtec-sim: listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' sim.err)
+  wait_until 10 grep -q "^$port" tty.out
+  sim_answers "$port"
+  kill "$(cat sim.pid)"
+  wait "$script_pid"
+  # not a terminal: the port alone on stdout and nothing on stderr
+  start_sim
+  [ ! -s "$BATS_TEST_TMPDIR/sim.stderr" ]
+}
+
 @test "--animate: values change from read to read and keep the energy balance" {
   start_sim --animate
   read_flows() {

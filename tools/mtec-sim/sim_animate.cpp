@@ -31,23 +31,17 @@ double local_seconds_of_day() {
 std::function<Snapshot()> day_animation(const Catalog& catalog) {
   struct State {
     DayCurve day;
-    std::chrono::steady_clock::time_point last = std::chrono::steady_clock::now();
+    std::chrono::steady_clock::time_point last;
   };
   auto state = std::make_shared<State>();
+  state->day.run_from_midnight(local_seconds_of_day());  // today's counters so far
+  state->last = std::chrono::steady_clock::now();
   return [state, &catalog] {
     const auto now = std::chrono::steady_clock::now();
     const double dt = std::chrono::duration<double>(now - state->last).count();
     state->last = now;
-    const EnergyFlow f = state->day.step(local_seconds_of_day(), dt);
-    const std::pair<const char*, double> values[] = {{"pv", f.pv_w},
-                                                     {"pv_1", f.pv1_w},
-                                                     {"pv_2", f.pv2_w},
-                                                     {"inverter", f.inverter_w},
-                                                     {"grid_power", f.grid_w},
-                                                     {"battery", f.battery_w},
-                                                     {"battery_soc", f.soc_percent}};
     Snapshot words;
-    for (const auto& [key, v] : values)
+    for (const auto& [key, v] : register_values(state->day.step(local_seconds_of_day(), dt)))
       if (const Register* r = catalog.by_mqtt(key); r && r->address)
         words[*r->address] = words_of(*r, v);
     return words;

@@ -344,8 +344,14 @@ class Server {
 void serve(const ServerOptions& o, const Snapshot& snap) {
   const StopSignals stop;
   Fd listener(bind_socket(o, !o.refuse));
-  std::printf("%d\n", bound_port(listener.fd));
+  const int port = bound_port(listener.fd);
+  std::printf("%d\n", port);  // the port alone, for scripts
   std::fflush(stdout);
+  if (isatty(STDOUT_FILENO)) {  // a person started it: say what the number is
+    const bool v6 = o.host.find(':') != std::string::npos;
+    std::fprintf(stderr, "mtec-sim: listening on %s%s%s:%d\n", v6 ? "[" : "", o.host.c_str(),
+                 v6 ? "]" : "", port);
+  }
   Server server(o, snap, stop.fd());
   server.run(listener.fd);
 }

@@ -41,7 +41,8 @@ struct ServerOptions {
   FILE* request_log = nullptr;  // NDJSON line per request (--request-log), for counting
 };
 
-// Serve `snapshot` until SIGTERM or SIGINT. Prints the bound port on stdout (one line) when ready.
+// Serve `snapshot` until SIGTERM or SIGINT. Prints the bound port on stdout (one line) when ready,
+// and, when stdout is a terminal, "mtec-sim: listening on HOST:PORT" on stderr.
 // Throws Error(unavailable) when the address cannot be bound.
 void serve(const ServerOptions& opts, const Snapshot& snapshot);
 
