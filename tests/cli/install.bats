@@ -65,6 +65,16 @@ teardown() { common_teardown; }
   grep -qx "ExecStart=/opt/mtec/bin/mtec2mqtt" "$BATS_TEST_TMPDIR/stage/opt/mtec/lib/systemd/system/mtec2mqtt.service"
 }
 
+@test "the README's uninstall of a cmake install (install_manifest.txt) leaves no file behind" {
+  local u="$BATS_TEST_TMPDIR/u"
+  cmake --install "$MTEC_BUILD_DIR" --prefix "$u" >/dev/null
+  [ -x "$u/bin/mtec-read" ]
+  grep -qF "xargs -rd '\\n' rm -f -- <build/install_manifest.txt" "$MTEC_SOURCE_DIR/README.md"
+  xargs -rd '\n' rm -f -- <"$MTEC_BUILD_DIR/install_manifest.txt"
+  run find "$u" -type f
+  [ -z "$output" ] || { echo "left: $output"; return 1; }
+}
+
 @test "no path of the build machine is in an installed binary" {
   local b src
   src=$(cd "$MTEC_SOURCE_DIR" && pwd -P)
