@@ -1,18 +1,32 @@
 # Run at build time (cmake -P): writes OUT with the version the tools print,
 # PROJECT_VERSION plus the commit when the sources are a git checkout
-# ("0.1.0+git.1d558fd", ".dirty" with uncommitted changes; a tag that names
-# the version is left out: "0.1.0"). OUT is replaced only when that text
-# changes, so a commit recompiles one file and relinks, nothing else.
+# ("0.1.0+git.1d558fd", ".dirty" with uncommitted changes; on the tag of the
+# version itself "0.1.0", or "0.1.0+dirty"). OUT is replaced only when that
+# text changes, so a commit recompiles one file and relinks, nothing else.
+# When git cannot tell (not installed, or root's `sudo cmake --install` in a
+# user's checkout) an existing OUT is kept as it is.
 set(version "${PROJECT_VERSION}")
 find_program(GIT git)
 if(GIT AND EXISTS "${SOURCE_DIR}/.git")
-  execute_process(COMMAND "${GIT}" -C "${SOURCE_DIR}" describe --tags --always --dirty=.dirty
+  execute_process(COMMAND "${GIT}" -c "safe.directory=${SOURCE_DIR}" -C "${SOURCE_DIR}"
+                          describe --tags --always --dirty=.dirty
                   OUTPUT_VARIABLE described OUTPUT_STRIP_TRAILING_WHITESPACE
                   RESULT_VARIABLE rc ERROR_QUIET)
-  if(rc EQUAL 0 AND NOT described STREQUAL "" AND NOT described STREQUAL "v${PROJECT_VERSION}")
-    string(REGEX REPLACE "^v${PROJECT_VERSION}-" "" described "${described}")
-    string(REPLACE "-" "." described "${described}")
-    set(version "${PROJECT_VERSION}+git.${described}")
+  if(NOT rc EQUAL 0 OR described STREQUAL "")
+    if(EXISTS "${OUT}")
+      return()
+    endif()
+  else()
+    string(REPLACE "." "\\." version_re "${PROJECT_VERSION}")
+    if(described MATCHES "^v?${version_re}(\\.dirty)?$")
+      if(CMAKE_MATCH_1)
+        set(version "${PROJECT_VERSION}+dirty")
+      endif()
+    else()
+      string(REGEX REPLACE "^v?${version_re}-" "" described "${described}")
+      string(REPLACE "-" "." described "${described}")
+      set(version "${PROJECT_VERSION}+git.${described}")
+    endif()
   endif()
 endif()
 file(WRITE "${OUT}.tmp"

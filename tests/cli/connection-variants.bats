@@ -80,6 +80,9 @@ MODBUS_FRAMER: tcp
   echo "$output"
   [ "$status" -eq 69 ]
   [ "$(head -1 <<<"$output")" = "127.0.0.1:$closed: Connection refused" ]
+  # another bad key does not stop the troubleshooting tool
+  run --separate-stderr env MTEC_MQTT_PORT=0 mtec-read --probe "127.0.0.1:$SIM_PORT"
+  [ "$status" -eq 0 ]
   run --separate-stderr mtec-read --probe "127.0.0.1:0"
   [ "$status" -eq 64 ]
   [[ "$stderr" == *"the port must be 1..65535"* ]]

@@ -208,11 +208,14 @@ PY
   local port pid
   port=$(free_port)
   mkfifo in.fifo
-  mtec-publish -b 127.0.0.1 -P "$port" --linger 30 <in.fifo >pub.out 2>pub.err &
+  mtec-publish -b 127.0.0.1 -P "$port" --linger 30 --metrics-file m.prom --metrics-interval 0.2 \
+    <in.fifo >pub.out 2>pub.err &
   pid=$!
   exec {feed}>in.fifo
   echo '{"ts":"2026-01-20T11:00:00Z","serial":"S","group":"day","values":{"pv_day":1.5}}' >&"$feed"
   wait_until 10 grep -q "unreachable: Connection refused" pub.err
+  # the frame is read and its value held before the signal comes
+  wait_until 10 grep -q '^mtec_mqtt_held_messages{tool="mtec-publish"} 1$' m.prom
   grep -q "hint: nothing listens on 127.0.0.1:$port: is mosquitto running" pub.err
   kill -TERM "$pid"
   # --linger 30 is not waited for: nothing can be delivered

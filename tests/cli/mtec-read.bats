@@ -15,9 +15,9 @@ read_sim() { mtec-read -H 127.0.0.1 -p "$SIM_PORT" "$@"; }
   [ "${#lines[@]}" -le 40 ]
   run mtec-read --version
   [ "$status" -eq 0 ]
-  [[ "$output" =~ ^mtec-read\ \(mtec-tools\)\ [0-9]+\.[0-9]+\.[0-9]+(\+git\.[0-9a-z.]+)?$ ]]
+  [[ "$output" =~ ^mtec-read\ \(mtec-tools\)\ [0-9]+\.[0-9]+\.[0-9]+(\+[0-9A-Za-z.-]+)?$ ]]
   # built from a git checkout: the commit is in it (git describe, cmake/Version.cmake)
-  if git -C "$MTEC_SOURCE_DIR" rev-parse --git-dir >/dev/null 2>&1; then
+  if [ -e "$MTEC_SOURCE_DIR/.git" ] && ! git -C "$MTEC_SOURCE_DIR" describe --tags --exact-match >/dev/null 2>&1; then
     [[ "$output" == *"+git."* ]]
   fi
 }

@@ -26,7 +26,7 @@ sim_answers() { [ -n "$(mbpoll_read "$1" 10000 1 2>/dev/null)" ]; }
 @test "--version prints the version and exits 0" {
   run mtec-sim --version
   [ "$status" -eq 0 ]
-  [[ "$output" =~ ^mtec-sim\ \(mtec-tools\)\ [0-9]+\.[0-9]+\.[0-9]+(\+git\.[0-9a-z.]+)?$ ]]
+  [[ "$output" =~ ^mtec-sim\ \(mtec-tools\)\ [0-9]+\.[0-9]+\.[0-9]+(\+[0-9A-Za-z.-]+)?$ ]]
 }
 
 @test "a bad option exits 64 with a message on stderr" {

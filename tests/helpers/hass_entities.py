@@ -22,7 +22,8 @@ has_entity_name = True, so
     without a device name), and the entity id `<platform>.<that>`;
   - a second entity of one platform with the same id gets `_2`, `_3`, ...
 slugify is python-slugify with separator "_" (homeassistant/util/__init__.py):
-lowercase, apostrophes dropped, "," between digits dropped, every run of
+lowercase, apostrophes a separator (python-slugify turns them into "-"), ","
+between digits dropped, every run of
 other characters than a-z and 0-9 one "_", none at either end, "unknown" when
 empty. Non-ASCII is transliterated by unidecode there; a name with non-ASCII
 this script has no rule for is an error rather than a guess.

@@ -46,6 +46,7 @@ int health_main(int argc, char** argv) {
                  "a tool started less than SECONDS ago is starting, not unhealthy (default 60)")
       ->option_text("SECONDS");
   cli.parse(argc, argv);
+  limits.whole_pipeline = !dir.empty();  // FILE...: just those tools
   if (!dir.empty()) {
     std::error_code ec;
     for (const auto& e : std::filesystem::directory_iterator(dir, ec))

@@ -87,7 +87,12 @@ int read_main(int argc, char** argv) {
   modbus.apply(config);
   if (app.count("--probe")) {
     const auto flag = modbus.flags.given("MODBUS_PORT");
-    const auto t = mtec::probe_target(probe_host.value_or(""), config.settings(),
+    // the raw keys: a bad port in the file is one of the things to probe for
+    const std::string port = config.raw("MODBUS_PORT").value_or("502");
+    const bool number = !port.empty() && port.size() <= 5 &&
+                        port.find_first_not_of("0123456789") == std::string::npos;
+    const auto t = mtec::probe_target(probe_host.value_or(""), config.raw("MODBUS_IP").value_or(""),
+                                      number ? std::stoi(port) : 502,
                                       flag ? std::optional<int>(std::stoi(*flag)) : std::nullopt);
     return mtec::read::probe(t.host, t.ports, log);
   }

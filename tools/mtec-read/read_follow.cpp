@@ -177,6 +177,8 @@ class Follower {
   bool cycle(Clock::time_point now) {
     const bool was_down = link_.down();
     if (!link_.ensure(now)) return true;
+    update_link_metrics();  // connected: told before the first (maybe slow) read
+    metrics_.maybe_write(Clock::now());
     if (serial_.empty() || was_down) {
       if (!read_groups({"static"}, now)) return false;
       if (serial_.empty()) return true;  // retried after serial_retry()

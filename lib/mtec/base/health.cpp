@@ -148,7 +148,7 @@ Health assess_health(const std::vector<ToolMetrics>& files, double now,
     }
     assess_tool(t, now, limits, f);
   }
-  assess_missing(files, now, limits, f);
+  if (limits.whole_pipeline) assess_missing(files, now, limits, f);
   if (!files.empty() && stopped.size() == files.size()) {
     h.state = Health::State::unhealthy;
     h.reasons = {fmt::format("pipeline not running (metrics {:.0f} s old)", now - newest)};

@@ -22,6 +22,9 @@ struct HealthLimits {
   double max_age = 60;  // now-base data older than this is stale
   double stale = 30;    // a metrics file older than this: its tool is not running
   double grace = 60;    // a tool started less than this ago is still starting
+  // The files are a whole pipeline's (mtec-health --dir): a stage they name
+  // (mtec_pipeline_stage) without a file of its own is starting or missing.
+  bool whole_pipeline = true;
 };
 
 struct Health {

@@ -35,7 +35,9 @@ void Metrics::state_gauge(const std::string& name, const std::string& help) {
 }
 void Metrics::expect_stages(const std::vector<std::string>& stages) {
   gauge("mtec_pipeline_stage", "The pipeline's stages (1 each), whose files a reader waits for");
-  for (const auto& s : stages) set("mtec_pipeline_stage", 1, fmt::format("stage=\"{}\"", s));
+  for (const auto& s : stages)  // a name from the environment: only [a-z0-9-] becomes a label
+    if (!s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == s.npos)
+      set("mtec_pipeline_stage", 1, fmt::format("stage=\"{}\"", s));
 }
 void Metrics::histogram(const std::string& name, const std::string& help,
                         std::vector<double> buckets) {
@@ -90,10 +92,10 @@ void Metrics::maybe_write(Clock::time_point now) {
 
 void Metrics::write() {
   last_ = Clock::now();
-  due_ = false;
-  if (!enabled()) return;
   set("mtec_metrics_updated_timestamp_seconds",
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count());
+  due_ = false;  // (after that set: its first series is no change of state)
+  if (!enabled()) return;
   const std::string text = render();
   // A new file of our own beside the target (O_CREAT|O_EXCL: a name planted
   // there, a symlink too, is never opened), renamed over it: a reader sees

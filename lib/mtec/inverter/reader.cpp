@@ -97,7 +97,7 @@ ReadOutcome read_registers(modbus::Client& client, const std::vector<const Regis
           try {
             client.connect();
           } catch (const modbus::ModbusError& e) {
-            fail(q, e);
+            fail(q, e, tries);  // the tries before the connection went count
             settled(i, false);
             stop = FrameError{
                 0, 0, {}, std::string(class_name(e.cls())), fmt::format("not tried: {}", e.what()),

@@ -82,8 +82,8 @@ void ModbusOptions::add_to(CLI::App& app) {
   flags.option(app, "-u,--unit", "MODBUS_SLAVE", "Unit id 0..255", "ID", CLI::Range(0, 255));
   flags.option(app, "--timeout", "MODBUS_TIMEOUT", "Request timeout in seconds", "SECONDS",
                CLI::PositiveNumber);
-  flags.option(app, "--framer", "MODBUS_FRAMER", "Framing: tcp or rtu", "tcp|rtu",
-               CLI::IsMember({"tcp", "rtu"}));
+  flags.option(app, "--framer", "MODBUS_FRAMER", "Framing: tcp or rtu (socket: tcp)", "tcp|rtu",
+               CLI::IsMember({"tcp", "rtu", "socket"}));
 }
 
 void MqttOptions::add_to(CLI::App& app) {
@@ -152,29 +152,45 @@ std::vector<std::string> MetricsOptions::stages() const {
   return stage_names(std::getenv("MTEC_PIPELINE"));
 }
 
-ProbeTarget probe_target(const std::string& arg, const Settings& s, std::optional<int> port_flag) {
-  ProbeTarget t{arg.empty() ? s.modbus_ip : arg, {}};
-  // HOST:PORT, [V6]:PORT (a bare IPv6 address has more than one colon)
-  const auto colon = t.host.rfind(':');
-  const bool bracketed = !t.host.empty() && t.host.front() == '[';
-  if (colon != std::string::npos && (bracketed || t.host.find(':') == colon) &&
-      (!bracketed || t.host[colon - 1] == ']')) {
-    const std::string port = t.host.substr(colon + 1);
-    int p = 0;
-    const bool digits = !port.empty() && port.size() <= 5 &&
-                        port.find_first_not_of("0123456789") == std::string::npos;
-    if (digits) p = std::stoi(port);
-    if (p < 1 || p > 65535)
+namespace {
+
+// "PORT" -> 1..65535, else Error(usage) naming what was given.
+int probe_port(const std::string& port, const std::string& arg) {
+  const bool digits = !port.empty() && port.size() <= 5 &&
+                      port.find_first_not_of("0123456789") == std::string::npos;
+  const int p = digits ? std::stoi(port) : 0;
+  if (p < 1 || p > 65535)
+    throw Error(ErrorClass::usage,
+                fmt::format("--probe {}: the port must be 1..65535", untrusted(arg)));
+  return p;
+}
+
+}  // namespace
+
+ProbeTarget probe_target(const std::string& arg, const std::string& configured_host,
+                         int configured_port, std::optional<int> port_flag) {
+  ProbeTarget t{arg.empty() ? configured_host : arg, {}};
+  std::optional<int> port;
+  if (!t.host.empty() && t.host.front() == '[') {  // [V6] or [V6]:PORT
+    const auto close = t.host.find(']');
+    if (close == std::string::npos || (close + 1 < t.host.size() && t.host[close + 1] != ':'))
       throw Error(ErrorClass::usage,
-                  fmt::format("--probe {}: the port must be 1..65535", untrusted(t.host)));
-    t.host = bracketed ? t.host.substr(1, colon - 2) : t.host.substr(0, colon);
-    t.ports = {p};
-  } else if (port_flag) {
+                  fmt::format("--probe {}: an IPv6 address is [ADDRESS] or [ADDRESS]:PORT",
+                              untrusted(t.host)));
+    if (close + 1 < t.host.size()) port = probe_port(t.host.substr(close + 2), t.host);
+    t.host = t.host.substr(1, close - 1);
+  } else if (const auto colon = t.host.find(':');
+             colon != std::string::npos && colon == t.host.rfind(':')) {  // HOST:PORT
+    port = probe_port(t.host.substr(colon + 1), t.host);
+    t.host = t.host.substr(0, colon);
+  }  // else HOST, or a bare IPv6 address (more than one colon)
+  if (port)
+    t.ports = {*port};
+  else if (port_flag)
     t.ports = {*port_flag};
-  } else {
-    for (int p : {s.modbus_port, 502, 5743})
+  else
+    for (int p : {configured_port, 502, 5743})
       if (std::find(t.ports.begin(), t.ports.end(), p) == t.ports.end()) t.ports.push_back(p);
-  }
   if (t.host.empty() || t.host == "0.0.0.0")
     throw Error(ErrorClass::usage,
                 "--probe needs a HOST (or HOST:PORT), or MODBUS_IP in the configuration");

@@ -104,14 +104,17 @@ struct MetricsOptions {
 // The Modbus endpoint of `s`; Error(config) when no inverter is configured.
 modbus::Endpoint endpoint_of(const Settings& s);
 
-// What `--probe [HOST[:PORT]]` tries: HOST (or the configured MODBUS_IP),
-// on PORT alone, on -p's port alone (`port_flag`), or on the configured
-// MODBUS_PORT first and then the usual 502 and 5743 (no port twice).
+// What `--probe [HOST[:PORT]]` tries: HOST ([V6] or [V6]:PORT for IPv6;
+// else the configured MODBUS_IP), on PORT alone, on -p's port alone
+// (`port_flag`), or on the configured MODBUS_PORT first and then the usual
+// 502 and 5743 (no port twice). Only these two keys are taken from the
+// configuration: a troubleshooting tool is not stopped by another bad key.
 // Error(usage) when there is no host or the port is not 1..65535.
 struct ProbeTarget {
   std::string host;
   std::vector<int> ports;
 };
-ProbeTarget probe_target(const std::string& arg, const Settings& s, std::optional<int> port_flag);
+ProbeTarget probe_target(const std::string& arg, const std::string& configured_host,
+                         int configured_port, std::optional<int> port_flag);
 
 }  // namespace mtec

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "mtec/base/log_escape.hpp"
+
 namespace mtec {
 
 namespace {
@@ -14,15 +16,16 @@ std::string broker_unreachable_hint(const std::string& host, int port, bool tls,
                                     const std::string& why) {
   const std::string names = "MQTT_SERVER and MQTT_PORT (or -b/-P) name the broker";
   if (has(why, "resolve") || has(why, "Name or service") || has(why, "Lookup error"))
-    return fmt::format("cannot resolve '{}': check MQTT_SERVER (a host name or an address)", host);
+    return fmt::format("cannot resolve '{}': check MQTT_SERVER (a host name or an address)",
+                       untrusted(host));
   std::string hint;
   if (has(why, "refused"))
     hint = fmt::format(
-        "nothing listens on {}:{}: is mosquitto running (systemctl status mosquitto)? {}", host,
-        port, names);
+        "nothing listens on {}:{}: is mosquitto running (systemctl status mosquitto)? {}",
+        untrusted(host), port, names);
   else
-    hint = fmt::format("no answer from {}:{}: is the host up, or a firewall in the way? {}", host,
-                       port, names);
+    hint = fmt::format("no answer from {}:{}: is the host up, or a firewall in the way? {}",
+                       untrusted(host), port, names);
   if (!tls && (port == 8883 || port == 8884))
     hint += fmt::format("; port {} is usually MQTT over TLS: --cafile FILE turns TLS on", port);
   else if (tls && port == 1883)

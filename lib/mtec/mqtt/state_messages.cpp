@@ -28,7 +28,11 @@ std::optional<StateMessage> reading_message(const Json& values, const std::strin
   for (const auto& [key, v] : values.items())
     if (value_from_json(v)) shown[key] = v;
   if (shown.empty()) return std::nullopt;
-  Json reading = {{"ts", ts}, {"serial", serial}, {"group", group}, {"values", std::move(shown)}};
+  Json reading = Json::object();
+  if (!ts.empty()) reading["ts"] = ts;  // a frame without one: no made-up time
+  reading["serial"] = serial;
+  reading["group"] = group;
+  reading["values"] = std::move(shown);
   return StateMessage{fmt::format("{}/{}/{}", root, serial, group),
                       reading.dump(-1, ' ', false, Json::error_handler_t::replace)};
 }

@@ -31,8 +31,8 @@ std::vector<StateMessage> state_messages(const Json& values, const std::string& 
 
 // The reading as one JSON object (MQTT_JSON): <root>/<serial>/<group> =
 // {"ts":..,"serial":..,"group":..,"values":{..}} with the values the state
-// messages carry, as JSON numbers, strings and booleans; nullopt when there
-// are none.
+// messages carry, as JSON numbers, strings and booleans ("ts" left out when
+// the frame has none); nullopt when there are no values.
 std::optional<StateMessage> reading_message(const Json& values, const std::string& ts,
                                             const std::string& root, const std::string& serial,
                                             const std::string& group);

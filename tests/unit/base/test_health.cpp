@@ -119,6 +119,9 @@ TEST(Health, AStageWithoutItsFileIsWaitedForInTheGrace) {
   const auto both = assess_health(
       {r, in_pipeline(publisher(kNow - 1, kNow, 1), {"mtec-read", "mtec-publish"})}, kNow, {});
   EXPECT_EQ(both.verdict(), "healthy");
+  HealthLimits just_these;  // mtec-health FILE...: the files named, no more
+  just_these.whole_pipeline = false;
+  EXPECT_EQ(assess_health({later}, kNow, just_these).verdict(), "healthy");
 }
 
 }  // namespace

@@ -112,29 +112,29 @@ TEST(ToolOptions, TheEndpointOfTheSettings) {
 }
 
 TEST(ToolOptions, TheProbeTriesTheConfiguredPortFirstOrTheOneGiven) {
-  Settings s;
-  s.modbus_ip = "192.0.2.7";
-  s.modbus_port = 1502;
-  auto t = probe_target("", s, std::nullopt);
+  auto t = probe_target("", "192.0.2.7", 1502, std::nullopt);
   EXPECT_EQ(t.host, "192.0.2.7");
   EXPECT_EQ(t.ports, (std::vector<int>{1502, 502, 5743}));
-  s.modbus_port = 502;  // no port twice
-  EXPECT_EQ(probe_target("h", s, std::nullopt).ports, (std::vector<int>{502, 5743}));
-  EXPECT_EQ(probe_target("h", s, 1503).ports, (std::vector<int>{1503}));
-  t = probe_target("127.0.0.1:1502", s, 1503);  // HOST:PORT wins
+  // no port twice
+  EXPECT_EQ(probe_target("h", "", 502, std::nullopt).ports, (std::vector<int>{502, 5743}));
+  EXPECT_EQ(probe_target("h", "", 502, 1503).ports, (std::vector<int>{1503}));
+  t = probe_target("127.0.0.1:1502", "", 502, 1503);  // HOST:PORT wins
   EXPECT_EQ(t.host, "127.0.0.1");
   EXPECT_EQ(t.ports, (std::vector<int>{1502}));
-  t = probe_target("[::1]:1502", s, std::nullopt);
+  t = probe_target("[::1]:1502", "", 502, std::nullopt);
   EXPECT_EQ(t.host, "::1");
   EXPECT_EQ(t.ports, (std::vector<int>{1502}));
-  EXPECT_EQ(probe_target("::1", s, std::nullopt).host, "::1");  // a bare IPv6 address
+  t = probe_target("[::1]", "", 1502, std::nullopt);
+  EXPECT_EQ(t.host, "::1");
+  EXPECT_EQ(t.ports, (std::vector<int>{1502, 502, 5743}));
+  EXPECT_EQ(probe_target("::1", "", 502, std::nullopt).host, "::1");  // a bare IPv6 address
 }
 
 TEST(ToolOptions, AProbeWithoutHostOrWithABadPortIsACommandLineError) {
-  Settings s;
-  for (const char* arg : {"", "0.0.0.0", "h:0", "h:65536", "h:x", "h:", "[::1]:99999"}) {
+  for (const char* arg :
+       {"", "0.0.0.0", "h:0", "h:65536", "h:x", "h:", "[::1]:99999", "[::1", "[::1]x", "[]"}) {
     try {
-      probe_target(arg, s, std::nullopt);
+      probe_target(arg, "", 502, std::nullopt);
       ADD_FAILURE() << arg;
     } catch (const Error& e) {
       EXPECT_EQ(e.cls(), ErrorClass::usage) << arg;

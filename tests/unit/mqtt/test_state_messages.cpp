@@ -33,6 +33,8 @@ TEST(StateMessages, TheReadingAsOneObjectHoldsWhatTheStateMessagesCarry) {
             R"({"ts":"2026-01-20T11:00:00Z","serial":"S1","group":"now-base","values":)"
             R"({"grid_power":-1234,"battery_soc":55.5,"mode":"Economic mode","flag":true}})");
   EXPECT_FALSE(reading_message(Json::parse(R"({"nested": {"a": 1}})"), "", "M", "S", "g"));
+  EXPECT_EQ(reading_message(Json::parse(R"({"a": 1})"), "", "M", "S", "g")->payload,
+            R"({"serial":"S","group":"g","values":{"a":1}})");
 }
 
 TEST(StateMessages, ARootOfSeveralLevelsIsKept) {
