@@ -96,6 +96,8 @@ MODBUS_FRAMER: tcp
   cat follow.err
   [ "$(grep -c 'sets no MODBUS_FRAMER' follow.err)" -eq 1 ]
   grep -q "old.yaml sets no MODBUS_FRAMER: Modbus TCP framing (tcp) is used; aiomtec2mqtt's default was rtu" follow.err
+  run mtec-read -c old.yaml --show-config
+  [[ "$output" == *'MODBUS_FRAMER: "tcp"  # default (aiomtec2mqtt'"'"'s default was rtu: see mtec-read --probe)'* ]]
   printf 'MODBUS_FRAMER: socket\n' >>old.yaml
   mtec-read -c old.yaml --follow 2>follow.err | head -1 >/dev/null
   run ! grep -q 'MODBUS_FRAMER' follow.err

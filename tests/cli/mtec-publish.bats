@@ -95,6 +95,16 @@ PY
   [ "$(lines_matching capture2.txt '^0	MTEC/[^/]*/[^/]*	')" -eq 0 ]
 }
 
+@test "--hass without a static frame: the values go out and the log says why no discovery came" {
+  case_a_frames
+  grep -v '"group":"static"' frames.ndjson >no-static.ndjson
+  run --separate-stderr publish --hass <no-static.ndjson
+  [ "$status" -eq 0 ]
+  [[ "$stderr" == *"no discovery sent: it needs a static frame"* ]]
+  run --separate-stderr publish --hass <frames.ndjson
+  [[ "$stderr" != *"no discovery sent"* ]]
+}
+
 @test "MQTT_TOPIC is the root of states, discovery and commands (D1)" {
   case_a_frames
   start_sub capture.txt

@@ -95,6 +95,10 @@ healthy_and_stays() {
 @test "mtec-health: a missing directory or no files is an error; stale files are unhealthy" {
   run --separate-stderr mtec-health
   [ "$status" -eq 64 ]
+  mkdir none
+  run --separate-stderr env MTEC_METRICS_DIR=none mtec-health  # mtec2mqtt's variable
+  [ "$status" -eq 75 ]
+  [[ "$output" == "starting: no metrics files in none yet"* ]]
   mkdir m
   printf '# TYPE mtec_metrics_updated_timestamp_seconds gauge\nmtec_metrics_updated_timestamp_seconds{tool="mtec-read"} 1000\n' >m/mtec-read.prom
   run mtec-health --dir m

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -35,7 +36,9 @@ int health_main(int argc, char** argv) {
   std::string dir;
   mtec::HealthLimits limits;
   app.add_option("FILE", files, "Metrics files (--metrics-file of the tools)");
-  app.add_option("-d,--dir", dir, "Read every *.prom file of DIR")->option_text("DIR");
+  app.add_option("-d,--dir", dir,
+                 "Read every *.prom file of DIR (default with no FILE: $MTEC_METRICS_DIR)")
+      ->option_text("DIR");
   app.add_option("--max-age", limits.max_age,
                  "now-base data older than SECONDS is stale (default 60)")
       ->option_text("SECONDS");
@@ -46,6 +49,9 @@ int health_main(int argc, char** argv) {
                  "a tool started less than SECONDS ago is starting, not unhealthy (default 60)")
       ->option_text("SECONDS");
   cli.parse(argc, argv);
+  // mtec2mqtt's directory, as the README's drop-in sets it for the unit
+  if (const char* env = std::getenv("MTEC_METRICS_DIR"); files.empty() && dir.empty() && env)
+    dir = env;
   limits.whole_pipeline = !dir.empty();  // FILE...: just those tools
   if (!dir.empty()) {
     std::error_code ec;

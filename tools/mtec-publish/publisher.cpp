@@ -636,6 +636,10 @@ int Publisher::finish() {
     log_.info("end of input: waiting for the broker to take what is held");
   pump_until([this] { return connected_ && held_.empty(); }, o_.linger);
   if (fatal_) return fatal_;
+  if (o_.hass && !device_ && (published_ > 0 || !held_.empty()))  // a one-shot without static
+    log_.notice(
+        "no discovery sent: it needs a static frame (serial, model, firmware); "
+        "mtec-read -g static or --all gives one");
   if (!ever_connected_) {
     log_.error(fmt::format("broker {}:{} was never reachable; {} values not delivered", o_.host,
                            o_.port, held_.size()));

@@ -53,11 +53,11 @@ void assess_tool(const ToolMetrics& t, double now, const HealthLimits& limits, F
   const MetricSamples& s = t.samples;
   const double age = age_of(t, now, limits);
   const bool in_grace = age < limits.grace && !has_delivered(s);
-  // inside the grace what the tool is doing, after it what is wrong
+  // inside the grace what the tool is doing (one clause per tool), after it what is wrong
+  std::vector<std::string> doings;
   auto not_yet = [&](std::string doing, std::string reason) {
     if (in_grace)
-      out.starting.push_back(
-          fmt::format("{} started {:.0f} s ago, {}", untrusted(t.tool), age, doing));
+      doings.push_back(std::move(doing));
     else
       out.unhealthy.push_back(std::move(reason));
   };
@@ -79,6 +79,9 @@ void assess_tool(const ToolMetrics& t, double now, const HealthLimits& limits, F
   }
   if (auto c = metric_value(s, "mtec_mqtt_connected"); c && *c == 0)
     not_yet("connecting to the broker", "broker down");
+  if (!doings.empty())
+    out.starting.push_back(fmt::format("{} started {:.0f} s ago, {}", untrusted(t.tool), age,
+                                       fmt::join(doings, ", ")));
   if (auto h = metric_value(s, "mtec_mqtt_held_messages"); h && *h > 0)
     out.degraded.push_back(fmt::format("{:.0f} values held for the broker", *h));
   if (auto w = metric_value(s, "mtec_writes_total", "result=\"failed\""); w && *w > 0)

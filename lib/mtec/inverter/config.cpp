@@ -213,9 +213,13 @@ std::string Config::describe() const {
     std::string shown = v.value_or(k.fallback);
     if (k.secret && !shown.empty()) shown = "********";
     std::string from = origin(k.name);
-    if (k.name == std::string_view("MODBUS_FRAMER") && shown == "socket") {
-      shown = "tcp";  // one vocabulary: the legacy name is shown as what it means
-      from += " (the legacy socket)";
+    if (k.name == std::string_view("MODBUS_FRAMER")) {
+      if (shown == "socket") {
+        shown = "tcp";  // one vocabulary: the legacy name is shown as what it means
+        from += " (the legacy socket)";
+      } else if (framer_notice()) {
+        from += " (aiomtec2mqtt's default was rtu: see mtec-read --probe)";
+      }
     }
     out += fmt::format("{}: {}  # {}\n", k.name, yaml_quoted(shown), from);
   }

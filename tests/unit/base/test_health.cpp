@@ -32,10 +32,10 @@ TEST(Health, JustStartedIsStartingNotUnhealthy) {
       {reader(kNow - 2, kNow, 0, std::nullopt), publisher(kNow - 2, kNow, 0)}, kNow, {});
   EXPECT_EQ(h.state, Health::State::starting);
   EXPECT_EQ(h.exit_code(), 75);
-  EXPECT_EQ(h.verdict(),
-            "starting: mtec-read started 2 s ago, connecting to the inverter; mtec-read started 2 "
-            "s ago, waiting for the first now-base data; mtec-publish started 2 s ago, connecting "
-            "to the broker");
+  EXPECT_EQ(
+      h.verdict(),
+      "starting: mtec-read started 2 s ago, connecting to the inverter, waiting for the first "
+      "now-base data; mtec-publish started 2 s ago, connecting to the broker");
 }
 
 TEST(Health, InTheGraceAFailedConnectIsNamed) {
@@ -43,7 +43,7 @@ TEST(Health, InTheGraceAFailedConnectIsNamed) {
   r.samples["mtec_modbus_connect_attempts_total"][""] = 3;
   const auto h = assess_health({r}, kNow, {});
   EXPECT_EQ(h.state, Health::State::starting);
-  EXPECT_EQ(h.verdict().rfind("starting: mtec-read started 2 s ago, inverter unreachable;", 0), 0u)
+  EXPECT_EQ(h.verdict().rfind("starting: mtec-read started 2 s ago, inverter unreachable, ", 0), 0u)
       << h.verdict();
 }
 
