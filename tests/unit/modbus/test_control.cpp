@@ -12,15 +12,10 @@
 
 #include "mtec/base/errors.hpp"
 #include "mtec/modbus/control.hpp"
+#include "parsed_request.hpp"
 
 namespace mtec {
 namespace {
-
-ControlRequest parsed(std::string_view line) {
-  auto r = parse_control_request(line);
-  if (auto* why = std::get_if<std::string>(&r)) ADD_FAILURE() << line << ": " << *why;
-  return std::holds_alternative<ControlRequest>(r) ? std::get<ControlRequest>(r) : ControlRequest{};
-}
 
 std::string refused(std::string_view line) {
   auto r = parse_control_request(line);

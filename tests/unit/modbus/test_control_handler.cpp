@@ -6,18 +6,13 @@
 
 #include "mtec/modbus/control_handler.hpp"
 #include "one_register_device.hpp"
+#include "parsed_request.hpp"
 #include "scripted_device.hpp"
 
 namespace mtec {
 namespace {
 
 using modbus::ScriptedDevice;
-
-ControlRequest parsed(std::string_view line) {
-  auto r = parse_control_request(line);
-  if (auto* why = std::get_if<std::string>(&r)) ADD_FAILURE() << line << ": " << *why;
-  return std::holds_alternative<ControlRequest>(r) ? std::get<ControlRequest>(r) : ControlRequest{};
-}
 
 struct Fixture {
   FILE* out = std::tmpfile();

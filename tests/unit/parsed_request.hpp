@@ -1,0 +1,21 @@
+// A control request line parsed for a test; a line that does not parse is a
+// test failure (with the reason) and gives an empty request.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "mtec/modbus/control.hpp"
+
+namespace mtec {
+
+inline ControlRequest parsed(std::string_view line) {
+  auto r = parse_control_request(line);
+  if (auto* why = std::get_if<std::string>(&r)) ADD_FAILURE() << line << ": " << *why;
+  return std::holds_alternative<ControlRequest>(r) ? std::get<ControlRequest>(r) : ControlRequest{};
+}
+
+}  // namespace mtec
