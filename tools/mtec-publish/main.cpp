@@ -155,7 +155,7 @@ int publish_main(int argc, char** argv) {
   if (hb_path && *hb_path) beats.emplace(hb_path);
   mtec::ServiceNotifier notifier(
       beats ? mtec::stage_names(std::getenv("MTEC_STAGES")) : std::vector<std::string>{},
-      mtec::sd_notify);
+      mtec::sd_notify, mtec::heartbeat_interval_from_env());
   mtec::Json frame;
   bool input_open = true, stopped = false;
   while (input_open) {
@@ -168,17 +168,18 @@ int publish_main(int argc, char** argv) {
     const bool was_withheld = notifier.withheld();
     notifier.tick(now, service_status(pub, notifier.monitor()));
     if (notifier.withheld() && !was_withheld)  // the journal names the stage before a restart
-      for (const auto& stage : notifier.monitor().silent(2 * mtec::kHeartbeatInterval, now))
-        log.warn(
-            fmt::format("{} has not been heard for a second: its loop does not turn; the "
-                        "watchdog is no longer fed",
-                        stage));
+      for (const auto& stage : notifier.monitor().silent(2 * notifier.interval(), now))
+        log.warn(fmt::format(
+            "{} has not been heard for {:.1f} s: its loop does not turn; the watchdog is no "
+            "longer fed",
+            stage, std::chrono::duration<double>(2 * notifier.interval()).count()));
     pollfd fds[4] = {
         {STDIN_FILENO, POLLIN, 0},
         {stop.fd(), POLLIN, 0},
         {pub.socket(), static_cast<short>(POLLIN | (pub.wants_write() ? POLLOUT : 0)), 0},
         {beats ? beats->fd() : -1, POLLIN, 0}};
-    const int timeout = std::min<int>(pub.next_timeout_ms(), mtec::kHeartbeatInterval.count());
+    const int timeout =
+        std::min<int>(pub.next_timeout_ms(), static_cast<int>(notifier.interval().count()));
     if (::poll(fds, 4, timeout) < 0 && errno != EINTR) throw Error(ErrorClass::io, "poll failed");
     if (fds[1].revents) {  // SIGTERM / SIGINT: disconnect cleanly below
       stopped = true;

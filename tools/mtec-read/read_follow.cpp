@@ -77,7 +77,7 @@ class Follower {
           ok ? std::string("result=\"ok\"") : fmt::format("result=\"error\",class=\"{}\"", cls));
       metrics_.observe("mtec_modbus_request_duration_seconds", seconds);
     });
-    client_.set_waiting([this] { beat(); }, kHeartbeatInterval);
+    client_.set_waiting([this] { beat(); }, beat_.interval());
     metrics_.write();
   }
 
@@ -136,8 +136,8 @@ class Follower {
       beat();
       const bool metrics_first = metrics_.enabled() && metrics_.next_write() < deadline;
       Clock::time_point wake = metrics_first ? metrics_.next_write() : deadline;
-      const bool beat_first = beat_.enabled() && Clock::now() + kHeartbeatInterval < wake;
-      if (beat_first) wake = Clock::now() + kHeartbeatInterval;
+      const bool beat_first = beat_.enabled() && Clock::now() + beat_.interval() < wake;
+      if (beat_first) wake = Clock::now() + beat_.interval();
       // while clients are connected, wake each second to close idle ones
       const bool clients = control_ && control_->fds().size() > 1;
       const bool idle_check = clients && Clock::now() + std::chrono::seconds(1) < wake;

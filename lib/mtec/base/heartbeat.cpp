@@ -20,8 +20,24 @@ std::vector<std::string> stage_names(const char* list) {
   return out;
 }
 
-HeartbeatSender::HeartbeatSender(std::string tool, const std::string& path)
-    : tool_(std::move(tool)) {
+std::chrono::milliseconds heartbeat_interval(const char* watchdog_usec) {
+  if (!watchdog_usec || !*watchdog_usec) return kMaxHeartbeatInterval;
+  char* end = nullptr;
+  errno = 0;
+  const unsigned long long usec = std::strtoull(watchdog_usec, &end, 10);
+  if (errno != 0 || *end != '\0' || usec == 0 || watchdog_usec[0] == '-')
+    return kMaxHeartbeatInterval;
+  const auto eighth = std::chrono::milliseconds(usec / 8000);
+  return std::clamp(eighth, kMinHeartbeatInterval, kMaxHeartbeatInterval);
+}
+
+std::chrono::milliseconds heartbeat_interval_from_env() {
+  return heartbeat_interval(std::getenv("WATCHDOG_USEC"));
+}
+
+HeartbeatSender::HeartbeatSender(std::string tool, const std::string& path,
+                                 std::chrono::milliseconds interval)
+    : tool_(std::move(tool)), interval_(interval) {
   if (path.empty()) return;
   // O_RDWR: opening never blocks, even before the reader has the FIFO open
   fd_ = ::open(path.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC);
@@ -32,7 +48,7 @@ HeartbeatSender::HeartbeatSender(std::string tool, const std::string& path)
 
 HeartbeatSender HeartbeatSender::from_env(std::string tool) {
   const char* p = std::getenv("MTEC_HEARTBEAT");
-  return HeartbeatSender(std::move(tool), p ? p : "");
+  return HeartbeatSender(std::move(tool), p ? p : "", heartbeat_interval_from_env());
 }
 
 HeartbeatSender::~HeartbeatSender() {
@@ -41,7 +57,7 @@ HeartbeatSender::~HeartbeatSender() {
 
 void HeartbeatSender::beat(TimePoint now, std::string_view state) {
   if (fd_ < 0) return;
-  if (last_ && now - *last_ < kHeartbeatInterval && state == state_) return;
+  if (last_ && now - *last_ < interval_ && state == state_) return;
   last_ = now;
   state_ = std::string(state);
   const std::string line = fmt::format("{} {}\n", tool_, state_.substr(0, 200));
@@ -51,8 +67,7 @@ void HeartbeatSender::beat(TimePoint now, std::string_view state) {
 int HeartbeatSender::due_in_ms(TimePoint now) const {
   if (fd_ < 0) return -1;
   if (!last_) return 0;
-  const auto left =
-      std::chrono::duration_cast<std::chrono::milliseconds>(*last_ + kHeartbeatInterval - now);
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*last_ + interval_ - now);
   return left.count() > 0 ? static_cast<int>(left.count()) : 0;
 }
 
@@ -104,7 +119,7 @@ void ServiceNotifier::tick(TimePoint now, const std::string& status) {
     return;
   }
   withheld_ = !monitor_.all_heard_since(last_feed_);
-  if (!withheld_ && now - last_feed_ >= kHeartbeatInterval) {
+  if (!withheld_ && now - last_feed_ >= interval_) {
     notify_("WATCHDOG=1");
     last_feed_ = now;
   }

@@ -1,7 +1,7 @@
 // Stage heartbeats of the mtec2mqtt pipeline, so that systemd's watchdog
 // means "every stage's loop turns" (alive), not "data arrive" (fresh):
 // each stage's loop sends one line "<tool> <state>" to a FIFO at least every
-// kHeartbeatInterval, also while it backs off or waits for input; the stage
+// heartbeat interval, also while it backs off or waits for input; the stage
 // that talks to systemd (mtec-publish) gathers them and feeds WATCHDOG=1
 // only while every stage has been heard since the last feed. A stage that
 // hangs (SIGSTOP, a blocked call, a dead loop) thus gets the pipeline
@@ -24,7 +24,16 @@ namespace mtec {
 
 // --- Interface ---
 
-constexpr std::chrono::milliseconds kHeartbeatInterval{500};
+// The interval of the stages' beats and of the watchdog's feed: an eighth of
+// systemd's watchdog timeout ($WATCHDOG_USEC, which the stages inherit from
+// mtec2mqtt), between 0.5 s and 5 s (WatchdogSec=120: 5 s; 5: 625 ms); 5 s
+// without a watchdog (the beats then only tell that every stage runs). Each
+// beat wakes a stage and mtec-publish: at 0.5 s they were most of an idle
+// pipeline's CPU (issue 26).
+constexpr std::chrono::milliseconds kMinHeartbeatInterval{500};
+constexpr std::chrono::milliseconds kMaxHeartbeatInterval{5000};
+std::chrono::milliseconds heartbeat_interval(const char* watchdog_usec);
+std::chrono::milliseconds heartbeat_interval_from_env();
 
 // "mtec-read mtec-calc mtec-write" ($MTEC_STAGES, $MTEC_PIPELINE) -> the
 // names; nullptr or blank: none.
@@ -35,7 +44,8 @@ std::vector<std::string> stage_names(const char* list);
 class HeartbeatSender {
  public:
   // `tool` names the stage; `path` "" disables it.
-  HeartbeatSender(std::string tool, const std::string& path);
+  HeartbeatSender(std::string tool, const std::string& path,
+                  std::chrono::milliseconds interval = kMaxHeartbeatInterval);
   static HeartbeatSender from_env(std::string tool);
   ~HeartbeatSender();
   HeartbeatSender(const HeartbeatSender&) = delete;
@@ -45,6 +55,7 @@ class HeartbeatSender {
   // beat or `state` changed (non-blocking: a full FIFO drops the beat).
   void beat(TimePoint now, std::string_view state = "ok");
   bool enabled() const { return fd_ >= 0; }
+  std::chrono::milliseconds interval() const { return interval_; }
   // Milliseconds until the next beat is due (-1 when disabled).
   int due_in_ms(TimePoint now) const;
   // A poll timeout `timeout_ms` (-1: none) shortened to the next beat.
@@ -55,6 +66,7 @@ class HeartbeatSender {
 
  private:
   std::string tool_;
+  std::chrono::milliseconds interval_;
   int fd_ = -1;
   std::optional<TimePoint> last_;
   std::string state_;
@@ -87,13 +99,15 @@ class HeartbeatMonitor {
 // What the notifying stage tells systemd: READY=1 as soon as every stage
 // runs its loop (whether or not the inverter and the broker answer),
 // WATCHDOG=1 while every stage has been heard since the last feed (at most
-// every kHeartbeatInterval), STATUS=<words> whenever they change. Without
+// every `interval`), STATUS=<words> whenever they change. Without
 // stages (a tool run on its own) its own loop is all there is.
 class ServiceNotifier {
  public:
   using Notify = std::function<bool(const std::string&)>;  // sd_notify
-  ServiceNotifier(std::vector<std::string> stages, Notify notify)
-      : monitor_(std::move(stages)), notify_(std::move(notify)) {}
+  ServiceNotifier(std::vector<std::string> stages, Notify notify,
+                  std::chrono::milliseconds interval = kMaxHeartbeatInterval)
+      : monitor_(std::move(stages)), notify_(std::move(notify)), interval_(interval) {}
+  std::chrono::milliseconds interval() const { return interval_; }
   HeartbeatMonitor& monitor() { return monitor_; }
   // Each turn of the notifying stage's loop, with what the service is doing.
   void tick(TimePoint now, const std::string& status);
@@ -104,6 +118,7 @@ class ServiceNotifier {
  private:
   HeartbeatMonitor monitor_;
   Notify notify_;
+  std::chrono::milliseconds interval_;
   bool ready_ = false, withheld_ = false;
   TimePoint last_feed_{};
   std::string status_;

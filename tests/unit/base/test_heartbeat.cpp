@@ -32,12 +32,26 @@ TEST(HeartbeatMonitor, EveryStageHeardSinceATime) {
             std::vector<std::string>{"mtec-calc"});
 }
 
+TEST(HeartbeatInterval, AnEighthOfTheWatchdogBetweenHalfASecondAndFive) {
+  EXPECT_EQ(heartbeat_interval("120000000"), milliseconds(5000));  // WatchdogSec=120
+  EXPECT_EQ(heartbeat_interval("5000000"), milliseconds(625));     // the tests' WatchdogSec=5
+  EXPECT_EQ(heartbeat_interval("1000000"), milliseconds(500));
+  EXPECT_EQ(heartbeat_interval("20000000"), milliseconds(2500));
+  // no watchdog, or not a number of microseconds: the longest
+  for (const char* v : {static_cast<const char*>(nullptr), "", "0", "-5000000", "5s", "1e6",
+                        "99999999999999999999999"})
+    EXPECT_EQ(heartbeat_interval(v), milliseconds(5000)) << (v ? v : "(unset)");
+}
+
 TEST(ServiceNotifier, ReadyWhenEveryStageRunsWatchdogWhileAllTurnStatusOnChange) {
   std::vector<std::string> sent;
-  ServiceNotifier n({"mtec-read", "mtec-calc"}, [&](const std::string& s) {
-    sent.push_back(s);
-    return true;
-  });
+  ServiceNotifier n(
+      {"mtec-read", "mtec-calc"},
+      [&](const std::string& s) {
+        sent.push_back(s);
+        return true;
+      },
+      milliseconds(500));
   n.tick(t0, "waiting for the first values");
   EXPECT_TRUE(sent.empty());  // not every stage runs its loop yet
   n.monitor().heard("mtec-read inverter unreachable since 12:00:00", t0);
@@ -72,7 +86,8 @@ TEST(ServiceNotifier, OnItsOwnItIsReadyAtOnce) {
     return true;
   });
   n.tick(t0, "publishing");
-  n.tick(t0 + milliseconds(600), "publishing");
+  n.tick(t0 + milliseconds(4900), "publishing");  // the default interval: 5 s
+  n.tick(t0 + milliseconds(5000), "publishing");
   EXPECT_EQ(sent, (std::vector<std::string>{"READY=1\nSTATUS=publishing", "WATCHDOG=1"}));
 }
 
@@ -83,7 +98,7 @@ TEST(Heartbeat, ThroughAFifoRateLimitedAndOnChange) {
   ::unlink(path.c_str());
   ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
   HeartbeatReader reader(path);
-  HeartbeatSender sender("mtec-read", path);
+  HeartbeatSender sender("mtec-read", path, milliseconds(500));
   EXPECT_TRUE(sender.enabled());
   HeartbeatMonitor m({"mtec-read"});
   EXPECT_EQ(sender.due_in_ms(t0), 0);
