@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstdlib>
 #include <cstring>
 #include <sstream>
@@ -21,11 +22,10 @@ std::vector<std::string> stage_names(const char* list) {
 }
 
 std::chrono::milliseconds heartbeat_interval(const char* watchdog_usec) {
-  if (!watchdog_usec || !*watchdog_usec) return kMaxHeartbeatInterval;
-  char* end = nullptr;
-  errno = 0;
-  const unsigned long long usec = std::strtoull(watchdog_usec, &end, 10);
-  if (errno != 0 || *end != '\0' || usec == 0 || watchdog_usec[0] == '-')
+  const std::string_view text = watchdog_usec ? watchdog_usec : "";
+  unsigned long long usec = 0;  // from_chars: digits only, no sign, no overflow
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), usec);
+  if (ec != std::errc{} || end != text.data() + text.size() || usec == 0)
     return kMaxHeartbeatInterval;
   const auto eighth = std::chrono::milliseconds(usec / 8000);
   return std::clamp(eighth, kMinHeartbeatInterval, kMaxHeartbeatInterval);
