@@ -1,19 +1,30 @@
 #!/usr/bin/env bash
-# layering.sh fails on a planted upward include: a copy of lib/mtec whose
-# base/errors.hpp includes an mqtt header must be reported, with file:line.
+# layering.sh fails on planted faults, each reported with where it is:
+# a copy of lib/mtec whose base/errors.hpp includes an mqtt header, and a copy
+# of ARCHITECTURE.md that misses one module and lists one that does not exist.
 set -euo pipefail
 src=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cp -r "$src/lib/mtec" "$tmp/mtec"
 sed -i '0,/#include <string>/s||#include <string>\n#include "mtec/mqtt/discovery.hpp"|' "$tmp/mtec/base/errors.hpp"
-if out=$("$src/tests/layering.sh" "$tmp" "$tmp/mtec"); then
-  echo "layering.sh passed a planted upward include:"
+sed -e '/^- `outage`:/d' -e 's/^- `utf8`:/- `utf9`: planted\n&/' "$src/ARCHITECTURE.md" >"$tmp/ARCHITECTURE.md"
+if out=$("$src/tests/layering.sh" "$tmp" "$tmp/mtec" "$tmp/ARCHITECTURE.md"); then
+  echo "layering.sh passed the planted faults:"
   echo "$out"
   exit 1
 fi
-grep -q '^mtec/base/errors.hpp:[0-9]*: base includes mtec/mqtt/discovery.hpp (a higher layer: mqtt)$' <<<"$out" || {
-  echo "unexpected report: $out"
-  exit 1
-}
-echo "planted upward include caught: $out"
+expect=(
+  '^mtec/base/errors.hpp:[0-9]*: base includes mtec/mqtt/discovery.hpp (a higher layer: mqtt)$'
+  '^ARCHITECTURE.md: module base/outage is not listed under ### base/$'
+  '^ARCHITECTURE.md: lists base/utf9, which is not in mtec/base/$'
+)
+for e in "${expect[@]}"; do
+  grep -q "$e" <<<"$out" || {
+    echo "not reported: $e"
+    echo "report: $out"
+    exit 1
+  }
+done
+echo "planted faults caught:"
+echo "$out"

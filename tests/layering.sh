@@ -3,11 +3,14 @@
 # (ARCHITECTURE.md). Every header and source of lib/mtec/<layer>/ may include
 # "mtec/<layer'>/..." only for a layer' at or below its own; lib/ includes
 # nothing of tools/; no module sits outside a layer folder; every module
-# with a source file has its unit test at tests/unit/<layer>/test_<module>.cpp.
-# Usage: layering.sh SOURCE_DIR [LIB_DIR] (LIB_DIR for the test's own plant).
+# with a source file has its unit test at tests/unit/<layer>/test_<module>.cpp;
+# ARCHITECTURE.md lists every module of each folder under "### <layer>/" as
+# "- `<module>`: ..." and no module that does not exist.
+# Usage: layering.sh SOURCE_DIR [LIB_DIR [ARCHITECTURE.md]] (for the test's own plant).
 set -euo pipefail
 src=$1
 lib=${2:-$src/lib/mtec}
+arch=${3:-$src/ARCHITECTURE.md}
 layers=(base modbus inverter mqtt)
 rank() {
   local i
@@ -50,6 +53,24 @@ for dir in "$lib"/*/; do
         ;;
     esac
   done < <(grep -Hn '#include "' "$dir"*.hpp "$dir"*.cpp 2>/dev/null || true)
+done
+# The modules ARCHITECTURE.md lists under "### <layer>/", one per line.
+listed() {
+  awk -v h="### $1/" '
+    /^### / { on = ($0 == h || index($0, h " ") == 1); next }
+    on && /^- `[a-z0-9_]+`/ { sub(/^- `/, ""); sub(/`.*/, ""); print }' "$arch"
+}
+for dir in "$lib"/*/; do
+  layer=$(basename "$dir")
+  (($(rank "$layer") < 0)) && continue
+  have=$(find "$dir" -maxdepth 1 -name '*.[ch]pp' -printf '%f\n' | sed 's/\.[ch]pp$//' | sort -u)
+  doc=$(listed "$layer" | sort -u)
+  while read -r m; do
+    [[ -n "$m" ]] && echo "ARCHITECTURE.md: module $layer/$m is not listed under ### $layer/" && bad=1
+  done < <(comm -23 <(echo "$have") <(echo "$doc"))
+  while read -r m; do
+    [[ -n "$m" ]] && echo "ARCHITECTURE.md: lists $layer/$m, which is not in ${dir#"$src"/}" && bad=1
+  done < <(comm -13 <(echo "$have") <(echo "$doc"))
 done
 if [[ "$lib" == "$src/lib/mtec" ]]; then
   for cpp in "$lib"/*/*.cpp; do

@@ -6,6 +6,7 @@
 #include "mtec/base/errors.hpp"
 #include "mtec/base/heartbeat.hpp"
 #include "mtec/base/line_writer.hpp"
+#include "mtec/base/metric_names.hpp"
 #include "mtec/base/metrics.hpp"
 #include "mtec/base/stop_signals.hpp"
 #include "mtec/inverter/calc.hpp"
@@ -36,8 +37,8 @@ int calc_main(int argc, char** argv) {
   mtec::LineWriter out;
   mtec::Metrics metrics(metrics_opts.file, "mtec-calc", metrics_opts.period());
   metrics.expect_stages(metrics_opts.stages());
-  metrics.counter("mtec_frames_out_total", "Frames written");
-  metrics.add("mtec_frames_out_total", 0);
+  metrics.counter(mtec::metric::kFramesOut, "Frames written");
+  metrics.add(mtec::metric::kFramesOut, 0);
   mtec::FrameInput in(STDIN_FILENO, stop.fd(), log, strict, &metrics);
   metrics.write();
   mtec::Json frame;
@@ -51,7 +52,7 @@ int calc_main(int argc, char** argv) {
     if (st == mtec::LineInput::Status::end) break;
     calc.apply(frame);
     if (!out.write_line(frame.dump(-1, ' ', false, mtec::Json::error_handler_t::replace))) break;
-    metrics.add("mtec_frames_out_total");
+    metrics.add(mtec::metric::kFramesOut);
   }
   in.summarize();
   return 0;

@@ -8,6 +8,7 @@
 
 #include "mtec/base/errors.hpp"
 #include "mtec/base/log_escape.hpp"
+#include "mtec/base/metric_names.hpp"
 
 namespace mtec {
 
@@ -23,7 +24,7 @@ std::string label_value(const std::string& labels, std::string_view key) {
 }
 
 std::optional<std::string> availability_of(const MetricSamples& s) {
-  const auto it = s.find("mtec_availability_online");
+  const auto it = s.find(metric::kAvailabilityOnline);
   if (it == s.end() || it->second.empty()) return std::nullopt;
   const auto& [labels, v] = *it->second.begin();
   const std::string topic = label_value(labels, "topic");
@@ -36,15 +37,15 @@ struct Findings {
 };
 
 double age_of(const ToolMetrics& t, double now, const HealthLimits& limits) {
-  const auto started = metric_value(t.samples, "mtec_process_start_time_seconds");
+  const auto started = metric_value(t.samples, metric::kProcessStart);
   return started ? now - *started : limits.grace;
 }
 
 // The tool's first values: a reader's now-base data, a publisher's first
 // message to the broker. Until then an unconnected peer is "not there yet".
 bool has_delivered(const MetricSamples& s) {
-  return metric_value(s, "mtec_group_last_success_timestamp_seconds", "group=\"now-base\"") ||
-         metric_value(s, "mtec_mqtt_publishes_total").value_or(0) > 0;
+  return metric_value(s, metric::kGroupLastSuccess, "group=\"now-base\"") ||
+         metric_value(s, metric::kMqttPublishes).value_or(0) > 0;
 }
 
 // One running tool's file. Problems that only mean "not there yet" count as
@@ -61,32 +62,31 @@ void assess_tool(const ToolMetrics& t, double now, const HealthLimits& limits, F
     else
       out.unhealthy.push_back(std::move(reason));
   };
-  if (auto c = metric_value(s, "mtec_modbus_connected"); c && *c == 0) {
-    const bool breaker = metric_value(s, "mtec_modbus_breaker_open").value_or(0) != 0;
-    const bool failed = metric_value(s, "mtec_modbus_connect_attempts_total").value_or(0) > 1;
+  if (auto c = metric_value(s, metric::kModbusConnected); c && *c == 0) {
+    const bool breaker = metric_value(s, metric::kModbusBreakerOpen).value_or(0) != 0;
+    const bool failed = metric_value(s, metric::kModbusConnectAttempts).value_or(0) > 1;
     const std::string why =
         breaker ? "inverter unreachable (circuit breaker open)" : "inverter unreachable";
     not_yet(breaker || failed ? why : "connecting to the inverter", why);
   }
-  if (metric_value(s, "mtec_modbus_connected")) {
-    if (auto last =
-            metric_value(s, "mtec_group_last_success_timestamp_seconds", "group=\"now-base\"")) {
+  if (metric_value(s, metric::kModbusConnected)) {
+    if (auto last = metric_value(s, metric::kGroupLastSuccess, "group=\"now-base\"")) {
       if (now - *last > limits.max_age)
         out.unhealthy.push_back(fmt::format("no fresh now-base data for {:.0f} s", now - *last));
     } else {
       not_yet("waiting for the first now-base data", "no now-base data yet");
     }
   }
-  if (auto c = metric_value(s, "mtec_mqtt_connected"); c && *c == 0)
+  if (auto c = metric_value(s, metric::kMqttConnected); c && *c == 0)
     not_yet("connecting to the broker", "broker down");
   if (!doings.empty())
     out.starting.push_back(fmt::format("{} started {:.0f} s ago, {}", untrusted(t.tool), age,
                                        fmt::join(doings, ", ")));
-  if (auto h = metric_value(s, "mtec_mqtt_held_messages"); h && *h > 0)
+  if (auto h = metric_value(s, metric::kMqttHeld); h && *h > 0)
     out.degraded.push_back(fmt::format("{:.0f} values held for the broker", *h));
-  if (auto w = metric_value(s, "mtec_writes_total", "result=\"failed\""); w && *w > 0)
+  if (auto w = metric_value(s, metric::kWrites, "result=\"failed\""); w && *w > 0)
     out.degraded.push_back(fmt::format("{:.0f} writes failed", *w));
-  if (auto b = metric_value(s, "mtec_bad_lines_total"); b && *b > 0)
+  if (auto b = metric_value(s, metric::kBadLines); b && *b > 0)
     out.degraded.push_back(fmt::format("{}: {:.0f} bad input lines", untrusted(t.tool), *b));
 }
 
@@ -98,7 +98,7 @@ void assess_missing(const std::vector<ToolMetrics>& files, double now, const Hea
   double youngest = limits.grace;
   for (const auto& t : files) {
     have.insert(t.tool);
-    const auto it = t.samples.find("mtec_pipeline_stage");
+    const auto it = t.samples.find(metric::kPipelineStage);
     if (it == t.samples.end()) continue;
     youngest = std::min(youngest, age_of(t, now, limits));
     for (const auto& [labels, v] : it->second)
@@ -141,7 +141,7 @@ Health assess_health(const std::vector<ToolMetrics>& files, double now,
   double newest = 0;
   for (const auto& t : files) {
     if (auto a = availability_of(t.samples)) h.availability = a;
-    const auto updated = metric_value(t.samples, "mtec_metrics_updated_timestamp_seconds");
+    const auto updated = metric_value(t.samples, metric::kMetricsUpdated);
     if (updated) newest = std::max(newest, *updated);
     // a stopped tool's last values (connected 0, ...) say nothing about the peers
     if (updated && now - *updated > limits.stale) {

@@ -3,14 +3,15 @@
 #include <fmt/format.h>
 
 #include "mtec/base/errors.hpp"
+#include "mtec/base/metric_names.hpp"
 
 namespace mtec {
 
 LineInput::LineInput(int fd, int stop_fd, const Logger& log, Options o, Metrics* metrics)
     : in_(fd, stop_fd, o.max_line), log_(log), o_(std::move(o)), metrics_(metrics) {
   if (metrics_) {
-    metrics_->counter("mtec_bad_lines_total", "Input lines that were skipped as bad");
-    metrics_->add("mtec_bad_lines_total", 0);
+    metrics_->counter(metric::kBadLines, "Input lines that were skipped as bad");
+    metrics_->add(metric::kBadLines, 0);
   }
 }
 
@@ -31,7 +32,7 @@ LineInput::Status LineInput::next(std::string& line, int timeout_ms) {
 
 void LineInput::reject(const std::string& why) {
   ++rejected_;
-  if (metrics_) metrics_->add("mtec_bad_lines_total");
+  if (metrics_) metrics_->add(metric::kBadLines);
   if (o_.strict) throw Error(ErrorClass::data, fmt::format("line {}: {}", lines_, why));
   log_.warn(fmt::format("line {}: {} (skipped)", lines_, why));
 }

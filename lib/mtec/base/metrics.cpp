@@ -10,13 +10,15 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "mtec/base/metric_names.hpp"
+
 namespace mtec {
 
 Metrics::Metrics(std::string path, std::string tool, std::chrono::milliseconds interval)
     : path_(std::move(path)), tool_(std::move(tool)), interval_(interval) {
-  gauge("mtec_metrics_updated_timestamp_seconds", "When this file was written (Unix time)");
-  gauge("mtec_process_start_time_seconds", "When the tool started (Unix time)");
-  set("mtec_process_start_time_seconds",
+  gauge(metric::kMetricsUpdated, "When this file was written (Unix time)");
+  gauge(metric::kProcessStart, "When the tool started (Unix time)");
+  set(metric::kProcessStart,
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count());
 }
 
@@ -34,10 +36,10 @@ void Metrics::state_gauge(const std::string& name, const std::string& help) {
   families_[name] = {"gauge", help, true, {}, {}, {}, 0, 0};
 }
 void Metrics::expect_stages(const std::vector<std::string>& stages) {
-  gauge("mtec_pipeline_stage", "The pipeline's stages (1 each), whose files a reader waits for");
+  gauge(metric::kPipelineStage, "The pipeline's stages (1 each), whose files a reader waits for");
   for (const auto& s : stages)  // a name from the environment: only [a-z0-9-] becomes a label
     if (!s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == s.npos)
-      set("mtec_pipeline_stage", 1, fmt::format("stage=\"{}\"", s));
+      set(metric::kPipelineStage, 1, fmt::format("stage=\"{}\"", s));
 }
 void Metrics::histogram(const std::string& name, const std::string& help,
                         std::vector<double> buckets) {
@@ -92,7 +94,7 @@ void Metrics::maybe_write(Clock::time_point now) {
 
 void Metrics::write() {
   last_ = Clock::now();
-  set("mtec_metrics_updated_timestamp_seconds",
+  set(metric::kMetricsUpdated,
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count());
   due_ = false;  // (after that set: its first series is no change of state)
   if (!enabled()) return;

@@ -5,6 +5,7 @@
 #include "mtec/base/errors.hpp"
 #include "mtec/base/json_input.hpp"
 #include "mtec/base/log_escape.hpp"
+#include "mtec/base/metric_names.hpp"
 #include "mtec/inverter/frame.hpp"
 
 namespace mtec {
@@ -118,20 +119,20 @@ CommandWriter::CommandWriter(RegisterIO& io, WriteRules rules, const Logger& log
       report_(std::move(report)),
       queue_(rules.min_interval),
       backoff_(Backoff::Policy{Duration(1000), 2.0, Duration(30000), 0.25}, std::move(random)) {
-  metrics_.counter("mtec_writes_total", "Register writes by result");
+  metrics_.counter(metric::kWrites, "Register writes by result");
   for (const char* r : {"ok", "failed", "refused", "unknown"})
-    metrics_.add("mtec_writes_total", 0, fmt::format("result=\"{}\"", r));
-  metrics_.counter("mtec_writes_skipped_total", "Commands not written, by reason");
+    metrics_.add(metric::kWrites, 0, fmt::format("result=\"{}\"", r));
+  metrics_.counter(metric::kWritesSkipped, "Commands not written, by reason");
   for (const char* r : {"unchanged", "expired", "superseded", "abandoned"})
-    metrics_.add("mtec_writes_skipped_total", 0, fmt::format("reason=\"{}\"", r));
+    metrics_.add(metric::kWritesSkipped, 0, fmt::format("reason=\"{}\"", r));
 }
 
 void CommandWriter::count(const char* result) {
-  metrics_.add("mtec_writes_total", 1, fmt::format("result=\"{}\"", result));
+  metrics_.add(metric::kWrites, 1, fmt::format("result=\"{}\"", result));
 }
 
 void CommandWriter::skipped(const char* reason) {
-  metrics_.add("mtec_writes_skipped_total", 1, fmt::format("reason=\"{}\"", reason));
+  metrics_.add(metric::kWritesSkipped, 1, fmt::format("reason=\"{}\"", reason));
 }
 
 bool CommandWriter::expired(const QueuedCommand& c, Clocks now) const {

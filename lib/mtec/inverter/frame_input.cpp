@@ -1,12 +1,14 @@
 #include "mtec/inverter/frame_input.hpp"
 
+#include "mtec/base/metric_names.hpp"
+
 namespace mtec {
 
 FrameInput::FrameInput(int fd, int stop_fd, const Logger& log, bool strict, Metrics* metrics)
     : in_(fd, stop_fd, log, {strict}, metrics), metrics_(metrics) {
   if (metrics_) {
-    metrics_->counter("mtec_frames_in_total", "Frames read");
-    metrics_->add("mtec_frames_in_total", 0);
+    metrics_->counter(metric::kFramesIn, "Frames read");
+    metrics_->add(metric::kFramesIn, 0);
   }
 }
 
@@ -18,7 +20,7 @@ LineInput::Status FrameInput::next(Json& frame, int timeout_ms) {
       in_.reject("not a frame: " + problem);
       continue;
     }
-    if (metrics_) metrics_->add("mtec_frames_in_total");
+    if (metrics_) metrics_->add(metric::kFramesIn);
     return st;
   }
 }
