@@ -55,46 +55,6 @@ std::string yaml_quoted(const std::string& v) {
 
 }  // namespace
 
-const std::vector<ConfigKey>& config_keys() {
-  static const std::vector<ConfigKey> keys = {{"MODBUS_IP", "", false},
-                                              {"MODBUS_PORT", "502", false},
-                                              {"MODBUS_PORT2", "", false},
-                                              {"MODBUS_SLAVE", "247", false},
-                                              {"MODBUS_TIMEOUT", "5", false},
-                                              {"MODBUS_RETRIES", "3", false},
-                                              {"MODBUS_FRAMER", "tcp", false},
-                                              {"MODBUS_MAX_GAP", "10", false},
-                                              {"MQTT_SERVER", "localhost", false},
-                                              {"MQTT_PORT", "1883", false},
-                                              {"MQTT_LOGIN", "", false},
-                                              {"MQTT_PASSWORD", "", true},
-                                              {"MQTT_TOPIC", "MTEC", false},
-                                              {"MQTT_FLOAT_FORMAT", ".3f", false},
-                                              {"MQTT_CLIENT_ID", "M-TEC-MQTT", false},
-                                              {"MQTT_JSON", "false", false},
-                                              {"REFRESH_NOW", "10", false},
-                                              {"REFRESH_CONFIG", "30", false},
-                                              {"REFRESH_DAY", "300", false},
-                                              {"REFRESH_TOTAL", "300", false},
-                                              {"REFRESH_STATIC", "3600", false},
-                                              {"HASS_ENABLE", "false", false},
-                                              {"HASS_BASE_TOPIC", "homeassistant", false},
-                                              {"HASS_BIRTH_GRACETIME", "15", false},
-                                              {"HASS_AVAILABILITY", "false", false},
-                                              {"HASS_AVAILABILITY_PERIODS", "3", false},
-                                              {"WRITE_MIN_INTERVAL", "5", false},
-                                              {"WRITE_MAX_AGE", "30", false},
-                                              {"DEBUG", "false", false},
-                                              {"LOG_FORMAT", "text", false}};
-  return keys;
-}
-
-std::vector<std::string> key_names() {
-  std::vector<std::string> names;
-  for (const auto& k : config_keys()) names.emplace_back(k.name);
-  return names;
-}
-
 std::vector<std::string> config_search_path(const EnvLookup& env) {
   std::vector<std::string> out;
   if (auto c = env("CREDENTIALS_DIRECTORY"); c && !c->empty()) out.push_back(*c + "/config.yaml");
@@ -236,106 +196,17 @@ std::optional<std::string> Config::raw(const std::string& key) const {
 
 Settings Config::settings() const {
   Settings s;
-  auto origin = [this](const std::string& key) { return this->origin(key); };
-  auto bad = [&](const std::string& key, const std::string& value, const std::string& rule) {
-    return Error(ErrorClass::config,
-                 fmt::format("{}: {} = '{}': {}", origin(key), key, untrusted(value), rule));
-  };
-  auto get_int = [&](const std::string& key, int& out, long lo, long hi) {
-    auto v = raw(key);
-    if (!v) return;
-    char* end = nullptr;
-    const long n = std::strtol(v->c_str(), &end, 10);
-    if (v->empty() || *end != '\0' || n < lo || n > hi)
-      throw bad(key, *v, fmt::format("must be an integer {}..{}", lo, hi));
-    out = static_cast<int>(n);
-  };
-  auto get_seconds = [&](const std::string& key, Seconds& out, double lo, double hi) {
-    auto v = raw(key);
-    if (!v) return;
-    char* end = nullptr;
-    const double d = std::strtod(v->c_str(), &end);
-    if (v->empty() || *end != '\0' || !(d > lo) || d > hi)
-      throw bad(key, *v, fmt::format("must be a number > {} and <= {}", lo, hi));
-    out = Seconds(d);
-  };
-  auto get_bool = [&](const std::string& key, bool& out) {
-    auto v = raw(key);
-    if (!v) return;
-    if (*v == "true" || *v == "True" || *v == "TRUE" || *v == "1" || *v == "yes")
-      out = true;
-    else if (*v == "false" || *v == "False" || *v == "FALSE" || *v == "0" || *v == "no" ||
-             v->empty())
-      out = false;
-    else
-      throw bad(key, *v, "must be true or false");
-  };
-  auto get_str = [&](const std::string& key, std::string& out) {
-    if (auto v = raw(key)) out = *v;
-  };
-
-  get_str("MODBUS_IP", s.modbus_ip);
-  get_int("MODBUS_PORT", s.modbus_port, 1, 65535);
-  if (auto v = raw("MODBUS_PORT2"); v && !v->empty()) {
-    int p2 = 0;
-    get_int("MODBUS_PORT2", p2, 1, 65535);
-    s.modbus_port2 = p2;
-  }
-  get_int("MODBUS_SLAVE", s.modbus_slave, 0, 255);
-  get_int("MODBUS_RETRIES", s.modbus_retries, 0, 20);
-  get_seconds("MODBUS_TIMEOUT", s.modbus_timeout, 0, 600);
-  get_int("MODBUS_MAX_GAP", s.modbus_max_gap, 0, 124);
-  if (auto v = raw("MODBUS_FRAMER"); v) {
-    if (*v == "socket" || *v == "tcp")
-      s.modbus_framer = "tcp";
-    else if (*v == "rtu")
-      s.modbus_framer = "rtu";
-    else
-      throw bad("MODBUS_FRAMER", *v, "must be tcp or rtu (the legacy socket means tcp)");
-  }
-  get_str("MQTT_SERVER", s.mqtt_server);
-  get_int("MQTT_PORT", s.mqtt_port, 1, 65535);
-  get_str("MQTT_LOGIN", s.mqtt_login);
-  get_str("MQTT_PASSWORD", s.mqtt_password);
-  get_str("MQTT_TOPIC", s.mqtt_topic);
-  if (s.mqtt_topic.empty()) throw bad("MQTT_TOPIC", "", "must not be empty");
-  get_str("MQTT_CLIENT_ID", s.mqtt_client_id);
-  if (auto v = raw("MQTT_FLOAT_FORMAT")) {
+  for (const auto& k : config_keys()) {
+    const auto v = raw(k.name);
+    if (!v) continue;
     try {
-      s.float_format = FloatFormat::parse(*v);
-    } catch (const Error& e) {
-      throw Error(ErrorClass::config, fmt::format("{}: {}", origin("MQTT_FLOAT_FORMAT"), e.what()));
+      k.apply(*v, s);
+    } catch (const KeyRuleBroken& broken) {
+      throw Error(ErrorClass::config, fmt::format("{}: {} = '{}': {}", origin(k.name), k.name,
+                                                  untrusted(*v), broken.rule));
+    } catch (const Error& e) {  // the key's own message, naming the value
+      throw Error(ErrorClass::config, fmt::format("{}: {}", origin(k.name), e.what()));
     }
-  }
-  get_seconds("REFRESH_NOW", s.refresh_now, 0, 86400);
-  get_seconds("REFRESH_CONFIG", s.refresh_config, 0, 86400);
-  get_seconds("REFRESH_DAY", s.refresh_day, 0, 86400);
-  get_seconds("REFRESH_TOTAL", s.refresh_total, 0, 86400);
-  get_seconds("REFRESH_STATIC", s.refresh_static, 0, 86400);
-  get_bool("HASS_ENABLE", s.hass_enable);
-  get_str("HASS_BASE_TOPIC", s.hass_base_topic);
-  if (auto v = raw("HASS_BIRTH_GRACETIME")) {
-    char* end = nullptr;
-    const double d = std::strtod(v->c_str(), &end);
-    if (v->empty() || *end != '\0' || d < 0 || d > 600)
-      throw bad("HASS_BIRTH_GRACETIME", *v, "must be a number 0..600");
-    s.hass_birth_gracetime = Seconds(d);
-  }
-  get_bool("HASS_AVAILABILITY", s.hass_availability);
-  get_bool("MQTT_JSON", s.mqtt_json);
-  get_int("HASS_AVAILABILITY_PERIODS", s.hass_availability_periods, 1, 1000);
-  if (auto v = raw("WRITE_MIN_INTERVAL")) {  // 0: no pacing (tests, experts)
-    char* end = nullptr;
-    const double d = std::strtod(v->c_str(), &end);
-    if (v->empty() || *end != '\0' || !(d >= 0) || d > 3600)
-      throw bad("WRITE_MIN_INTERVAL", *v, "must be a number 0..3600");
-    s.write_min_interval = Seconds(d);
-  }
-  get_seconds("WRITE_MAX_AGE", s.write_max_age, 0, 86400);
-  get_bool("DEBUG", s.debug);
-  if (auto v = raw("LOG_FORMAT"); v) {
-    if (*v != "text" && *v != "json") throw bad("LOG_FORMAT", *v, "must be text or json");
-    s.log_format = *v;
   }
   return s;
 }

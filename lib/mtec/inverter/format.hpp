@@ -31,6 +31,8 @@ struct FloatFormat {
   static FloatFormat parse(std::string_view config_value);
   // The default of the legacy, ".3f".
   static FloatFormat legacy_default();
+
+  bool operator==(const FloatFormat&) const = default;
 };
 
 // Format a float exactly as Python's format(value, spec) does.
