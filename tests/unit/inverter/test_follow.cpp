@@ -13,89 +13,17 @@
 #include <map>
 #include <variant>
 
+#include "captured_log.hpp"
 #include "golden.hpp"
 #include "mtec/inverter/follow.hpp"
+#include "scripted_inverter.hpp"
 
 namespace mtec::follow_test {
 namespace {
 
 using std::chrono::milliseconds;
 using std::chrono::seconds;
-
-// An inverter whose requests follow a script: each request takes the next
-// step (answer from `words`, time out, refuse with an exception, lose the
-// connection); with the script spent, every request is answered. Unplugged,
-// it refuses connections.
-class ScriptedInverter final : public modbus::Device {
- public:
-  enum class Step { answer, timeout, exception, disconnect };
-  explicit ScriptedInverter(const TimePoint& now) : now_(now) {}
-
-  std::map<uint16_t, uint16_t> words;  // unset addresses read as 0
-  std::deque<Step> script;
-  std::vector<TimePoint> connects;                    // when connect() was called
-  std::vector<std::pair<TimePoint, uint16_t>> reads;  // answered reads (start)
-  std::vector<std::pair<uint16_t, std::vector<uint16_t>>> writes;
-
-  // Gone: the connection drops at the next request, connecting is refused.
-  void unplug() {
-    reachable_ = false;
-    script.push_back(Step::disconnect);
-  }
-  void plug_in() { reachable_ = true; }
-  void set_text(uint16_t address, std::string_view text, size_t length) {
-    for (size_t i = 0; i < length; ++i) {
-      const auto hi = static_cast<uint8_t>(2 * i < text.size() ? text[2 * i] : 0);
-      const auto lo = static_cast<uint8_t>(2 * i + 1 < text.size() ? text[2 * i + 1] : 0);
-      words[static_cast<uint16_t>(address + i)] = static_cast<uint16_t>(hi << 8 | lo);
-    }
-  }
-
-  void connect() override {
-    connects.push_back(now_);
-    if (!reachable_) throw modbus::ModbusError::refused(peer() + ": connection refused");
-    up_ = true;
-  }
-  bool connected() const override { return up_; }
-  std::vector<uint16_t> read(uint16_t start, uint16_t count) override {
-    request();
-    reads.emplace_back(now_, start);
-    std::vector<uint16_t> out;
-    for (uint16_t a = start; a < start + count; ++a) out.push_back(words[a]);
-    return out;
-  }
-  void write(uint16_t address, std::span<const uint16_t> w) override {
-    request();
-    writes.emplace_back(address, std::vector<uint16_t>(w.begin(), w.end()));
-    for (size_t i = 0; i < w.size(); ++i) words[static_cast<uint16_t>(address + i)] = w[i];
-  }
-  const modbus::Endpoint& endpoint() const override { return ep_; }
-  std::string peer() const override { return "inverter.test:502"; }
-
- private:
-  // Like the real client: connects when needed; a failure other than an
-  // exception reply closes the connection.
-  void request() {
-    if (!up_) connect();
-    const Step s = script.empty() ? Step::answer : script.front();
-    if (!script.empty()) script.pop_front();
-    switch (s) {
-      case Step::answer: return;
-      case Step::timeout:
-        up_ = false;
-        throw modbus::ModbusError(ErrorClass::temp_fail, peer() + ": no reply within 1000 ms");
-      case Step::exception:
-        throw modbus::ModbusError(ErrorClass::unavailable, peer() + ": exception 02", 2);
-      case Step::disconnect:
-        up_ = false;
-        throw modbus::ModbusError(ErrorClass::unavailable, peer() + ": connection lost");
-    }
-  }
-  const TimePoint& now_;
-  modbus::Endpoint ep_{"inverter.test",    502, std::nullopt, 247, milliseconds(1000),
-                       modbus::Framer::tcp};
-  bool reachable_ = true, up_ = false;
-};
+using test::ScriptedInverter;
 
 // The waits between reads on a fake clock: each wait moves the clock to its
 // end, or to the first scripted event before it (something happens to the
@@ -154,13 +82,12 @@ struct Rig {
   ScriptedInverter device{now};
   ScriptedWait waiter{now};
   Settings settings;
-  FILE* log_file = std::tmpfile();
-  Logger log{"mtec-read", Logger::Format::text, false, log_file};
+  test::CapturedLog captured{"mtec-read"};
+  const Logger& log = captured.log;
   Metrics metrics{"", "mtec-read"};
   std::vector<Written> frames;
 
   Rig() { device.set_text(kSerialAddress, "SN1234AB", 8); }
-  ~Rig() { std::fclose(log_file); }
 
   void run(HeartbeatSender& beat) {
     Follower f(
@@ -190,13 +117,7 @@ struct Rig {
     EXPECT_EQ(waiter.replies.size(), 1u);
     return waiter.replies.empty() ? nlohmann::json() : waiter.replies[0];
   }
-  std::string logged() const {
-    std::string text;
-    std::rewind(log_file);
-    char buf[1024];
-    while (std::fgets(buf, sizeof buf, log_file)) text += buf;
-    return text;
-  }
+  std::string logged() const { return captured.text(); }
   // The groups written at `t`, in order.
   std::vector<std::string> groups_at(TimePoint t) const {
     std::vector<std::string> out;
