@@ -15,13 +15,13 @@
 #include "mtec/base/json_input.hpp"
 #include "mtec/base/line_input.hpp"
 #include "mtec/base/line_writer.hpp"
-#include "mtec/base/log_escape.hpp"
 #include "mtec/base/metrics.hpp"
 #include "mtec/base/stop_signals.hpp"
 #include "mtec/inverter/command.hpp"
 #include "mtec/inverter/command_writer.hpp"
 #include "mtec/inverter/frame.hpp"
 #include "mtec/inverter/tool_options.hpp"
+#include "mtec/inverter/verified_write.hpp"
 #include "mtec/modbus/control.hpp"
 #include "mtec/modbus/register_io.hpp"
 
@@ -39,40 +39,6 @@ struct Job {
 };
 
 using mtec::hex_words;
-
-// One write from the command line, verified; the exit code tells the outcome.
-void apply(Job& job, const mtec::EncodedWrite& w, bool raw) {
-  using R = mtec::WriteAttempt::Result;
-  const auto a = mtec::attempt_write(*job.io, w, raw);
-  const char* outcome = a.result == R::applied     ? "applied"
-                        : a.result == R::unchanged ? "unchanged"
-                        : a.result == R::unknown   ? "unknown"
-                                                   : "failed";
-  if (!job.quiet && a.result != R::not_sent)
-    job.out.write_line(
-        mtec::result_line(w, outcome, &a.read_back, a.error ? &*a.error : nullptr).dump());
-  switch (a.result) {
-    case R::applied:
-      job.log.notice(fmt::format("wrote {} ({}) = {}: words {}, read back {} via {}", w.reg->mqtt,
-                                 *w.reg->address, mtec::untrusted(w.requested), hex_words(w.words),
-                                 hex_words(a.read_back), job.io->describe()));
-      return;
-    case R::unchanged:
-      job.log.notice(fmt::format("{} ({}) holds {} already: not written", w.reg->mqtt,
-                                 *w.reg->address, mtec::untrusted(w.requested)));
-      return;
-    case R::unknown: {
-      Error e(
-          a.error->cls(),
-          fmt::format("{} ({}) = {}: outcome unknown, it may have been applied: {}", w.reg->mqtt,
-                      *w.reg->address, mtec::untrusted(w.requested), a.error->what()));
-      e.set_hint(fmt::format("check it with: mtec-read {}", w.reg->mqtt));
-      throw e;
-    }
-    case R::not_sent:
-    case R::failed: throw *a.error;
-  }
-}
 
 bool confirm(const mtec::EncodedWrite& w, mtec::RegisterIO& io) {
   const auto old = io.read(*w.reg->address, static_cast<uint16_t>(w.words.size()));
@@ -248,7 +214,9 @@ int write_main(int argc, char** argv) {
       throw Error(ErrorClass::no_perm,
                   fmt::format("{} not written: declined at the prompt", w.reg->mqtt));
   }
-  apply(job, w, raw);
+  mtec::write_verified(*io, w, raw, log, [&job](const nlohmann::json& j) {
+    if (!job.quiet) job.out.write_line(j.dump());
+  });
   return 0;
 }
 

@@ -30,6 +30,192 @@ void store(ReadOutcome& out, const ReadRequest& q, const std::vector<uint16_t>& 
   }
 }
 
+// A refused merged request is cut in two at a gap; when both halves are
+// then read, that gap was the cause: the narrowest span across it is
+// learned as well, so no later request bridges it.
+struct RefusedCut {
+  int start, end;  // the last register before the gap to the first after it
+  int open = 2;    // halves not read yet
+  bool clean = true;
+};
+
+// One read_registers(), step by step: the planned requests in order, each
+// tried until it is read, refused or given up; a refused merged request is
+// split into halves queued next; once a reconnect fails or the budget is
+// spent, the rest is reported as not tried.
+class RegisterRead {
+ public:
+  RegisterRead(modbus::Device& device, const ReadPolicy& policy, std::vector<ReadRequest> queue)
+      : device_(device),
+        policy_(policy),
+        deadline_(policy.now() + policy.budget),
+        queue_(std::move(queue)),
+        cut_of_(queue_.size(), -1),
+        served_since_connect_(device.connected()) {
+    out_.budget = policy.budget;
+  }
+
+  ReadOutcome run() {
+    for (size_t i = 0; i < queue_.size(); ++i) {
+      const ReadRequest q = queue_[i];  // a copy: a split inserts into the queue
+      if (stop_)
+        not_tried(q);
+      else
+        read_with_retries(i, q);
+    }
+    // lost only as the outcome of a failure: callers report errors.front() with it
+    out_.connection_lost = !device_.connected() && !out_.errors.empty();
+    return std::move(out_);
+  }
+
+ private:
+  void read_with_retries(size_t i, const ReadRequest& q) {
+    for (int tries = 0;; ++tries) {
+      try {
+        if (!device_.connected() && !reconnect(i, q, tries)) return;
+        store(out_, q, device_.read(q.start, q.count));
+        served_since_connect_ = true;
+        settled(i, true);
+        return;
+      } catch (const modbus::ModbusError& e) {
+        if (e.exception_code()) {  // an answer: never retried as such
+          refused(i, q, e);
+          return;
+        }
+        if (!try_again(i, q, e, tries)) return;
+        ++out_.retries;
+      }
+    }
+  }
+
+  // Connects before a try; false when that failed: the tries before the
+  // connection went count, and the rest of the read is not tried.
+  bool reconnect(size_t i, const ReadRequest& q, int tries) {
+    try {
+      device_.connect();
+      return true;
+    } catch (const modbus::ModbusError& e) {
+      fail(q, e, tries);
+      settled(i, false);
+      stop_ = FrameError{
+          0, 0, {}, std::string(class_name(e.cls())), fmt::format("not tried: {}", e.what()), 0};
+      return false;
+    }
+  }
+
+  // An exception reply: a merged request is cut in two (both halves queued
+  // next, the span learned with 02/03), a single register's is its error.
+  void refused(size_t i, const ReadRequest& q, const modbus::ModbusError& e) {
+    settled(i, false);
+    auto halves = split_refused(q);
+    if (halves.empty()) {
+      fail(q, e);
+      return;
+    }
+    const bool learn = e.exception_code() == 2 || e.exception_code() == 3;
+    if (policy_.memory && learn) policy_.memory->refused(q.start, q.count, policy_.now());
+    const Register* before = halves[0].members.back();
+    const Register* after = halves[1].members.front();
+    cuts_.push_back({*before->address, *after->address + after->length, 2, learn});
+    queue_.insert(queue_.begin() + static_cast<long>(i) + 1, halves.begin(), halves.end());
+    cut_of_.insert(cut_of_.begin() + static_cast<long>(i) + 1, 2,
+                   static_cast<int>(cuts_.size() - 1));
+  }
+
+  // A transport failure (timeout, bad reply, lost connection) on try
+  // `tries`: whether to try again. A device that closes the connection
+  // after serving requests (gateways do) is no outage: reconnect and go on
+  // without counting a try, as long as every new connection serves at least
+  // one request.
+  bool try_again(size_t i, const ReadRequest& q, const modbus::ModbusError& e, int& tries) {
+    if (!device_.connected() && served_since_connect_ && e.cls() == ErrorClass::unavailable) {
+      served_since_connect_ = false;
+      --tries;
+      return true;
+    }
+    if (tries >= policy_.retries) {
+      fail(q, e, tries);
+      settled(i, false);
+      return false;
+    }
+    if (policy_.now() >= deadline_) {
+      fail(q, e, tries, true);
+      settled(i, false);
+      stop_ = FrameError{0,
+                         0,
+                         {},
+                         "timeout",
+                         fmt::format("not tried: the read's time budget of {} ms is spent",
+                                     policy_.budget.count()),
+                         0};
+      return false;
+    }
+    return true;
+  }
+
+  // A request after the read stopped: reported with the reason, not tried.
+  void not_tried(const ReadRequest& q) {
+    FrameError fe = *stop_;
+    fe.start = q.start;
+    fe.count = q.count;
+    for (const Register* r : q.members) fe.keys.push_back(r->mqtt);
+    out_.errors.push_back(std::move(fe));
+    ++out_.untried;
+  }
+
+  // Request `i` is done (`read` or not): when it is the second half of a
+  // cut whose halves were both read, the gap is learned.
+  void settled(size_t i, bool read) {
+    if (cut_of_[i] < 0) return;
+    RefusedCut& c = cuts_[static_cast<size_t>(cut_of_[i])];
+    c.clean = c.clean && read;
+    if (--c.open == 0 && c.clean && policy_.memory)
+      policy_.memory->refused(static_cast<uint16_t>(c.start),
+                              static_cast<uint16_t>(c.end - c.start), policy_.now());
+  }
+
+  // The error of `q` after `tries` retries; `cut`: the budget ended the
+  // tries before 1 + retries.
+  void fail(const ReadRequest& q, const modbus::ModbusError& e, int tries = 0, bool cut = false) {
+    if (!out_.worst) out_.worst = e.cls();
+    out_.errors.push_back(error_for(q, e));
+    if (cut)
+      out_.errors.back().message +=
+          fmt::format(" (tried {} of {} times: the read's time budget of {} ms is spent)",
+                      tries + 1, policy_.retries + 1, policy_.budget.count());
+    else if (tries > 0)
+      out_.errors.back().message += fmt::format(" (tried {} times)", tries + 1);
+    if (!e.exception_code() && out_.first_failure_tries == 0) {
+      out_.first_failure_tries = tries + 1;
+      if (cut) out_.first_failure_allowed = policy_.retries + 1;
+    }
+  }
+
+  modbus::Device& device_;
+  const ReadPolicy& policy_;
+  const ReadPolicy::Clock::time_point deadline_;
+  std::vector<ReadRequest> queue_;
+  std::vector<RefusedCut> cuts_;
+  std::vector<int> cut_of_;         // the cut a queued request is a half of
+  std::optional<FrameError> stop_;  // why the rest is not tried
+  bool served_since_connect_;
+  ReadOutcome out_;
+};
+
+// The serial becomes a topic level: decoded text that cannot be one is no serial.
+bool refused_as_serial(const Value& v) {
+  return is_str(v) && !valid_topic_level(std::get<std::string>(v));
+}
+
+// The serial register decoded, when it was read.
+std::optional<Value> decoded_serial(const Catalog& catalog, const ReadOutcome& outcome) {
+  const Register* r = catalog.by_address(kSerialAddress);
+  if (!r) return std::nullopt;
+  auto it = outcome.words.find(r);
+  if (it == outcome.words.end()) return std::nullopt;
+  return decode(*r, it->second);
+}
+
 }  // namespace
 
 std::chrono::milliseconds read_budget(Seconds refresh_now, std::chrono::milliseconds timeout) {
@@ -37,124 +223,11 @@ std::chrono::milliseconds read_budget(Seconds refresh_now, std::chrono::millisec
   return std::max(period, 2 * timeout);
 }
 
-ReadOutcome read_registers(modbus::Client& client, const std::vector<const Register*>& regs,
+ReadOutcome read_registers(modbus::Device& device, const std::vector<const Register*>& regs,
                            int max_gap, const ReadPolicy& policy) {
-  ReadOutcome out;
-  const auto deadline = policy.now() + policy.budget;
-  std::vector<ReadRequest> queue =
-      plan_reads(regs, max_gap, kMaxRegistersPerRequest, policy.memory);
-  // A refused merged request is cut in two at a gap; when both halves are
-  // then read, that gap was the cause: the narrowest span across it is
-  // learned as well, so no later request bridges it.
-  struct Cut {
-    int start, end;  // the last register before the gap to the first after it
-    int open = 2;    // halves not read yet
-    bool clean = true;
-  };
-  std::vector<Cut> cuts;
-  std::vector<int> cut_of(queue.size(), -1);  // the cut a queued request is a half of
-  auto settled = [&](size_t i, bool read) {
-    if (cut_of[i] < 0) return;
-    Cut& c = cuts[static_cast<size_t>(cut_of[i])];
-    c.clean = c.clean && read;
-    if (--c.open == 0 && c.clean && policy.memory)
-      policy.memory->refused(static_cast<uint16_t>(c.start), static_cast<uint16_t>(c.end - c.start),
-                             policy.now());
-  };
-  std::optional<FrameError> stop;  // why the rest is not tried
-  bool served_since_connect = client.connected();
-  out.budget = policy.budget;
-  // `cut`: the budget ended the tries before 1 + retries
-  auto fail = [&out, &policy](const ReadRequest& q, const modbus::ModbusError& e, int tries = 0,
-                              bool cut = false) {
-    if (!out.worst) out.worst = e.cls();
-    out.errors.push_back(error_for(q, e));
-    if (cut)
-      out.errors.back().message +=
-          fmt::format(" (tried {} of {} times: the read's time budget of {} ms is spent)",
-                      tries + 1, policy.retries + 1, policy.budget.count());
-    else if (tries > 0)
-      out.errors.back().message += fmt::format(" (tried {} times)", tries + 1);
-    if (!e.exception_code() && out.first_failure_tries == 0) {
-      out.first_failure_tries = tries + 1;
-      if (cut) out.first_failure_allowed = policy.retries + 1;
-    }
-  };
-  for (size_t i = 0; i < queue.size(); ++i) {
-    const ReadRequest q = queue[i];
-    if (stop) {
-      FrameError fe = *stop;
-      fe.start = q.start;
-      fe.count = q.count;
-      for (const Register* r : q.members) fe.keys.push_back(r->mqtt);
-      out.errors.push_back(std::move(fe));
-      ++out.untried;
-      continue;
-    }
-    for (int tries = 0;; ++tries) {
-      try {
-        if (!client.connected()) {
-          try {
-            client.connect();
-          } catch (const modbus::ModbusError& e) {
-            fail(q, e, tries);  // the tries before the connection went count
-            settled(i, false);
-            stop = FrameError{
-                0, 0, {}, std::string(class_name(e.cls())), fmt::format("not tried: {}", e.what()),
-                0};
-            break;
-          }
-        }
-        store(out, q, client.read(q.start, q.count));
-        served_since_connect = true;
-        settled(i, true);
-        break;
-      } catch (const modbus::ModbusError& e) {
-        if (e.exception_code()) {  // an answer: never retried as such
-          settled(i, false);
-          if (auto halves = split_refused(q); !halves.empty()) {
-            const bool learn = e.exception_code() == 2 || e.exception_code() == 3;
-            if (policy.memory && learn) policy.memory->refused(q.start, q.count, policy.now());
-            const Register* before = halves[0].members.back();
-            const Register* after = halves[1].members.front();
-            cuts.push_back({*before->address, *after->address + after->length, 2, learn});
-            queue.insert(queue.begin() + static_cast<long>(i) + 1, halves.begin(), halves.end());
-            cut_of.insert(cut_of.begin() + static_cast<long>(i) + 1, 2,
-                          static_cast<int>(cuts.size() - 1));
-          } else {
-            fail(q, e);
-          }
-          break;
-        }
-        // A device that closes the connection after serving requests (gateways
-        // do) is no outage: reconnect and go on without counting a try, as
-        // long as every new connection serves at least one request.
-        if (!client.connected() && served_since_connect && e.cls() == ErrorClass::unavailable) {
-          served_since_connect = false;
-          --tries;
-        } else if (tries >= policy.retries) {
-          fail(q, e, tries);
-          settled(i, false);
-          break;
-        } else if (policy.now() >= deadline) {
-          fail(q, e, tries, true);
-          settled(i, false);
-          stop = FrameError{0,
-                            0,
-                            {},
-                            "timeout",
-                            fmt::format("not tried: the read's time budget of {} ms is spent",
-                                        policy.budget.count()),
-                            0};
-          break;
-        }
-        ++out.retries;
-      }
-    }
-  }
-  // lost only as the outcome of a failure: callers report errors.front() with it
-  out.connection_lost = !client.connected() && !out.errors.empty();
-  return out;
+  return RegisterRead(device, policy,
+                      plan_reads(regs, max_gap, kMaxRegistersPerRequest, policy.memory))
+      .run();
 }
 
 std::vector<Frame> frames_by_group(const Catalog& catalog, const std::vector<std::string>& groups,
@@ -185,9 +258,7 @@ std::vector<Frame> frames_by_group(const Catalog& catalog, const std::vector<std
       if (with_raw) f.raw[*r->address] = it->second;
       auto v = decode(*r, it->second);
       std::string why = fmt::format("the words do not decode as {}", type_name(r->type));
-      // the serial becomes a topic level: one that cannot be is no serial
-      if (v && *r->address == kSerialAddress && is_str(*v) &&
-          !valid_topic_level(std::get<std::string>(*v))) {
+      if (v && *r->address == kSerialAddress && refused_as_serial(*v)) {
         v.reset();
         why =
             "the serial number is not a valid topic level (empty, '/', '+', '#', control "
@@ -211,22 +282,14 @@ std::vector<Frame> frames_by_group(const Catalog& catalog, const std::vector<std
 }
 
 std::string serial_from(const Catalog& catalog, const ReadOutcome& outcome) {
-  const Register* r = catalog.by_address(kSerialAddress);
-  if (!r) return {};
-  auto it = outcome.words.find(r);
-  if (it == outcome.words.end()) return {};
-  auto v = decode(*r, it->second);
-  if (!v || !is_str(*v) || !valid_topic_level(std::get<std::string>(*v))) return {};
+  const auto v = decoded_serial(catalog, outcome);
+  if (!v || !is_str(*v) || refused_as_serial(*v)) return {};
   return std::get<std::string>(*v);
 }
 
 std::optional<std::string> refused_serial(const Catalog& catalog, const ReadOutcome& outcome) {
-  const Register* r = catalog.by_address(kSerialAddress);
-  if (!r) return std::nullopt;
-  auto it = outcome.words.find(r);
-  if (it == outcome.words.end()) return std::nullopt;
-  auto v = decode(*r, it->second);
-  if (!v || !is_str(*v) || valid_topic_level(std::get<std::string>(*v))) return std::nullopt;
+  const auto v = decoded_serial(catalog, outcome);
+  if (!v || !refused_as_serial(*v)) return std::nullopt;
   return std::get<std::string>(*v);
 }
 

@@ -60,7 +60,7 @@ std::chrono::milliseconds read_budget(Seconds refresh_now, std::chrono::millisec
 // retried, reconnecting first where the connection was closed. When a
 // reconnect fails or the budget is spent the remaining requests are not
 // tried; they are reported as errors too.
-ReadOutcome read_registers(modbus::Client& client, const std::vector<const Register*>& regs,
+ReadOutcome read_registers(modbus::Device& device, const std::vector<const Register*>& regs,
                            int max_gap, const ReadPolicy& policy = {});
 
 // One frame per group of `groups` (in that order) from `outcome`: decoded

@@ -4,7 +4,7 @@
 
 namespace mtec {
 
-nlohmann::json execute_control(const ControlRequest& req, modbus::Client& client, Link& link,
+nlohmann::json execute_control(const ControlRequest& req, modbus::Device& client, Link& link,
                                TimePoint now, const Logger& log) {
   try {
     if (!link.ensure(now)) return control_error("unavailable", "the inverter is not reachable now");

@@ -19,7 +19,7 @@ namespace mtec {
 // [...],"read_back":[...]} (and is logged). A device that is not reachable
 // now answers class "unavailable"; a failed request answers its class, its
 // message and the Modbus exception code (0 if none), and tells `link`.
-nlohmann::json execute_control(const ControlRequest& req, modbus::Client& client, Link& link,
+nlohmann::json execute_control(const ControlRequest& req, modbus::Device& client, Link& link,
                                TimePoint now, const Logger& log);
 
 }  // namespace mtec

@@ -15,7 +15,7 @@ namespace mtec {
 
 class Link {
  public:
-  Link(modbus::Client& client, const Logger& log, RandomSource random)
+  Link(modbus::Device& client, const Logger& log, RandomSource random)
       : client_(client), log_(log), backoff_(std::move(random)) {}
 
   // Connected, or connects now if the backoff and the breaker allow it.
@@ -37,7 +37,7 @@ class Link {
   // Logs a failure once per outage, then a summary every five minutes.
   void report(TimePoint now, const std::string& first_line, const std::string& message,
               const std::string& hint);
-  modbus::Client& client_;
+  modbus::Device& client_;
   const Logger& log_;
   Backoff backoff_;
   CircuitBreaker breaker_;

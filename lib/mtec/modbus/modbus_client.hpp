@@ -54,29 +54,44 @@ class ModbusError : public Error {
 // Thrown when the cancel descriptor became readable during a wait.
 struct Interrupted {};
 
-class Client {
+// What the reader, the link and the control handler need of a device: one
+// connection, reads and writes that throw ModbusError. Client is the real
+// one; unit tests script their own.
+class Device {
+ public:
+  virtual ~Device() = default;
+  virtual void connect() = 0;
+  virtual bool connected() const = 0;
+  virtual std::vector<uint16_t> read(uint16_t start, uint16_t count) = 0;
+  virtual void write(uint16_t address, std::span<const uint16_t> words) = 0;
+  virtual const Endpoint& endpoint() const = 0;
+  // "host:port" for messages.
+  virtual std::string peer() const = 0;
+};
+
+class Client final : public Device {
  public:
   // `cancel_fd` (optional) aborts waits with Interrupted when readable.
   explicit Client(Endpoint ep, int cancel_fd = -1) : ep_(std::move(ep)), cancel_fd_(cancel_fd) {}
-  ~Client() { close(); }
+  ~Client() override { close(); }
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
 
   // Connect (port, then port2 on refusal), trying every address the host
   // name resolves to. Throws ModbusError.
-  void connect();
+  void connect() override;
   void close();
-  bool connected() const { return fd_ >= 0; }
+  bool connected() const override { return fd_ >= 0; }
 
   // Function 0x03. Connects first when needed. Any failure other than an
   // exception reply closes the connection, so the next call starts clean.
-  std::vector<uint16_t> read(uint16_t start, uint16_t count);
+  std::vector<uint16_t> read(uint16_t start, uint16_t count) override;
   // Function 0x06 for one word, 0x10 for several.
-  void write(uint16_t address, std::span<const uint16_t> words);
+  void write(uint16_t address, std::span<const uint16_t> words) override;
 
-  const Endpoint& endpoint() const { return ep_; }
+  const Endpoint& endpoint() const override { return ep_; }
   // "host:port" of the current (or first) port, for messages.
-  std::string peer() const;
+  std::string peer() const override;
   // Requests sent since construction (for metrics and benchmarks).
   uint64_t requests() const { return requests_; }
   // Called after every request: whether it succeeded, the failure's class

@@ -11,6 +11,7 @@
 #include "mtec/inverter/reader.hpp"
 #include "one_word_registers.hpp"
 #include "scripted_device.hpp"
+#include "scripted_inverter.hpp"
 
 namespace mtec {
 namespace {
@@ -158,6 +159,44 @@ TEST(Reader, TheBudgetEndsARetryingRead) {
   EXPECT_GT(out.first_failure_tries, 0);
   EXPECT_EQ(out.first_failure_allowed, 101);
   EXPECT_LT(rig.device.requests, 10);
+}
+
+// Through modbus::Device, without a socket: a device that refuses the
+// reconnect ends the read; the requests after it are reported, not tried.
+TEST(Reader, AFailedReconnectStopsTheReadAndTheRestIsNotTried) {
+  const TimePoint now{};
+  test::ScriptedInverter device(now);
+  device.unplug();
+  const Regs r({1, 50, 90});
+  ReadPolicy policy;
+  policy.now = [&now] { return now; };
+  const auto out = read_registers(device, r.ptrs, 0, policy);
+  ASSERT_EQ(out.errors.size(), 3u);
+  EXPECT_EQ(out.errors[0].message, "inverter.test:502: connection refused");
+  EXPECT_EQ(out.errors[1].message, "not tried: inverter.test:502: connection refused");
+  EXPECT_EQ(out.untried, 2u);
+  EXPECT_TRUE(out.connection_lost);
+  EXPECT_EQ(out.worst, ErrorClass::unavailable);
+  EXPECT_EQ(device.connects.size(), 1u);
+}
+
+// A gateway that closes the connection after serving a request: reconnected
+// without counting a try (with no retries allowed, the read still succeeds).
+TEST(Reader, AConnectionClosedAfterServingIsReconnectedWithoutCountingATry) {
+  const TimePoint now{};
+  test::ScriptedInverter device(now);
+  device.words = {{1, 11}, {50, 55}};
+  device.connect();
+  device.script = {test::ScriptedInverter::Step::answer, test::ScriptedInverter::Step::disconnect};
+  const Regs r({1, 50});
+  ReadPolicy policy;
+  policy.retries = 0;
+  policy.now = [&now] { return now; };
+  const auto out = read_registers(device, r.ptrs, 0, policy);
+  EXPECT_TRUE(out.errors.empty());
+  EXPECT_EQ(out.words.at(r.ptrs[1]), std::vector<uint16_t>{55});
+  EXPECT_EQ(out.retries, 1);
+  EXPECT_EQ(device.connects.size(), 2u);
 }
 
 TEST(Reader, BudgetIsAPeriodOrTwoTimeouts) {
