@@ -15,6 +15,7 @@
 #include "mtec/base/json_input.hpp"
 #include "mtec/base/line_input.hpp"
 #include "mtec/base/line_writer.hpp"
+#include "mtec/base/metric_names.hpp"
 #include "mtec/base/metrics.hpp"
 #include "mtec/base/stop_signals.hpp"
 #include "mtec/inverter/command.hpp"
@@ -75,8 +76,8 @@ int run_stdin(Job& job, const mtec::MetricsOptions& mo, const mtec::WriteRules& 
         },
         [&rng] { return std::uniform_real_distribution<double>(0, 1)(rng); });
   else
-    metrics.counter("mtec_writes_total", "Register writes by result");
-  metrics.add("mtec_writes_total", 0, "result=\"refused\"");
+    metrics.counter(mtec::metric::kWrites, "Register writes by result");
+  metrics.add(mtec::metric::kWrites, 0, "result=\"refused\"");
   metrics.write();
   std::string line;
   uint64_t seq = 0;
@@ -111,7 +112,7 @@ int run_stdin(Job& job, const mtec::MetricsOptions& mo, const mtec::WriteRules& 
           else if (!job.quiet)
             job.out.write_line(mtec::result_line(c.write, "dry run", nullptr, nullptr).dump());
         } catch (const Error& e) {
-          metrics.add("mtec_writes_total", 1, "result=\"refused\"");
+          metrics.add(mtec::metric::kWrites, 1, "result=\"refused\"");
           in.reject(e.what());
         }
       }

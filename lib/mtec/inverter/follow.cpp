@@ -6,6 +6,7 @@
 #include <set>
 
 #include "mtec/base/log_escape.hpp"
+#include "mtec/base/metric_names.hpp"
 #include "mtec/inverter/command.hpp"
 #include "mtec/inverter/read_report.hpp"
 #include "mtec/modbus/control_handler.hpp"
@@ -52,31 +53,30 @@ Follower::Follower(const FollowSetup& setup, modbus::Device& device, FollowWaite
 }
 
 void Follower::declare_metrics() {
-  metrics_.counter("mtec_modbus_requests_total", "Modbus requests by result and error class");
-  metrics_.histogram("mtec_modbus_request_duration_seconds", "Duration of Modbus requests",
+  metrics_.counter(metric::kModbusRequests, "Modbus requests by result and error class");
+  metrics_.histogram(metric::kModbusRequestDuration, "Duration of Modbus requests",
                      {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5});
-  metrics_.counter("mtec_modbus_connect_attempts_total", "Connection attempts to the inverter");
-  metrics_.state_gauge("mtec_modbus_connected", "1 while connected to the inverter");
-  metrics_.state_gauge("mtec_modbus_breaker_open",
+  metrics_.counter(metric::kModbusConnectAttempts, "Connection attempts to the inverter");
+  metrics_.state_gauge(metric::kModbusConnected, "1 while connected to the inverter");
+  metrics_.state_gauge(metric::kModbusBreakerOpen,
                        "1 while the circuit breaker keeps requests back");
-  metrics_.gauge("mtec_group_last_success_timestamp_seconds",
-                 "Last read of a group with data (Unix time)");
-  metrics_.counter("mtec_frames_out_total", "Frames written");
-  metrics_.counter("mtec_serial_refused_total",
+  metrics_.gauge(metric::kGroupLastSuccess, "Last read of a group with data (Unix time)");
+  metrics_.counter(metric::kFramesOut, "Frames written");
+  metrics_.counter(metric::kSerialRefused,
                    "Static reads whose serial number cannot be a topic level");
-  metrics_.add("mtec_serial_refused_total", 0);
-  metrics_.set("mtec_modbus_connected", 0);
-  metrics_.set("mtec_modbus_breaker_open", 0);
-  metrics_.add("mtec_frames_out_total", 0);
-  metrics_.add("mtec_modbus_connect_attempts_total", 0);
+  metrics_.add(metric::kSerialRefused, 0);
+  metrics_.set(metric::kModbusConnected, 0);
+  metrics_.set(metric::kModbusBreakerOpen, 0);
+  metrics_.add(metric::kFramesOut, 0);
+  metrics_.add(metric::kModbusConnectAttempts, 0);
   metrics_.write();
 }
 
 void Follower::request_done(bool ok, std::string_view cls, double seconds) {
   metrics_.add(
-      "mtec_modbus_requests_total", 1,
+      metric::kModbusRequests, 1,
       ok ? std::string("result=\"ok\"") : fmt::format("result=\"error\",class=\"{}\"", cls));
-  metrics_.observe("mtec_modbus_request_duration_seconds", seconds);
+  metrics_.observe(metric::kModbusRequestDuration, seconds);
 }
 
 void Follower::beat() {
@@ -92,10 +92,10 @@ void Follower::beat() {
 }
 
 void Follower::update_link_metrics() {
-  metrics_.set("mtec_modbus_connected", device_.connected() ? 1 : 0);
-  metrics_.set("mtec_modbus_breaker_open",
+  metrics_.set(metric::kModbusConnected, device_.connected() ? 1 : 0);
+  metrics_.set(metric::kModbusBreakerOpen,
                link_.breaker().state() == CircuitBreaker::State::closed ? 0 : 1);
-  metrics_.set("mtec_modbus_connect_attempts_total", static_cast<double>(link_.connect_attempts()));
+  metrics_.set(metric::kModbusConnectAttempts, static_cast<double>(link_.connect_attempts()));
 }
 
 void Follower::run() {
@@ -201,11 +201,10 @@ bool Follower::read_groups(const std::vector<std::string>& groups, TimePoint now
     schedule_.done(f.group, now, !f.values.empty());
     if (f.group == "static") note_static(f);
     if (!f.values.empty())
-      metrics_.set("mtec_group_last_success_timestamp_seconds", unix_now,
-                   fmt::format("group=\"{}\"", f.group));
+      metrics_.set(metric::kGroupLastSuccess, unix_now, fmt::format("group=\"{}\"", f.group));
     if (f.values.empty() && outcome.connection_lost) continue;  // nothing read: no frame
     if (!out_(f)) return false;
-    metrics_.add("mtec_frames_out_total");
+    metrics_.add(metric::kFramesOut);
   }
   return true;
 }
@@ -214,7 +213,7 @@ bool Follower::read_groups(const std::vector<std::string>& groups, TimePoint now
 void Follower::warn_no_serial(const ReadOutcome& outcome) {
   if (outcome.connection_lost || !outcome.errors.empty()) return;
   if (const auto bad = refused_serial(catalog_, outcome)) {
-    metrics_.add("mtec_serial_refused_total");
+    metrics_.add(metric::kSerialRefused);
     repeats_.warn("serial refused", "",
                   fmt::format("the serial number '{}' is not a valid topic level ('/', "
                               "'+', '#', control characters): no frames until it is; "
