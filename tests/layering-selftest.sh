@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# layering.sh fails on planted faults, each reported with where it is:
-# a copy of lib/mtec whose base/errors.hpp includes an mqtt header, and a copy
-# of ARCHITECTURE.md that misses one module and lists one that does not exist.
+# layering.sh fails on planted faults, each reported with where it is: a copy
+# of lib/mtec whose base/errors.hpp includes an mqtt header and whose
+# mqtt/discovery.hpp includes the simulator (the top layer, linked by
+# mtec-sim only), and a copy of ARCHITECTURE.md that misses one module and
+# lists one that does not exist.
 set -euo pipefail
 src=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cp -r "$src/lib/mtec" "$tmp/mtec"
 sed -i '0,/#include <string>/s||#include <string>\n#include "mtec/mqtt/discovery.hpp"|' "$tmp/mtec/base/errors.hpp"
+sed -i '0,/#include <string>/s||#include <string>\n#include "mtec/sim/server.hpp"|' "$tmp/mtec/mqtt/discovery.hpp"
 sed -e '/^- `outage`:/d' -e 's/^- `utf8`:/- `utf9`: planted\n&/' "$src/ARCHITECTURE.md" >"$tmp/ARCHITECTURE.md"
 if out=$("$src/tests/layering.sh" "$tmp" "$tmp/mtec" "$tmp/ARCHITECTURE.md"); then
   echo "layering.sh passed the planted faults:"
@@ -16,6 +19,7 @@ if out=$("$src/tests/layering.sh" "$tmp" "$tmp/mtec" "$tmp/ARCHITECTURE.md"); th
 fi
 expect=(
   '^mtec/base/errors.hpp:[0-9]*: base includes mtec/mqtt/discovery.hpp (a higher layer: mqtt)$'
+  '^mtec/mqtt/discovery.hpp:[0-9]*: mqtt includes mtec/sim/server.hpp (a higher layer: sim)$'
   '^ARCHITECTURE.md: module base/outage is not listed under ### base/$'
   '^ARCHITECTURE.md: lists base/utf9, which is not in mtec/base/$'
 )

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The library's layers include only downwards: base < modbus < inverter < mqtt
+# The library's layers include only downwards: base < modbus < inverter < mqtt < sim
 # (ARCHITECTURE.md). Every header and source of lib/mtec/<layer>/ may include
 # "mtec/<layer'>/..." only for a layer' at or below its own; lib/ includes
 # nothing of tools/; no module sits outside a layer folder; every module
@@ -11,7 +11,7 @@ set -euo pipefail
 src=$1
 lib=${2:-$src/lib/mtec}
 arch=${3:-$src/ARCHITECTURE.md}
-layers=(base modbus inverter mqtt)
+layers=(base modbus inverter mqtt sim)
 rank() {
   local i
   for i in "${!layers[@]}"; do [[ "${layers[$i]}" == "$1" ]] && { echo "$i"; return; }; done

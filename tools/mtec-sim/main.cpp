@@ -1,16 +1,19 @@
 // mtec-sim: a Modbus TCP server that serves the register catalog, for tests
 // and for running the pipeline without an inverter.
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 
 #include "mtec/base/cli.hpp"
 #include "mtec/base/errors.hpp"
+#include "mtec/base/stop_signals.hpp"
 #include "mtec/inverter/catalog.hpp"
 #include "mtec/inverter/tool_options.hpp"
-#include "sim_animate.hpp"
-#include "sim_server.hpp"
-#include "sim_snapshot.hpp"
+#include "mtec/sim/animation.hpp"
+#include "mtec/sim/server.hpp"
+#include "mtec/sim/snapshot.hpp"
 
 namespace {
 
@@ -53,13 +56,13 @@ int sim_main(int argc, char** argv) {
                  "TCP port (default 1502); 0 picks a free one (printed on stdout)")
       ->check(CLI::Range(0, 65535))
       ->option_text("PORT");
-  app.add_option("-u,--unit", o.unit, "Unit id to answer (default 247)")
+  app.add_option("-u,--unit", o.device.unit, "Unit id to answer (default 247)")
       ->check(CLI::Range(0, 255))
       ->option_text("ID");
-  app.add_option("--delay", o.delay_ms, "Delay every reply by MS milliseconds")
+  app.add_option("--delay", o.faults.delay_ms, "Delay every reply by MS milliseconds")
       ->check(CLI::NonNegativeNumber)
       ->option_text("MS");
-  app.add_option("--drop-after", o.drop_after, "Close a connection after N requests")
+  app.add_option("--drop-after", o.faults.drop_after, "Close a connection after N requests")
       ->check(CLI::NonNegativeNumber)
       ->option_text("N");
   app.add_option("--exception", exceptions,
@@ -69,15 +72,17 @@ int sim_main(int argc, char** argv) {
   app.add_option("--framer", framer, "tcp (Modbus TCP, the default) or rtu (RTU frames over TCP)")
       ->check(CLI::IsMember({"tcp", "rtu"}))
       ->option_text("tcp|rtu");
-  app.add_flag("--single-client", o.single_client, "Refuse a second concurrent client");
-  app.add_flag("--refuse", o.refuse, "Bind the port but refuse every connection");
-  app.add_flag("--ignore-writes", o.ignore_writes, "Acknowledge writes but keep the old words");
-  app.add_flag("--strict-map", o.strict_map,
+  app.add_flag("--single-client", o.faults.single_client, "Refuse a second concurrent client");
+  app.add_flag("--refuse", o.faults.refuse, "Bind the port but refuse every connection");
+  app.add_flag("--ignore-writes", o.device.ignore_writes,
+               "Acknowledge writes but keep the old words");
+  app.add_flag("--strict-map", o.device.strict_map,
                "Refuse (exception 02) reads touching an address outside the catalog");
-  app.add_option("--corrupt", o.corrupt, "Corrupt this share of replies structurally (0..1)")
+  app.add_option("--corrupt", o.faults.corrupt, "Corrupt this share of replies structurally (0..1)")
       ->check(CLI::Range(0.0, 1.0))
       ->option_text("RATE");
-  app.add_option("--seed", o.seed, "Seed of --corrupt's choices (default 1)")->option_text("N");
+  app.add_option("--seed", o.faults.seed, "Seed of --corrupt's choices (default 1)")
+      ->option_text("N");
   app.add_option("--write-log", write_log,
                  "Append one NDJSON line per write to FILE (default stderr)")
       ->option_text("FILE");
@@ -88,13 +93,13 @@ int sim_main(int argc, char** argv) {
                "Serve a plausible day: PV by the time of day, the battery and the grid follow");
   cli.parse(argc, argv);
 
-  for (const auto& e : exceptions) o.exceptions.insert(parse_exception(e));
+  for (const auto& e : exceptions) o.faults.exceptions.insert(parse_exception(e));
   o.rtu = framer == "rtu";
   const mtec::Catalog catalog = common.load_catalog();
   for (const auto& r : catalog.entries())
     if (r.address)
       for (int a = *r.address; a < *r.address + r.length; ++a)
-        o.mapped.insert(static_cast<uint16_t>(a));
+        o.device.mapped.insert(static_cast<uint16_t>(a));
   const auto snap =
       snapshot.empty() ? mtec::sim::builtin_snapshot(catalog) : mtec::sim::load_snapshot(snapshot);
   std::unique_ptr<FILE, FileCloser> wlog, rlog;
@@ -105,11 +110,20 @@ int sim_main(int argc, char** argv) {
   };
   if (!write_log.empty()) wlog.reset(open_log(write_log));
   if (!request_log.empty()) rlog.reset(open_log(request_log));
-  if (animate) o.animate = mtec::sim::day_animation(catalog);
-  o.write_log = wlog.get();
-  o.request_log = rlog.get();
+  if (animate) o.device.animate = mtec::sim::day_animation(catalog);
+  o.device.write_log = wlog.get();
+  o.device.request_log = rlog.get();
 
-  mtec::sim::serve(o, snap);
+  const mtec::StopSignals stop;
+  mtec::sim::Server server(o, snap, stop.fd());
+  std::printf("%d\n", server.port());  // the port alone, for scripts
+  std::fflush(stdout);
+  if (isatty(STDOUT_FILENO)) {  // a person started it: say what the number is
+    const bool v6 = o.host.find(':') != std::string::npos;
+    std::fprintf(stderr, "mtec-sim: listening on %s%s%s:%d\n", v6 ? "[" : "", o.host.c_str(),
+                 v6 ? "]" : "", server.port());
+  }
+  server.run();
   return 0;
 }
 

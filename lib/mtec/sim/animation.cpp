@@ -1,6 +1,5 @@
-#include "sim_animate.hpp"
+#include "mtec/sim/animation.hpp"
 
-#include <chrono>
 #include <cmath>
 #include <ctime>
 #include <memory>
@@ -9,7 +8,7 @@
 
 namespace mtec::sim {
 
-namespace {
+namespace animation_detail {
 
 // The raw words of `value` in `r`'s unit (scaled, two's complement, high word first).
 std::vector<uint16_t> words_of(const Register& r, double value) {
@@ -26,24 +25,30 @@ double local_seconds_of_day() {
   return tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
 }
 
-}  // namespace
+}  // namespace animation_detail
 
-std::function<Snapshot()> day_animation(const Catalog& catalog) {
+AnimationClock machine_clock() {
+  return {animation_detail::local_seconds_of_day, [] { return std::chrono::steady_clock::now(); }};
+}
+
+std::function<Snapshot()> day_animation(const Catalog& catalog, AnimationClock clock) {
   struct State {
     DayCurve day;
+    AnimationClock clock;
     std::chrono::steady_clock::time_point last;
   };
   auto state = std::make_shared<State>();
-  state->day.run_from_midnight(local_seconds_of_day());  // today's counters so far
-  state->last = std::chrono::steady_clock::now();
+  state->clock = std::move(clock);
+  state->day.run_from_midnight(state->clock.seconds_of_day());  // today's counters so far
+  state->last = state->clock.steady();
   return [state, &catalog] {
-    const auto now = std::chrono::steady_clock::now();
+    const auto now = state->clock.steady();
     const double dt = std::chrono::duration<double>(now - state->last).count();
     state->last = now;
     Snapshot words;
-    for (const auto& [key, v] : register_values(state->day.step(local_seconds_of_day(), dt)))
+    for (const auto& [key, v] : register_values(state->day.step(state->clock.seconds_of_day(), dt)))
       if (const Register* r = catalog.by_mqtt(key); r && r->address)
-        words[*r->address] = words_of(*r, v);
+        words[*r->address] = animation_detail::words_of(*r, v);
     return words;
   };
 }

@@ -1,4 +1,5 @@
-// The words mtec-sim serves: from a fixture snapshot or built-in values.
+// The words the simulator serves: from a fixture snapshot, a recording of
+// frames, or plausible built-in values for a catalog.
 #pragma once
 
 #include <cstdint>

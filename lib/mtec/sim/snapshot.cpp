@@ -1,4 +1,4 @@
-#include "sim_snapshot.hpp"
+#include "mtec/sim/snapshot.hpp"
 
 #include <fmt/format.h>
 
@@ -10,7 +10,7 @@
 
 namespace mtec::sim {
 
-namespace {
+namespace snapshot_detail {
 
 // {"<address>": [words]} into `snap`; `where` names the file (and line).
 void add_words(Snapshot& snap, const nlohmann::json& j, const std::string& where) {
@@ -60,7 +60,7 @@ Snapshot from_recording(const std::string& text, const std::string& path) {
   return snap;
 }
 
-}  // namespace
+}  // namespace snapshot_detail
 
 Snapshot load_snapshot(const std::string& path) {
   std::ifstream in(path);
@@ -74,17 +74,18 @@ Snapshot load_snapshot(const std::string& path) {
   } catch (const nlohmann::json::parse_error& e) {
     // not one JSON document: a recording of frames, one a line
     const auto first = nlohmann::json::parse(text.substr(0, text.find('\n')), nullptr, false);
-    if (first.is_object()) return from_recording(text, path);
+    if (first.is_object()) return snapshot_detail::from_recording(text, path);
     throw Error(ErrorClass::data, fmt::format("{}: invalid JSON: {}", path, e.what()));
   }
   if (j.is_object() && j.contains("snapshot")) j = j["snapshot"];
-  if (j.is_object() && j.contains("raw") && j.contains("group")) return from_recording(text, path);
+  if (j.is_object() && j.contains("raw") && j.contains("group"))
+    return snapshot_detail::from_recording(text, path);
   Snapshot snap;
-  add_words(snap, j, path);
+  snapshot_detail::add_words(snap, j, path);
   return snap;
 }
 
-namespace {
+namespace snapshot_detail {
 
 std::vector<uint16_t> string_words(const std::string& s, int length) {
   std::vector<uint16_t> w(length, 0);
@@ -116,7 +117,7 @@ int64_t plausible(const Register& r) {
   return user * r.scale;
 }
 
-}  // namespace
+}  // namespace snapshot_detail
 
 Snapshot builtin_snapshot(const Catalog& catalog) {
   Snapshot snap;
@@ -124,7 +125,7 @@ Snapshot builtin_snapshot(const Catalog& catalog) {
     if (!r.address) continue;
     std::vector<uint16_t> w(r.length, 0);
     switch (r.type) {
-      case RegType::str: w = string_words("MTECSIM00000001", r.length); break;
+      case RegType::str: w = snapshot_detail::string_words("MTECSIM00000001", r.length); break;
       case RegType::byte:
         if (r.length == 1)
           w[0] = 0x1E03;  // 8.0K-25A-3P
@@ -137,7 +138,7 @@ Snapshot builtin_snapshot(const Catalog& catalog) {
       case RegType::dat: w = {0x1A01, 0x140C, 0x0000}; break;  // 26-01-20 12:00:00
       case RegType::bit: break;                                // no faults
       default: {
-        const auto v = static_cast<uint32_t>(plausible(r));
+        const auto v = static_cast<uint32_t>(snapshot_detail::plausible(r));
         if (r.length == 2) {
           w[0] = static_cast<uint16_t>(v >> 16);
           w[1] = static_cast<uint16_t>(v);
