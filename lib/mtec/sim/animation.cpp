@@ -4,7 +4,7 @@
 #include <ctime>
 #include <memory>
 
-#include "mtec/inverter/day_curve.hpp"
+#include "mtec/sim/day_curve.hpp"
 
 namespace mtec::sim {
 

@@ -1,4 +1,4 @@
-// mtec-sim --animate: the day curve (lib/mtec/inverter/day_curve.hpp) on the
+// mtec-sim --animate: the day curve (lib/mtec/sim/day_curve.hpp) on the
 // registers it names (powers per phase and string, voltages, currents, SOC,
 // energy counters), updated before every read. The clocks are injected.
 #pragma once

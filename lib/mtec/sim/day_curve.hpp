@@ -18,7 +18,7 @@
 #include <utility>
 #include <vector>
 
-namespace mtec {
+namespace mtec::sim {
 
 // --- Interface ---
 
@@ -100,4 +100,4 @@ class DayCurve {
 // values in user units: powers, voltages, currents, SOC and the counters.
 std::vector<std::pair<std::string, double>> register_values(const DayState& s);
 
-}  // namespace mtec
+}  // namespace mtec::sim

@@ -9,9 +9,9 @@
 #include <set>
 
 #include "mtec/inverter/catalog.hpp"
-#include "mtec/inverter/day_curve.hpp"
+#include "mtec/sim/day_curve.hpp"
 
-namespace mtec {
+namespace mtec::sim {
 namespace {
 
 TEST(DayCurve, NoPvAtNightPeakAroundNoon) {
@@ -229,4 +229,4 @@ TEST(DayCurve, EveryValueIsACatalogRegisterAndEveryPowerAndCounterIsAnimated) {
 }
 
 }  // namespace
-}  // namespace mtec
+}  // namespace mtec::sim

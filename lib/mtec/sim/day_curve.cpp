@@ -1,4 +1,4 @@
-#include "mtec/inverter/day_curve.hpp"
+#include "mtec/sim/day_curve.hpp"
 
 #include <algorithm>
 #include <array>
@@ -6,7 +6,7 @@
 #include <limits>
 #include <numbers>
 
-namespace mtec {
+namespace mtec::sim {
 
 namespace {
 
@@ -206,4 +206,4 @@ std::vector<std::pair<std::string, double>> register_values(const DayState& s) {
   return v;
 }
 
-}  // namespace mtec
+}  // namespace mtec::sim
