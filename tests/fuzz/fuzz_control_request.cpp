@@ -5,10 +5,10 @@
 #include "mtec/modbus/control.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const auto r =
-      mtec::parse_control_request(std::string_view(reinterpret_cast<const char*>(data), size));
-  if (const auto* req = std::get_if<mtec::ControlRequest>(&r)) {
-    if (req->op == mtec::ControlRequest::Op::write &&
+  const auto r = mtec::modbus::parse_control_request(
+      std::string_view(reinterpret_cast<const char*>(data), size));
+  if (const auto* req = std::get_if<mtec::modbus::ControlRequest>(&r)) {
+    if (req->op == mtec::modbus::ControlRequest::Op::write &&
         (req->words.empty() || req->words.size() > 123 || req->count != req->words.size()))
       __builtin_trap();
     if (req->count < 1 || req->count > 125) __builtin_trap();

@@ -12,10 +12,11 @@
 
 namespace mtec {
 
-inline ControlRequest parsed(std::string_view line) {
-  auto r = parse_control_request(line);
+inline modbus::ControlRequest parsed(std::string_view line) {
+  auto r = modbus::parse_control_request(line);
   if (auto* why = std::get_if<std::string>(&r)) ADD_FAILURE() << line << ": " << *why;
-  return std::holds_alternative<ControlRequest>(r) ? std::get<ControlRequest>(r) : ControlRequest{};
+  return std::holds_alternative<modbus::ControlRequest>(r) ? std::get<modbus::ControlRequest>(r)
+                                                           : modbus::ControlRequest{};
 }
 
 }  // namespace mtec

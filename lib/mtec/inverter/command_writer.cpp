@@ -53,7 +53,7 @@ QueuedCommand command_from_line(const Catalog& catalog, std::string_view line, u
   return c;
 }
 
-WriteAttempt attempt_write(RegisterIO& io, const EncodedWrite& w, bool raw) {
+WriteAttempt attempt_write(modbus::RegisterIO& io, const EncodedWrite& w, bool raw) {
   using R = WriteAttempt::Result;
   const uint16_t address = *w.reg->address;
   WriteAttempt a;
@@ -70,7 +70,7 @@ WriteAttempt attempt_write(RegisterIO& io, const EncodedWrite& w, bool raw) {
   }
   try {
     a.read_back = io.write_and_read_back(address, w.words, raw);
-  } catch (const OutcomeUnknown& e) {
+  } catch (const modbus::OutcomeUnknown& e) {
     a.result = R::unknown;
     a.error = e;
     a.read_back.clear();
@@ -110,8 +110,8 @@ nlohmann::json result_line(const EncodedWrite& w, std::string_view outcome,
   return j;
 }
 
-CommandWriter::CommandWriter(RegisterIO& io, WriteRules rules, const Logger& log, Metrics& metrics,
-                             Report report, RandomSource random)
+CommandWriter::CommandWriter(modbus::RegisterIO& io, WriteRules rules, const Logger& log,
+                             Metrics& metrics, Report report, RandomSource random)
     : io_(io),
       rules_(rules),
       log_(log),

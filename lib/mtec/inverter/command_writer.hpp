@@ -68,7 +68,7 @@ struct WriteAttempt {
 
 // Read the register, skip the write when it holds `w.words` already, else
 // write and read back. Never throws for the outcomes above.
-WriteAttempt attempt_write(RegisterIO& io, const EncodedWrite& w, bool raw = false);
+WriteAttempt attempt_write(modbus::RegisterIO& io, const EncodedWrite& w, bool raw = false);
 
 // The result line of a command: {"key","address","requested","words",
 // "read_back"?,"outcome","ok","error"?}; outcome is applied, unchanged,
@@ -80,7 +80,7 @@ class CommandWriter {
  public:
   using Report = std::function<void(const nlohmann::json&)>;
   // Declares its metric families in `metrics`.
-  CommandWriter(RegisterIO& io, WriteRules rules, const Logger& log, Metrics& metrics,
+  CommandWriter(modbus::RegisterIO& io, WriteRules rules, const Logger& log, Metrics& metrics,
                 Report report, RandomSource random);
 
   // A command arrives at `now`: an expired one is reported and dropped;
@@ -116,7 +116,7 @@ class CommandWriter {
   void count(const char* result);
   void skipped(const char* reason);
 
-  RegisterIO& io_;
+  modbus::RegisterIO& io_;
   WriteRules rules_;
   const Logger& log_;
   Metrics& metrics_;

@@ -124,7 +124,7 @@ std::chrono::milliseconds Follower::serial_retry() const {
 // Waits for `deadline`, waking for the metrics, the heartbeat and idle
 // control clients on the way; false on stop.
 bool Follower::wait_until(TimePoint deadline) {
-  const FollowWaiter::Handler handle = [this](const ControlRequest& req) {
+  const FollowWaiter::Handler handle = [this](const modbus::ControlRequest& req) {
     return on_control(req);
   };
   for (;;) {
@@ -151,13 +151,13 @@ bool Follower::wait_until(TimePoint deadline) {
   }
 }
 
-nlohmann::json Follower::on_control(const ControlRequest& req) {
-  if (req.op == ControlRequest::Op::write)
+nlohmann::json Follower::on_control(const modbus::ControlRequest& req) {
+  if (req.op == modbus::ControlRequest::Op::write)
     if (const auto why = refuse_write(catalog_, req.address, req.words, req.raw)) {
       log_.warn(fmt::format("control: refused a write: {}", *why));
-      return control_error("no_perm", *why);
+      return modbus::control_error("no_perm", *why);
     }
-  return execute_control(req, device_, link_, clocks_.steady(), log_);
+  return modbus::execute_control(req, device_, link_, clocks_.steady(), log_);
 }
 
 // One iteration; false when the frames' reader is gone. The static frame

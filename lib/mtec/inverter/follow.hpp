@@ -42,7 +42,7 @@ class FollowWaiter {
     early,  // woke before `until` (control requests were answered)
     stop,   // a stop signal: the loop ends
   };
-  using Handler = std::function<nlohmann::json(const ControlRequest&)>;
+  using Handler = std::function<nlohmann::json(const modbus::ControlRequest&)>;
   virtual ~FollowWaiter() = default;
   // Waits until `until` at most, answering each control request that comes
   // with `handle`.
@@ -90,7 +90,7 @@ class Follower {
 
  private:
   bool wait_until(TimePoint deadline);
-  nlohmann::json on_control(const ControlRequest& req);
+  nlohmann::json on_control(const modbus::ControlRequest& req);
   bool cycle(TimePoint now);
   bool read_groups(const std::vector<std::string>& groups, TimePoint now);
   void warn_no_serial(const ReadOutcome& outcome);
@@ -110,7 +110,7 @@ class Follower {
   Metrics& metrics_;
   FrameOut out_;
   FollowClocks clocks_;
-  Link link_;
+  modbus::Link link_;
   Schedule schedule_;
   PlanMemory memory_;
   ReadPolicy policy_;

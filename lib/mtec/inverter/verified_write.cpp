@@ -15,7 +15,7 @@ const char* outcome_name(WriteAttempt::Result r) {
                              : "failed";
 }
 
-void write_verified(RegisterIO& io, const EncodedWrite& w, bool raw, const Logger& log,
+void write_verified(modbus::RegisterIO& io, const EncodedWrite& w, bool raw, const Logger& log,
                     const std::function<void(const nlohmann::json&)>& report) {
   using R = WriteAttempt::Result;
   const auto a = attempt_write(io, w, raw);

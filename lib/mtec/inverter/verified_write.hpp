@@ -21,7 +21,7 @@ const char* outcome_name(WriteAttempt::Result r);
 // (none when nothing was sent), logs an applied or unchanged write at notice,
 // and throws the attempt's Error otherwise; an unknown outcome as "outcome
 // unknown, it may have been applied" with a hint to read the register.
-void write_verified(RegisterIO& io, const EncodedWrite& w, bool raw, const Logger& log,
+void write_verified(modbus::RegisterIO& io, const EncodedWrite& w, bool raw, const Logger& log,
                     const std::function<void(const nlohmann::json&)>& report);
 
 }  // namespace mtec

@@ -15,7 +15,7 @@
 #include "mtec/base/errors.hpp"
 #include "mtec/base/json_input.hpp"
 
-namespace mtec {
+namespace mtec::modbus {
 
 namespace {
 
@@ -241,4 +241,4 @@ nlohmann::json control_request(const std::string& path, const nlohmann::json& re
   return std::move(*reply);
 }
 
-}  // namespace mtec
+}  // namespace mtec::modbus

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-namespace mtec {
+namespace mtec::modbus {
 
 nlohmann::json execute_control(const ControlRequest& req, modbus::Device& client, Link& link,
                                TimePoint now, const Logger& log) {
@@ -44,4 +44,4 @@ nlohmann::json execute_control(const ControlRequest& req, modbus::Device& client
   }
 }
 
-}  // namespace mtec
+}  // namespace mtec::modbus

@@ -10,7 +10,7 @@
 #include "mtec/modbus/link.hpp"
 #include "mtec/modbus/modbus_client.hpp"
 
-namespace mtec {
+namespace mtec::modbus {
 
 // --- Interface ---
 
@@ -22,4 +22,4 @@ namespace mtec {
 nlohmann::json execute_control(const ControlRequest& req, modbus::Device& client, Link& link,
                                TimePoint now, const Logger& log);
 
-}  // namespace mtec
+}  // namespace mtec::modbus

@@ -4,7 +4,7 @@
 
 #include "mtec/modbus/hints.hpp"
 
-namespace mtec {
+namespace mtec::modbus {
 
 void Link::schedule_retry(TimePoint now) {
   breaker_.record_failure(now);
@@ -66,4 +66,4 @@ void Link::succeeded(TimePoint now) {
                           std::chrono::duration_cast<std::chrono::seconds>(lasted).count()));
 }
 
-}  // namespace mtec
+}  // namespace mtec::modbus

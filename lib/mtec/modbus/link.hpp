@@ -9,7 +9,7 @@
 #include "mtec/base/outage.hpp"
 #include "mtec/modbus/modbus_client.hpp"
 
-namespace mtec {
+namespace mtec::modbus {
 
 // --- Interface ---
 
@@ -46,4 +46,4 @@ class Link {
   uint64_t attempts_ = 0;
 };
 
-}  // namespace mtec
+}  // namespace mtec::modbus

@@ -8,7 +8,7 @@
 #include "mtec/modbus/control.hpp"
 #include "mtec/modbus/hints.hpp"
 
-namespace mtec {
+namespace mtec::modbus {
 
 namespace {
 
@@ -137,4 +137,4 @@ std::unique_ptr<RegisterIO> direct_io(const modbus::Endpoint& ep, std::function<
   return std::make_unique<DirectIO>(ep, std::move(waiting));
 }
 
-}  // namespace mtec
+}  // namespace mtec::modbus

@@ -53,8 +53,8 @@ class ScriptedWait final : public FollowWaiter {
       (*what)();
       return Woke::early;
     }
-    const auto req = parse_control_request(std::get<std::string>(e));
-    replies.push_back(handle(std::get<ControlRequest>(req)));
+    const auto req = modbus::parse_control_request(std::get<std::string>(e));
+    replies.push_back(handle(std::get<modbus::ControlRequest>(req)));
     return Woke::early;
   }
   bool clients() const override { return false; }

@@ -14,7 +14,7 @@
 #include "mtec/modbus/control.hpp"
 #include "parsed_request.hpp"
 
-namespace mtec {
+namespace mtec::modbus {
 namespace {
 
 std::string refused(std::string_view line) {
@@ -123,4 +123,4 @@ TEST(Control, StaleSocketsAreReplacedLiveOnesAndOtherFilesRefused) {
 }
 
 }  // namespace
-}  // namespace mtec
+}  // namespace mtec::modbus

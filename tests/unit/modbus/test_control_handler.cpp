@@ -9,7 +9,7 @@
 #include "parsed_request.hpp"
 #include "scripted_device.hpp"
 
-namespace mtec {
+namespace mtec::modbus {
 namespace {
 
 using modbus::ScriptedDevice;
@@ -67,4 +67,4 @@ TEST(Control, AnUnreachableInverterIsUnavailable) {
 }
 
 }  // namespace
-}  // namespace mtec
+}  // namespace mtec::modbus

@@ -11,7 +11,7 @@
 
 #include "mtec/modbus/link.hpp"
 
-namespace mtec {
+namespace mtec::modbus {
 namespace {
 
 // A loopback port that refuses connections: bound, never listening.
@@ -57,4 +57,4 @@ TEST(Link, StateChangesAndPeriodicSummariesOnly) {
 }
 
 }  // namespace
-}  // namespace mtec
+}  // namespace mtec::modbus

@@ -17,7 +17,7 @@
 #include "one_register_device.hpp"
 #include "scripted_device.hpp"
 
-namespace mtec {
+namespace mtec::modbus {
 namespace {
 
 modbus::Endpoint endpoint(int port) {
@@ -125,4 +125,4 @@ TEST(RegisterIO, NoReaderIsAnError) {
 }
 
 }  // namespace
-}  // namespace mtec
+}  // namespace mtec::modbus
