@@ -6,7 +6,7 @@
 #include "mtec/base/errors.hpp"
 #include "mtec/inverter/catalog.hpp"
 #include "mtec/inverter/command.hpp"
-#include "mtec/mqtt/discovery.hpp"
+#include "mtec/mqtt/topics.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const mtec::Catalog catalog = mtec::load_catalog(std::nullopt);
@@ -15,10 +15,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string topic = input.substr(0, nl);
   const std::string payload = nl == std::string::npos ? "" : input.substr(nl + 1);
   for (const char* root : {"MTEC", "pv/mtec"}) {
-    const auto key = mtec::command_key(topic, root);
-    if (!key) continue;
+    const auto levels = mtec::mqtt::parse_set_topic(topic, root);
+    if (!levels) continue;
     try {
-      const auto w = mtec::encode_write(catalog, *key, payload);
+      const auto w = mtec::encode_write(catalog, levels->key, payload);
       if (w.words.empty() || w.words.size() > 2) __builtin_trap();
       (void)mtec::describe_words(*w.reg, w.words);
     } catch (const mtec::Error&) {

@@ -22,7 +22,8 @@
 #include "mtec/inverter/calc.hpp"
 #include "mtec/inverter/frame_input.hpp"
 #include "mtec/inverter/tool_options.hpp"
-#include "publisher.hpp"
+#include "mtec/mqtt/mosquitto.hpp"
+#include "mtec/mqtt/session.hpp"
 
 namespace {
 
@@ -31,8 +32,7 @@ using mtec::ErrorClass;
 
 // What systemctl status shows: the inverter as the reader says, the broker
 // and the data as the publisher knows them.
-std::string service_status(const mtec::publish::Publisher& pub,
-                           const mtec::HeartbeatMonitor& stages) {
+std::string service_status(const mtec::mqtt::Session& pub, const mtec::HeartbeatMonitor& stages) {
   std::string status = pub.status();
   const std::string reader = stages.state("mtec-read");
   if (reader.empty() || reader == "ok") return status;
@@ -102,20 +102,20 @@ int publish_main(int argc, char** argv) {
   if (unregister && unique_ids == "serial" && serial.empty())
     throw Error(ErrorClass::usage, "--unregister with --unique-ids serial needs --serial");
 
-  mtec::publish::Options o;
-  o.host = s.mqtt_server;
-  o.port = s.mqtt_port;
-  o.client_id = s.mqtt_client_id;
+  mtec::mqtt::Options o;
+  o.broker.host = s.mqtt_server;
+  o.broker.port = s.mqtt_port;
+  o.broker.client_id = s.mqtt_client_id;
   // the legacy template's login is one blank: a blank login means no login
   if (s.mqtt_login.find_first_not_of(' ') != std::string::npos) {
-    o.username = s.mqtt_login;
-    o.password = s.mqtt_password;
+    o.broker.username = s.mqtt_login;
+    o.broker.password = s.mqtt_password;
   }
-  o.cafile = mqtt.cafile;
-  o.capath = mqtt.capath;
-  o.certfile = mqtt.certfile;
-  o.keyfile = mqtt.keyfile;
-  o.insecure = mqtt.insecure;
+  o.broker.cafile = mqtt.cafile;
+  o.broker.capath = mqtt.capath;
+  o.broker.certfile = mqtt.certfile;
+  o.broker.keyfile = mqtt.keyfile;
+  o.broker.insecure = mqtt.insecure;
   o.hass = s.hass_enable;
   o.hass_base = s.hass_base_topic;
   o.grace = s.hass_birth_gracetime;
@@ -131,18 +131,19 @@ int publish_main(int argc, char** argv) {
       s.refresh_now * s.hass_availability_periods);
   o.max_frame_age =
       std::chrono::duration_cast<std::chrono::milliseconds>(mtec::Seconds(max_frame_age));
-  if (o.availability && !mtec::valid_topic_level(o.client_id))
+  if (o.availability && !mtec::valid_topic_level(o.broker.client_id))
     throw Error(ErrorClass::config,
                 fmt::format("MQTT_CLIENT_ID '{}' is a level of the availability topic: no '/', '+' "
                             "or '#' in it",
-                            o.client_id));
+                            o.broker.client_id));
 
-  if (mtec::bound_data_memory(mtec::publish::kMemoryBound) == mtec::MemoryBound::in_use_above)
+  if (mtec::bound_data_memory(mtec::mqtt::kMemoryBound) == mtec::MemoryBound::in_use_above)
     log.info("data memory not bounded: the process uses much already (a sanitizer?)");
   const mtec::StopSignals stop;
   mtec::Metrics metrics(metrics_opts.file, "mtec-publish", metrics_opts.period());
   metrics.expect_stages(metrics_opts.stages());
-  mtec::publish::Publisher pub(catalog, o, log);
+  mtec::mqtt::MosquittoTransport transport(o.broker, mtec::mqtt::will_topic(o));
+  mtec::mqtt::Session pub(catalog, o, transport, log);
   pub.attach(metrics);
   pub.start();
   if (unregister) return pub.unregister(serial);

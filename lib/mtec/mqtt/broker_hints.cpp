@@ -33,4 +33,20 @@ std::string broker_unreachable_hint(const std::string& host, int port, bool tls,
   return hint;
 }
 
+std::string before_connack_hint(const std::string& host, int port, bool tls, bool tls_reply,
+                                const std::string& why) {
+  if (tls)
+    return has(why, "TLS")
+               ? "check --cafile/--capath: do they hold the CA that signed the broker's "
+                 "certificate, and does the certificate name the host?"
+               : "";
+  if (tls_reply || port == 8883 || port == 8884 || port == 443)
+    return fmt::format(
+        "is this a TLS port? {}:{} answers like one: --cafile FILE (or --capath "
+        "DIR) turns TLS on",
+        host, port);
+  return fmt::format("is {}:{} an MQTT broker (MQTT_SERVER, MQTT_PORT)? A TLS port needs --cafile",
+                     host, port);
+}
+
 }  // namespace mtec

@@ -2,32 +2,9 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
+#include "mtec/mqtt/topics.hpp"
 
 namespace mtec {
-
-std::string state_topic(const std::string& root, const std::string& serial,
-                        const std::string& group, const std::string& key) {
-  return fmt::format("{}/{}/{}/{}/state", root, serial, group, key);
-}
-
-std::string command_topic(const std::string& root, const std::string& serial,
-                          const std::string& group, const std::string& key) {
-  return fmt::format("{}/{}/{}/{}/set", root, serial, group, key);
-}
-
-std::optional<std::string> command_key(std::string_view topic, std::string_view mqtt_topic) {
-  // the key is the level right after <MQTT_TOPIC>/<serial>/<group>/
-  const auto levels = static_cast<size_t>(std::count(mqtt_topic.begin(), mqtt_topic.end(), '/'));
-  size_t start = 0;
-  for (size_t skip = 0; skip < levels + 3; ++skip) {
-    const size_t slash = topic.find('/', start);
-    if (slash == std::string_view::npos) return std::nullopt;
-    start = slash + 1;
-  }
-  const size_t end = topic.find('/', start);
-  return std::string(topic.substr(start, end == std::string_view::npos ? end : end - start));
-}
 
 std::string python_json_string(const std::string& s) {
   std::string out = "\"";
@@ -123,12 +100,12 @@ std::vector<DiscoveryMessage> discovery_messages(const Catalog& catalog,
     if (!r.has_discovery()) continue;
     const std::string id = o.serial_unique_ids ? fmt::format("MTEC_{}_{}", o.serial, r.mqtt)
                                                : fmt::format("MTEC_{}", r.mqtt);
-    const std::string state = state_topic(o.mqtt_topic, o.serial, r.group, r.mqtt);
-    const std::string command = command_topic(o.mqtt_topic, o.serial, r.group, r.mqtt);
+    const std::string state = mqtt::state_topic(o.mqtt_topic, o.serial, r.group, r.mqtt);
+    const std::string command = mqtt::set_topic(o.mqtt_topic, o.serial, r.group, r.mqtt);
     for (const auto& platform : platforms_of(r)) {
       PyObject p;
       DiscoveryMessage m;
-      m.topic = fmt::format("{}/{}/{}/config", o.hass_base_topic, platform, id);
+      m.topic = mqtt::discovery_topic(o.hass_base_topic, platform, id);
       if (platform == "sensor") {
         p.raw("device", device)
             .boolean("enabled_by_default", true)

@@ -3,12 +3,9 @@
 // \uXXXX escapes.
 #pragma once
 
-#include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
-#include "mtec/base/topic.hpp"
 #include "mtec/inverter/catalog.hpp"
 
 namespace mtec {
@@ -38,19 +35,5 @@ std::vector<DiscoveryMessage> discovery_messages(const Catalog& catalog, const D
 
 // A string as Python's json.dumps writes it (ASCII only, \u00b0 escapes).
 std::string python_json_string(const std::string& utf8);
-
-// The register key of a command topic <mqtt_topic>/<serial>/<group>/<key>/set
-// (D1: the root is MQTT_TOPIC, which may have several levels); nullopt when
-// `topic` has too few levels.
-std::optional<std::string> command_key(std::string_view topic, std::string_view mqtt_topic);
-
-// The command topic discovery announces for a writable value:
-// <mqtt_topic>/<serial>/<group>/<key>/set.
-std::string command_topic(const std::string& mqtt_topic, const std::string& serial,
-                          const std::string& group, const std::string& key);
-
-// The state topic of a value.
-std::string state_topic(const std::string& mqtt_topic, const std::string& serial,
-                        const std::string& group, const std::string& key);
 
 }  // namespace mtec

@@ -6,6 +6,7 @@
 #include "mtec/base/log_escape.hpp"
 #include "mtec/base/topic.hpp"
 #include "mtec/inverter/command.hpp"
+#include "mtec/mqtt/topics.hpp"
 
 namespace mtec {
 
@@ -16,7 +17,8 @@ std::vector<StateMessage> state_messages(const Json& values, const std::string& 
   for (const auto& [key, v] : values.items()) {
     const auto value = value_from_json(v);
     if (!value) continue;
-    out.push_back({state_topic(root, serial, group, key), format_payload(*value, float_format)});
+    out.push_back(
+        {mqtt::state_topic(root, serial, group, key), format_payload(*value, float_format)});
   }
   return out;
 }
@@ -33,7 +35,7 @@ std::optional<StateMessage> reading_message(const Json& values, const std::strin
   reading["serial"] = serial;
   reading["group"] = group;
   reading["values"] = std::move(shown);
-  return StateMessage{fmt::format("{}/{}/{}", root, serial, group),
+  return StateMessage{mqtt::group_topic(root, serial, group),
                       reading.dump(-1, ' ', false, Json::error_handler_t::replace)};
 }
 
@@ -63,19 +65,21 @@ std::optional<std::string> command_line(const Catalog& catalog, const std::strin
                                         const std::string& payload, const std::string& root,
                                         const std::string& serial,
                                         std::chrono::system_clock::time_point now) {
-  const auto key = command_key(topic, root);
-  if (!key) return std::nullopt;
-  const Register* r = catalog.by_mqtt(*key);
-  if (r && r->address && topic != command_topic(root, serial, r->group, *key)) return std::nullopt;
+  const auto levels = mqtt::parse_set_topic(topic, root);
+  if (!levels) return std::nullopt;
+  const std::string& key = levels->key;
+  const Register* r = catalog.by_mqtt(key);
+  if (r && r->address && (levels->serial != serial || levels->group != r->group))
+    return std::nullopt;
   if (!r || !r->address)
-    throw Error(ErrorClass::usage, fmt::format("unknown register '{}'", untrusted(*key)));
+    throw Error(ErrorClass::usage, fmt::format("unknown register '{}'", untrusted(key)));
   if (payload.size() > kMaxCommandPayload)
     throw Error(ErrorClass::data, fmt::format("a payload of {} bytes (at most {})", payload.size(),
                                               kMaxCommandPayload));
-  const EncodedWrite w = encode_write(catalog, *key, payload);
+  const EncodedWrite w = encode_write(catalog, key, payload);
   Json line;
   line["ts"] = iso_timestamp(now);
-  line["key"] = *key;
+  line["key"] = key;
   line["value"] = payload;
   line["address"] = *r->address;
   line["words"] = w.words;

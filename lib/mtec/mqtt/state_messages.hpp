@@ -1,7 +1,8 @@
 // What mtec-publish sends for one frame, and what it forwards for one /set
 // command, as pure functions: the legacy state topics and payloads
 // (tests/contract/CONTRACT.md §3), the device that discovery describes, the
-// NDJSON command line for mtec-write. The MQTT session stays in the tool.
+// NDJSON command line for mtec-write. The MQTT session that sends them is
+// session.hpp; the topics come from topics.hpp.
 #pragma once
 
 #include <chrono>

@@ -26,5 +26,22 @@ TEST(BrokerHints, ANameThatDoesNotResolveIsTheServerSetting) {
             "cannot resolve 'brokr': check MQTT_SERVER (a host name or an address)");
 }
 
+TEST(BrokerHints, BeforeTheConnackATlsReplyOrATlsPortAsksForTls) {
+  EXPECT_EQ(before_connack_hint("h", 1883, false, true, "connection closed"),
+            "is this a TLS port? h:1883 answers like one: --cafile FILE (or --capath DIR) turns "
+            "TLS on");
+  EXPECT_NE(before_connack_hint("h", 8883, false, false, "no CONNACK within 10 s")
+                .find("is this a TLS port?"),
+            std::string::npos);
+  EXPECT_EQ(before_connack_hint("h", 1884, false, false, "connection closed"),
+            "is h:1884 an MQTT broker (MQTT_SERVER, MQTT_PORT)? A TLS port needs --cafile");
+}
+
+TEST(BrokerHints, BeforeTheConnackWithTlsOnlyATlsErrorNamesTheCa) {
+  EXPECT_NE(before_connack_hint("h", 8883, true, false, "A TLS error occurred.").find("--cafile"),
+            std::string::npos);
+  EXPECT_EQ(before_connack_hint("h", 8883, true, false, "connection closed"), "");
+}
+
 }  // namespace
 }  // namespace mtec

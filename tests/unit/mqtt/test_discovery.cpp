@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "golden.hpp"
+#include "mtec/base/topic.hpp"
 #include "mtec/mqtt/discovery.hpp"
 
 namespace mtec {
@@ -91,14 +92,6 @@ TEST(Topic, ALevelHasNoSeparatorWildcardNulOrBadUtf8) {
         std::string("\xed\xa0\x80"), std::string("\xc0\xaf")}) {
     EXPECT_FALSE(valid_topic_level(bad)) << bad;
   }
-}
-
-TEST(Topic, CommandKeyFollowsTheRootsLevels) {
-  EXPECT_EQ(command_key("MTEC/S1/now-base/mode/set", "MTEC"), "mode");
-  EXPECT_EQ(command_key("pv/mtec/S1/config/charge_limit/set", "pv/mtec"), "charge_limit");
-  EXPECT_EQ(command_key("x/y/z/S/g/k/set", "x/y/z"), "k");
-  EXPECT_FALSE(command_key("MTEC/S1/now-base", "MTEC"));
-  EXPECT_FALSE(command_key("", "MTEC"));
 }
 
 TEST(Discovery, AvailabilityAddsItsThreeKeysToEveryPayloadAndNothingElse) {

@@ -4,6 +4,7 @@
 #include "golden.hpp"
 #include "mtec/base/errors.hpp"
 #include "mtec/mqtt/state_messages.hpp"
+#include "mtec/mqtt/topics.hpp"
 
 namespace mtec {
 namespace {
@@ -72,7 +73,7 @@ TEST(StateMessages, TheDeviceComesFromACompleteStaticFrame) {
 TEST(StateMessages, ACommandBecomesOneLineForMtecWrite) {
   const auto& c = test::project_catalog();
   const auto t = std::chrono::system_clock::time_point(std::chrono::seconds(1'800'000'000));
-  const std::string mode = command_topic("MTEC", "S1", c.find("mode")->group, "mode");
+  const std::string mode = mqtt::set_topic("MTEC", "S1", c.find("mode")->group, "mode");
   const auto line = command_line(c, mode, "Economic mode", "MTEC", "S1", t);
   ASSERT_TRUE(line);
   EXPECT_EQ(*line, R"({"ts":"2027-01-15T08:00:00.000Z","key":"mode","value":"Economic mode",)"
