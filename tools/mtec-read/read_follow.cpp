@@ -24,7 +24,7 @@ namespace {
 class PollWaiter final : public FollowWaiter {
  public:
   PollWaiter(int stop_fd, const std::string& control_path) : stop_fd_(stop_fd) {
-    if (!control_path.empty()) control_ = std::make_unique<ControlServer>(control_path);
+    if (!control_path.empty()) control_ = std::make_unique<modbus::ControlServer>(control_path);
   }
 
   Woke wait(TimePoint until, const Handler& handle) override {
@@ -50,7 +50,7 @@ class PollWaiter final : public FollowWaiter {
 
  private:
   int stop_fd_;
-  std::unique_ptr<ControlServer> control_;
+  std::unique_ptr<modbus::ControlServer> control_;
 };
 
 }  // namespace

@@ -34,14 +34,14 @@ using mtec::ErrorClass;
 struct Job {
   const mtec::Catalog& catalog;
   const mtec::Logger& log;
-  mtec::RegisterIO* io;  // null with --dry-run
+  mtec::modbus::RegisterIO* io;  // null with --dry-run
   bool quiet = false;
   mtec::LineWriter out;
 };
 
 using mtec::hex_words;
 
-bool confirm(const mtec::EncodedWrite& w, mtec::RegisterIO& io) {
+bool confirm(const mtec::EncodedWrite& w, mtec::modbus::RegisterIO& io) {
   const auto old = io.read(*w.reg->address, static_cast<uint16_t>(w.words.size()));
   std::cerr << fmt::format("{} ({}, {}): {} -> {} (raw {} -> {}). Write? [y/N] ", w.reg->name,
                            w.reg->mqtt, *w.reg->address, mtec::describe_words(*w.reg, old),
@@ -181,15 +181,15 @@ int write_main(int argc, char** argv) {
   mtec::HeartbeatSender beat = mtec::HeartbeatSender::from_env("mtec-write");
   std::function<void()> waiting;
   if (beat.enabled()) waiting = [&beat] { beat.beat(std::chrono::steady_clock::now()); };
-  std::unique_ptr<mtec::RegisterIO> io;
+  std::unique_ptr<mtec::modbus::RegisterIO> io;
   if (!dry_run) {
-    const std::string path = via.value_or(mtec::default_control_path());
+    const std::string path = via.value_or(mtec::modbus::default_control_path());
     const auto timeout =
         std::chrono::duration_cast<std::chrono::milliseconds>(settings.modbus_timeout * 3);
     if (via || (!direct && is_socket(path)))
-      io = mtec::control_io(path, timeout, waiting);
+      io = mtec::modbus::control_io(path, timeout, waiting);
     else
-      io = mtec::direct_io(mtec::endpoint_of(settings), waiting);
+      io = mtec::modbus::direct_io(mtec::endpoint_of(settings), waiting);
   }
   Job job{catalog, log, io.get(), quiet, mtec::LineWriter()};
   if (from_stdin)
