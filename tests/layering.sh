@@ -4,8 +4,10 @@
 # "mtec/<layer'>/..." only for a layer' at or below its own; lib/ includes
 # nothing of tools/; no module sits outside a layer folder; every module
 # with a source file has its unit test at tests/unit/<layer>/test_<module>.cpp;
-# ARCHITECTURE.md lists every module of each folder under "### <layer>/" as
-# "- `<module>`: ..." and no module that does not exist.
+# ARCHITECTURE.md lists every module of each folder under "### <layer>/
+# (namespace mtec::...)" as "- `<module>`: ..." and no module that does not
+# exist; every file of a folder declares that namespace (or one below it that
+# is no other folder's) and no other mtec namespace.
 # Usage: layering.sh SOURCE_DIR [LIB_DIR [ARCHITECTURE.md]] (for the test's own plant).
 set -euo pipefail
 src=$1
@@ -60,9 +62,38 @@ listed() {
     /^### / { on = ($0 == h || index($0, h " ") == 1); next }
     on && /^- `[a-z0-9_]+`/ { sub(/^- `/, ""); sub(/`.*/, ""); print }' "$arch"
 }
+# The namespace ARCHITECTURE.md names for a folder: "### <layer>/ (namespace N)".
+namespace_of() {
+  sed -n "s|^### $1/ (namespace \([a-z:_]*\))\$|\1|p" "$arch"
+}
+declared=()
+for dir in "$lib"/*/; do
+  (($(rank "$(basename "$dir")") < 0)) || declared+=("$(namespace_of "$(basename "$dir")")")
+done
 for dir in "$lib"/*/; do
   layer=$(basename "$dir")
   (($(rank "$layer") < 0)) && continue
+  ns=$(namespace_of "$layer")
+  if [[ -z "$ns" ]]; then
+    echo "ARCHITECTURE.md: no \"### $layer/ (namespace ...)\" heading"
+    bad=1
+  fi
+  while IFS=: read -r file line text; do
+    got=$(sed 's/^namespace \([a-z:_]*\).*/\1/' <<<"$text")
+    ok=0
+    if [[ "$got" == "$ns" ]]; then
+      ok=1
+    elif [[ -n "$ns" && "$got" == "$ns"::* ]]; then
+      ok=1
+      for other in "${declared[@]}"; do
+        [[ "$other" != "$ns" && ("$got" == "$other" || "$got" == "$other"::*) ]] && ok=0
+      done
+    fi
+    if ((ok == 0)); then
+      echo "${file#"$src"/}:$line: namespace $got in $layer/ (its folder's: ${ns:-none named})"
+      bad=1
+    fi
+  done < <(grep -HnE '^namespace mtec(::[a-z_]+)* \{' "$dir"*.hpp "$dir"*.cpp 2>/dev/null || true)
   have=$(find "$dir" -maxdepth 1 -name '*.[ch]pp' -printf '%f\n' | sed 's/\.[ch]pp$//' | sort -u)
   doc=$(listed "$layer" | sort -u)
   while read -r m; do

@@ -4,7 +4,7 @@
 
 #include "mtec/base/log_escape.hpp"
 
-namespace mtec {
+namespace mtec::mqtt {
 
 namespace {
 
@@ -49,4 +49,4 @@ std::string before_connack_hint(const std::string& host, int port, bool tls, boo
                      host, port);
 }
 
-}  // namespace mtec
+}  // namespace mtec::mqtt

@@ -5,7 +5,7 @@
 
 #include <string>
 
-namespace mtec {
+namespace mtec::mqtt {
 
 // --- Interface ---
 
@@ -21,4 +21,4 @@ std::string broker_unreachable_hint(const std::string& host, int port, bool tls,
 std::string before_connack_hint(const std::string& host, int port, bool tls, bool tls_reply,
                                 const std::string& why);
 
-}  // namespace mtec
+}  // namespace mtec::mqtt

@@ -9,6 +9,7 @@
 
 #include "mtec/base/errors.hpp"
 #include "mtec/base/log_escape.hpp"
+#include "mtec/base/metric_names.hpp"
 #include "mtec/mqtt/state_messages.hpp"
 #include "mtec/mqtt/topics.hpp"
 
@@ -28,7 +29,7 @@ CommandRelay::~CommandRelay() {
 }
 
 void CommandRelay::count(const char* result) {
-  if (metrics_) metrics_->add("mtec_commands_total", 1, fmt::format("result=\"{}\"", result));
+  if (metrics_) metrics_->add(metric::kCommands, 1, fmt::format("result=\"{}\"", result));
 }
 
 void CommandRelay::relay(const std::string& topic, const std::string& payload,

@@ -4,7 +4,7 @@
 
 #include "mtec/mqtt/topics.hpp"
 
-namespace mtec {
+namespace mtec::mqtt {
 
 std::string python_json_string(const std::string& s) {
   std::string out = "\"";
@@ -171,4 +171,4 @@ std::vector<DiscoveryMessage> discovery_messages(const Catalog& catalog,
   return out;
 }
 
-}  // namespace mtec
+}  // namespace mtec::mqtt

@@ -8,7 +8,7 @@
 
 #include "mtec/inverter/catalog.hpp"
 
-namespace mtec {
+namespace mtec::mqtt {
 
 // --- Interface ---
 
@@ -36,4 +36,4 @@ std::vector<DiscoveryMessage> discovery_messages(const Catalog& catalog, const D
 // A string as Python's json.dumps writes it (ASCII only, \u00b0 escapes).
 std::string python_json_string(const std::string& utf8);
 
-}  // namespace mtec
+}  // namespace mtec::mqtt

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "mtec/base/log_escape.hpp"
+#include "mtec/base/metric_names.hpp"
 #include "mtec/mqtt/state_messages.hpp"
 
 namespace mtec::mqtt {
@@ -28,14 +29,14 @@ bool FrameChecks::stale(const Json& f) {
                     untrusted(f["group"].get<std::string>()),
                     std::chrono::duration_cast<std::chrono::seconds>(age).count(),
                     std::chrono::duration<double>(max_age_).count()));
-  if (metrics_) metrics_->add("mtec_frames_stale_total");
+  if (metrics_) metrics_->add(metric::kFramesStale);
   return true;
 }
 
 bool FrameChecks::topic_safe(const Json& f, const std::string& serial, const std::string& group) {
   const std::string bad = unpublishable_level(serial, group, f["values"]);
   if (bad.empty()) return true;
-  if (metrics_) metrics_->add("mtec_frames_refused_total");
+  if (metrics_) metrics_->add(metric::kFramesRefused);
   repeats_.warn("refused", bad,
                 fmt::format("a {} frame with {}: not a valid topic level (no '/', '+', '#', "
                             "control characters; UTF-8); nothing of it is published",

@@ -8,6 +8,7 @@
 
 #include "mtec/base/errors.hpp"
 #include "mtec/base/log_escape.hpp"
+#include "mtec/base/metric_names.hpp"
 #include "mtec/mqtt/state_messages.hpp"
 #include "mtec/mqtt/topics.hpp"
 
@@ -48,40 +49,40 @@ void Session::set_available(bool online, bool force) {
   available_ = online;
   publish(topic, online ? "online" : "offline", true);
   if (metrics_)
-    metrics_->set("mtec_availability_online", online ? 1 : 0, fmt::format("topic=\"{}\"", topic));
+    metrics_->set(metric::kAvailabilityOnline, online ? 1 : 0, fmt::format("topic=\"{}\"", topic));
 }
 
 void Session::attach(Metrics& m) {
   metrics_ = &m;
   checks_.attach(m);
   relay_.attach(m);
-  m.counter("mtec_mqtt_publishes_total", "MQTT messages handed to the broker connection");
-  m.state_gauge("mtec_mqtt_connected", "1 while connected to the broker");
-  m.gauge("mtec_mqtt_held_messages", "Latest values held while the broker is unreachable");
-  m.counter("mtec_commands_total", "/set commands by result");
-  m.gauge("mtec_nowbase_age_seconds", "Age of the newest now-base data when it was published");
-  m.gauge("mtec_battery_soc_percent", "The battery's state of charge as last published");
-  m.counter("mtec_frames_refused_total",
+  m.counter(metric::kMqttPublishes, "MQTT messages handed to the broker connection");
+  m.state_gauge(metric::kMqttConnected, "1 while connected to the broker");
+  m.gauge(metric::kMqttHeld, "Latest values held while the broker is unreachable");
+  m.counter(metric::kCommands, "/set commands by result");
+  m.gauge(metric::kNowbaseAge, "Age of the newest now-base data when it was published");
+  m.gauge(metric::kBatterySoc, "The battery's state of charge as last published");
+  m.counter(metric::kFramesRefused,
             "Frames not published: their serial or a key is not a valid topic level");
-  m.counter("mtec_mqtt_dropped_total", "Values dropped because the broker refuses their topic");
-  m.state_gauge("mtec_availability_online",
+  m.counter(metric::kMqttDropped, "Values dropped because the broker refuses their topic");
+  m.state_gauge(metric::kAvailabilityOnline,
                 "The availability published: 1 online (fresh now-base data), 0 offline");
-  m.counter("mtec_frames_stale_total", "Frames not published: older than --max-frame-age");
-  m.add("mtec_frames_stale_total", 0);
-  m.add("mtec_frames_refused_total", 0);
-  m.add("mtec_mqtt_dropped_total", 0);
-  m.add("mtec_commands_total", 0, "result=\"accepted\"");
-  m.add("mtec_commands_total", 0, "result=\"rejected\"");
-  m.add("mtec_commands_total", 0, "result=\"ignored\"");
-  m.add("mtec_commands_total", 0, "result=\"dropped\"");
+  m.counter(metric::kFramesStale, "Frames not published: older than --max-frame-age");
+  m.add(metric::kFramesStale, 0);
+  m.add(metric::kFramesRefused, 0);
+  m.add(metric::kMqttDropped, 0);
+  m.add(metric::kCommands, 0, "result=\"accepted\"");
+  m.add(metric::kCommands, 0, "result=\"rejected\"");
+  m.add(metric::kCommands, 0, "result=\"ignored\"");
+  m.add(metric::kCommands, 0, "result=\"dropped\"");
   update_metrics();
 }
 
 void Session::update_metrics() {
   if (!metrics_) return;
-  metrics_->set("mtec_mqtt_publishes_total", static_cast<double>(published_));
-  metrics_->set("mtec_mqtt_connected", conn_.connected() ? 1 : 0);
-  metrics_->set("mtec_mqtt_held_messages", static_cast<double>(held_.size()));
+  metrics_->set(metric::kMqttPublishes, static_cast<double>(published_));
+  metrics_->set(metric::kMqttConnected, conn_.connected() ? 1 : 0);
+  metrics_->set(metric::kMqttHeld, static_cast<double>(held_.size()));
 }
 
 void Session::tick() {
@@ -134,7 +135,7 @@ void Session::publish(const std::string& topic, const std::string& payload, bool
     if (sent.result == Transport::Sent::Result::refused) refused = sent.why;
   }
   if (refused) {
-    if (metrics_) metrics_->add("mtec_mqtt_dropped_total");
+    if (metrics_) metrics_->add(metric::kMqttDropped);
     repeats_.warn("dropped", topic,
                   fmt::format("the broker refuses topic '{}' ({}): its values are dropped",
                               untrusted(topic), *refused));
@@ -214,11 +215,10 @@ void Session::frame(const Json& f) {
 void Session::frame_metrics(const Json& f, const Json& values) {
   if (!metrics_) return;
   if (values.contains("battery_soc") && values["battery_soc"].is_number())
-    metrics_->set("mtec_battery_soc_percent", values["battery_soc"].get<double>());
+    metrics_->set(metric::kBatterySoc, values["battery_soc"].get<double>());
   if (f.contains("ts") && f["ts"].is_string())
     if (auto t = parse_timestamp(f["ts"].get<std::string>()))
-      metrics_->set("mtec_nowbase_age_seconds",
-                    std::chrono::duration<double>(clock_.wall() - *t).count());
+      metrics_->set(metric::kNowbaseAge, std::chrono::duration<double>(clock_.wall() - *t).count());
 }
 
 std::string Session::status() const {

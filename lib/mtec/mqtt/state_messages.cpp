@@ -8,7 +8,7 @@
 #include "mtec/inverter/command.hpp"
 #include "mtec/mqtt/topics.hpp"
 
-namespace mtec {
+namespace mtec::mqtt {
 
 std::vector<StateMessage> state_messages(const Json& values, const std::string& root,
                                          const std::string& serial, const std::string& group,
@@ -91,4 +91,4 @@ std::optional<std::string> command_line(const Catalog& catalog, const std::strin
   return text;
 }
 
-}  // namespace mtec
+}  // namespace mtec::mqtt

@@ -15,7 +15,7 @@
 #include "mtec/inverter/frame.hpp"
 #include "mtec/mqtt/discovery.hpp"
 
-namespace mtec {
+namespace mtec::mqtt {
 
 // --- Interface ---
 
@@ -67,4 +67,4 @@ std::optional<std::string> command_line(const Catalog& catalog, const std::strin
                                         const std::string& serial,
                                         std::chrono::system_clock::time_point now);
 
-}  // namespace mtec
+}  // namespace mtec::mqtt

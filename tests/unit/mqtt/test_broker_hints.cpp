@@ -3,7 +3,7 @@
 
 #include "mtec/mqtt/broker_hints.hpp"
 
-namespace mtec {
+namespace mtec::mqtt {
 namespace {
 
 TEST(BrokerHints, ARefusedConnectAsksWhetherMosquittoRuns) {
@@ -44,4 +44,4 @@ TEST(BrokerHints, BeforeTheConnackWithTlsOnlyATlsErrorNamesTheCa) {
 }
 
 }  // namespace
-}  // namespace mtec
+}  // namespace mtec::mqtt

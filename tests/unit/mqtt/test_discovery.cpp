@@ -5,7 +5,7 @@
 #include "mtec/base/topic.hpp"
 #include "mtec/mqtt/discovery.hpp"
 
-namespace mtec {
+namespace mtec::mqtt {
 namespace {
 
 // The discovery options of a golden case (its config and static values).
@@ -115,4 +115,4 @@ TEST(Discovery, AvailabilityAddsItsThreeKeysToEveryPayloadAndNothingElse) {
 }
 
 }  // namespace
-}  // namespace mtec
+}  // namespace mtec::mqtt

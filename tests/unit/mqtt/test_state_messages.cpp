@@ -6,7 +6,7 @@
 #include "mtec/mqtt/state_messages.hpp"
 #include "mtec/mqtt/topics.hpp"
 
-namespace mtec {
+namespace mtec::mqtt {
 namespace {
 
 TEST(StateMessages, OneLegacyMessagePerScalarValueInFrameOrder) {
@@ -123,4 +123,4 @@ TEST(StateMessages, APayloadOverTheBoundIsRefusedAndLinesFitPipeBuf) {
 }
 
 }  // namespace
-}  // namespace mtec
+}  // namespace mtec::mqtt
