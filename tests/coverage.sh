@@ -5,13 +5,14 @@
 # least covered files first, then the summary.
 # Usage: coverage.sh SOURCE_DIR BUILD_DIR
 set -euo pipefail
-src=$1
-build=$2
+src=$(realpath "$1")
+build=$(realpath "$2")
 command -v gcovr >/dev/null || {
   echo "coverage: gcovr not found (scripts/bootstrap --check installs it)" >&2
   exit 69
 }
-# throw branches and the compiler's unreachable ones are not decisions a
-# test could take
+# gcovr's filters are regular expressions over absolute paths; throw
+# branches and the compiler's unreachable ones are not decisions a test
+# could take
 gcovr --root "$src" --filter "$src/lib/mtec/" --exclude-throw-branches \
   --exclude-unreachable-branches --sort-percentage --print-summary "$build"
