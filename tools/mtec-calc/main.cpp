@@ -51,7 +51,7 @@ int calc_main(int argc, char** argv) {
     if (st == mtec::LineInput::Status::timeout) continue;
     if (st == mtec::LineInput::Status::end) break;
     calc.apply(frame);
-    if (!out.write_line(frame.dump(-1, ' ', false, mtec::Json::error_handler_t::replace))) break;
+    if (!out.write_line(mtec::frame_line(frame))) break;
     metrics.add(mtec::metric::kFramesOut);
   }
   in.summarize();

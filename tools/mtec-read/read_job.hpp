@@ -44,7 +44,5 @@ void print_list(const Catalog& catalog);
 void print_labels(const Catalog& catalog, const std::string& what);
 // --table: frames as aligned columns for people.
 std::string table_of(const Catalog& catalog, const std::vector<Frame>& frames, const Settings& s);
-// The NDJSON line of a frame.
-std::string frame_line(const Frame& f);
 
 }  // namespace mtec::read

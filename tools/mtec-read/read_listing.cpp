@@ -64,8 +64,4 @@ std::string table_of(const Catalog& catalog, const std::vector<Frame>& frames, c
   return aligned(rows);
 }
 
-std::string frame_line(const Frame& f) {
-  return frame_to_json(f).dump(-1, ' ', false, Json::error_handler_t::replace);
-}
-
 }  // namespace mtec::read

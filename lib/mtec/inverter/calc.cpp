@@ -10,23 +10,6 @@ Calculator::Calculator(const Catalog& catalog) {
   for (const auto& d : catalog.derived()) by_group_[d.reg->group].push_back(&d);
 }
 
-std::string frame_problem(const Json& j) {
-  if (!j.is_object()) return "not a JSON object";
-  const auto g = j.find("group");
-  if (g == j.end() || !g->is_string()) return "no \"group\" string";
-  const auto v = j.find("values");
-  if (v == j.end() || !v->is_object()) return "no \"values\" object";
-  return {};
-}
-
-std::string parse_frame(const std::string& line, Json& frame) {
-  std::string problem;
-  auto parsed = parse_json<Json>(line, problem);
-  if (!parsed) return problem;
-  frame = std::move(*parsed);
-  return frame_problem(frame);
-}
-
 void Calculator::apply(Json& frame) const {
   const auto it = by_group_.find(frame["group"].get_ref<const std::string&>());
   if (it == by_group_.end()) return;

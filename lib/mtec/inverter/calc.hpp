@@ -25,11 +25,4 @@ class Calculator {
   std::map<std::string, std::vector<const Derived*>> by_group_;
 };
 
-// Why `j` is not a frame ("" when it is one).
-std::string frame_problem(const Json& j);
-
-// Parse one input line as a frame into `frame`; returns why it is not one
-// ("" when it is).
-std::string parse_frame(const std::string& line, Json& frame);
-
 }  // namespace mtec

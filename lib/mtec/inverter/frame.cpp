@@ -5,6 +5,8 @@
 
 #include <ctime>
 
+#include "mtec/base/json_input.hpp"
+
 namespace mtec {
 
 std::string iso_timestamp(std::chrono::system_clock::time_point t) {
@@ -92,5 +94,28 @@ Json frame_to_json(const Frame& f) {
   }
   return j;
 }
+
+std::string frame_problem(const Json& j) {
+  if (!j.is_object()) return "not a JSON object";
+  const auto g = j.find("group");
+  if (g == j.end() || !g->is_string()) return "no \"group\" string";
+  const auto v = j.find("values");
+  if (v == j.end() || !v->is_object()) return "no \"values\" object";
+  return {};
+}
+
+std::string parse_frame(const std::string& line, Json& frame) {
+  std::string problem;
+  auto parsed = parse_json<Json>(line, problem);
+  if (!parsed) return problem;
+  frame = std::move(*parsed);
+  return frame_problem(frame);
+}
+
+std::string frame_line(const Json& frame) {
+  return frame.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+std::string frame_line(const Frame& f) { return frame_line(frame_to_json(f)); }
 
 }  // namespace mtec

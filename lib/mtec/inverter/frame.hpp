@@ -49,4 +49,14 @@ std::optional<Value> value_from_json(const Json& j);
 Json frame_to_json(const Frame& f);
 Json error_to_json(const FrameError& e);
 
+// Why `j` is not a frame ("" when it is one).
+std::string frame_problem(const Json& j);
+// Parse one input line as a frame into `frame`; returns why it is not one
+// ("" when it is).
+std::string parse_frame(const std::string& line, Json& frame);
+// A frame as one NDJSON line (without the newline): compact, key order kept,
+// invalid UTF-8 from outside replaced (U+FFFD) rather than thrown on.
+std::string frame_line(const Json& frame);
+std::string frame_line(const Frame& f);
+
 }  // namespace mtec

@@ -4,7 +4,6 @@
 #pragma once
 
 #include "mtec/base/line_input.hpp"
-#include "mtec/inverter/calc.hpp"
 #include "mtec/inverter/frame.hpp"
 
 namespace mtec {

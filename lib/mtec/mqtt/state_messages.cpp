@@ -35,8 +35,7 @@ std::optional<StateMessage> reading_message(const Json& values, const std::strin
   reading["serial"] = serial;
   reading["group"] = group;
   reading["values"] = std::move(shown);
-  return StateMessage{mqtt::group_topic(root, serial, group),
-                      reading.dump(-1, ' ', false, Json::error_handler_t::replace)};
+  return StateMessage{mqtt::group_topic(root, serial, group), frame_line(reading)};
 }
 
 std::string unpublishable_level(const std::string& serial, const std::string& group,

@@ -25,5 +25,29 @@ TEST(Frame, TimestampsTheClockCannotHoldAreRefused) {
   }
 }
 
+TEST(Frame, ALineParsesBackToTheFrameItWasWrittenFrom) {
+  Frame f;
+  f.ts = "2026-11-30T16:20:00.123Z";
+  f.serial = "S1";
+  f.group = "now-base";
+  f.values = {{"grid_power", Value{int64_t{-120}}}, {"battery_soc", Value{56.5}}};
+  const std::string line = frame_line(f);
+  EXPECT_EQ(line.find('\n'), std::string::npos);
+  Json back;
+  ASSERT_EQ(parse_frame(line, back), "");
+  EXPECT_EQ(frame_line(back), line);
+  EXPECT_EQ(back["values"]["grid_power"], -120);
+}
+
+TEST(Frame, ALineReplacesInvalidUtf8AndSaysWhyOthersAreNoFrames) {
+  Json j = {{"group", "now-base"}, {"values", {{"serial", std::string("A\xff")}}}};
+  EXPECT_EQ(frame_line(j), "{\"group\":\"now-base\",\"values\":{\"serial\":\"A\xef\xbf\xbd\"}}");
+  Json out;
+  EXPECT_EQ(parse_frame("[1]", out), "not a JSON object");
+  EXPECT_EQ(parse_frame("{\"values\":{}}", out), "no \"group\" string");
+  EXPECT_EQ(parse_frame("{\"group\":\"g\"}", out), "no \"values\" object");
+  EXPECT_NE(parse_frame("{", out), "");
+}
+
 }  // namespace
 }  // namespace mtec
