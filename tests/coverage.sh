@@ -15,4 +15,5 @@ command -v gcovr >/dev/null || {
 # branches and the compiler's unreachable ones are not decisions a test
 # could take
 gcovr --root "$src" --filter "$src/lib/mtec/" --exclude-throw-branches \
-  --exclude-unreachable-branches --sort-percentage --print-summary "$build"
+  --exclude-unreachable-branches --gcov-ignore-parse-errors --sort-percentage --print-summary \
+  "$build"

@@ -21,7 +21,7 @@ Connection::Connection(Transport& transport, Broker broker, const Logger& log, S
       // the broker is a local service: after any outage data are back within
       // about 5 s of its return (the conventions' 60 s cap is for the inverter)
       backoff_(Backoff::Policy{Duration(1000), 2.0, Duration(5000), 0.25}, std::move(random)) {
-  transport_.listen(*this);
+  transport_.listen(this);
 }
 
 std::string Connection::broker() const { return fmt::format("{}:{}", broker_.host, broker_.port); }

@@ -42,6 +42,8 @@ class Connection final : private TransportEvents {
   // `random` jitters the backoff (empty: no jitter).
   Connection(Transport& transport, Broker broker, const Logger& log, SessionClock clock,
              RandomSource random, ConnectionListener& listener);
+  // The transport may outlive the connection: its events stop here.
+  ~Connection() { transport_.listen(nullptr); }
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 

@@ -40,7 +40,7 @@ class MosquittoTransport final : public Transport {
   MosquittoTransport(const MosquittoTransport&) = delete;
   MosquittoTransport& operator=(const MosquittoTransport&) = delete;
 
-  void listen(TransportEvents& events) override { events_ = &events; }
+  void listen(TransportEvents* events) override { events_ = events; }
   std::optional<std::string> connect() override;
   int socket() const override;
   bool wants_write() const override;

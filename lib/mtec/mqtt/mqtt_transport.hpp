@@ -62,8 +62,9 @@ class Transport {
  public:
   virtual ~Transport() = default;
 
-  // Where the events go (set before connect()).
-  virtual void listen(TransportEvents& events) = 0;
+  // Where the events go (set before connect(); nullptr: nowhere, for a
+  // listener that ends before the transport).
+  virtual void listen(TransportEvents* events) = 0;
   // Open a connection and send CONNECT; nullopt when the connect went out,
   // else why it failed (the error's text).
   virtual std::optional<std::string> connect() = 0;

@@ -13,10 +13,6 @@ EnvLookup no_env() {
   return [](const std::string&) { return std::optional<std::string>(); };
 }
 
-TEST(ConfigKeys, SettingsDefaultsAreTheParsedEmptyConfig) {
-  EXPECT_TRUE(Config::parse("", "c.yaml", no_env()).settings() == Settings{});
-}
-
 TEST(ConfigKeys, EveryFallbackParsesToTheDefaultOfItsMember) {
   Settings s;
   s.modbus_port = 1;  // changed, so that the fallbacks must set them back

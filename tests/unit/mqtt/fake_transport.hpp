@@ -97,7 +97,7 @@ class FakeTransport final : public Transport {
   }
 
   // --- Transport ---
-  void listen(TransportEvents& events) override { events_ = &events; }
+  void listen(TransportEvents* events) override { events_ = events; }
   std::optional<std::string> connect() override {
     connects.push_back(clock_.steady);
     if (!broker_up) return std::string("Connection refused");

@@ -92,7 +92,7 @@ std::string bytes(std::initializer_list<int> b) {
 // A transport connected to a Peer, the peer holding the CONNECT it sent.
 struct Opened {
   explicit Opened(const std::string& will) : t(broker_at(peer.port()), will) {
-    t.listen(e);
+    t.listen(&e);
     EXPECT_EQ(t.connect(), std::nullopt);
     peer.accept();
     connect = peer.received();
@@ -114,7 +114,7 @@ TEST(MosquittoTransport, AClosedLoopbackPortFailsAtOnceWithTheReason) {
   }
   MosquittoTransport t(broker_at(port), "MTEC/M-TEC-MQTT/availability");
   Events e;
-  t.listen(e);
+  t.listen(&e);
   EXPECT_EQ(t.connect(), std::optional<std::string>("Connection refused"));
 }
 
