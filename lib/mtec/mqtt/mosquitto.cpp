@@ -34,11 +34,19 @@ const char* text_or_null(const std::string& s) { return s.empty() ? nullptr : s.
 
 }  // namespace
 
-MosquittoTransport::MosquittoTransport(Broker broker, const std::string& will_topic)
-    : broker_(std::move(broker)) {
+MosquittoTransport::MosquittoTransport(Broker broker) : broker_(std::move(broker)) {
   mosquitto_lib_init();
   m_ = mosquitto_new(broker_.client_id.c_str(), true, this);
-  if (!m_) throw Error(ErrorClass::software, "mosquitto_new failed");
+  if (!m_) {
+    mosquitto_lib_cleanup();
+    throw Error(ErrorClass::software, "mosquitto_new failed");
+  }
+}
+
+// (delegating: once the constructor above has run, a throw below still runs
+// the destructor, which frees the client and its properties)
+MosquittoTransport::MosquittoTransport(Broker broker, const std::string& will_topic)
+    : MosquittoTransport(std::move(broker)) {
   mosquitto_int_option(m_, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V5);
   if (mosquitto_property_add_int32(&connect_props_, MQTT_PROP_MAXIMUM_PACKET_SIZE,
                                    kMaxIncomingPacket) != MOSQ_ERR_SUCCESS)

@@ -59,6 +59,9 @@ class MosquittoTransport final : public Transport {
   bool v5() const { return v5_; }
 
  private:
+  // The client alone (libmosquitto initialised, mosquitto_new): the
+  // constructor above delegates to it, so that its throws free the client.
+  explicit MosquittoTransport(Broker broker);
   static void on_connect(mosquitto*, void* self, int rc);
   static void on_disconnect(mosquitto*, void* self, int rc);
   static void on_message(mosquitto*, void* self, const mosquitto_message* m);
