@@ -20,6 +20,7 @@ struct CapturedLog {
   // Every line written so far.
   std::string text() const {
     std::string out;
+    std::fflush(file);
     std::rewind(file);
     char buf[1024];
     while (std::fgets(buf, sizeof buf, file)) out += buf;

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "captured_log.hpp"
 #include "mtec/base/log.hpp"
 #include "mtec/mqtt/mqtt_transport.hpp"
 #include "mtec/mqtt/session_clock.hpp"
@@ -35,22 +36,9 @@ struct FakeClock {
   }
 };
 
-// A logger writing to a temporary file, read back as text.
-struct CapturedLog {
-  FILE* out = std::tmpfile();
-  Logger log{"mtec-publish", Logger::Format::text, false, out};
-  CapturedLog() { log.set_threshold(Level::debug); }
-  ~CapturedLog() { std::fclose(out); }
-  CapturedLog(const CapturedLog&) = delete;
-  CapturedLog& operator=(const CapturedLog&) = delete;
-  std::string text() const {
-    std::fflush(out);
-    std::rewind(out);
-    std::string t;
-    char buf[1024];
-    while (std::fgets(buf, sizeof buf, out)) t += buf;
-    return t;
-  }
+// The tests' captured logger (captured_log.hpp) as mtec-publish's, at debug.
+struct CapturedLog : test::CapturedLog {
+  CapturedLog() : test::CapturedLog("mtec-publish") { log.set_threshold(Level::debug); }
   bool has(const std::string& part) const { return text().find(part) != std::string::npos; }
 };
 
