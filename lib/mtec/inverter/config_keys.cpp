@@ -30,26 +30,18 @@ double key_number(const std::string& v, bool& ok) {
   return d;
 }
 
-// A duration above `lo` (exclusive) up to `hi`.
+// A duration up to `hi`, above `lo` (or from `lo` with Lower::inclusive).
+enum class Lower { exclusive, inclusive };
 ConfigKey seconds_key(const char* name, const char* fallback, Seconds Settings::*member, double lo,
-                      double hi) {
-  return {name, fallback, false, [member, lo, hi](const std::string& v, Settings& s) {
+                      double hi, Lower lower = Lower::exclusive) {
+  return {name, fallback, false, [member, lo, hi, lower](const std::string& v, Settings& s) {
             bool ok = false;
             const double d = key_number(v, ok);
-            if (!ok || !(d > lo) || d > hi)
-              throw KeyRuleBroken{fmt::format("must be a number > {} and <= {}", lo, hi)};
-            s.*member = Seconds(d);
-          }};
-}
-
-// A duration from `lo` (inclusive) up to `hi`.
-ConfigKey seconds_from_key(const char* name, const char* fallback, Seconds Settings::*member,
-                           double lo, double hi) {
-  return {name, fallback, false, [member, lo, hi](const std::string& v, Settings& s) {
-            bool ok = false;
-            const double d = key_number(v, ok);
-            if (!ok || !(d >= lo) || d > hi)
-              throw KeyRuleBroken{fmt::format("must be a number {}..{}", lo, hi)};
+            const bool above = lower == Lower::inclusive ? d >= lo : d > lo;
+            if (!ok || !above || d > hi)
+              throw KeyRuleBroken{lower == Lower::inclusive
+                                      ? fmt::format("must be a number {}..{}", lo, hi)
+                                      : fmt::format("must be a number > {} and <= {}", lo, hi)};
             s.*member = Seconds(d);
           }};
 }
@@ -121,13 +113,14 @@ std::vector<ConfigKey> make_keys() {
   k.push_back(seconds_key("REFRESH_STATIC", "3600", &Settings::refresh_static, 0, 86400));
   k.push_back(bool_key("HASS_ENABLE", "false", &Settings::hass_enable));
   k.push_back(string_key("HASS_BASE_TOPIC", "homeassistant", &Settings::hass_base_topic));
-  k.push_back(
-      seconds_from_key("HASS_BIRTH_GRACETIME", "15", &Settings::hass_birth_gracetime, 0, 600));
+  k.push_back(seconds_key("HASS_BIRTH_GRACETIME", "15", &Settings::hass_birth_gracetime, 0, 600,
+                          Lower::inclusive));
   k.push_back(bool_key("HASS_AVAILABILITY", "false", &Settings::hass_availability));
   k.push_back(
       int_key("HASS_AVAILABILITY_PERIODS", "3", &Settings::hass_availability_periods, 1, 1000));
   // 0: no pacing (tests, experts)
-  k.push_back(seconds_from_key("WRITE_MIN_INTERVAL", "5", &Settings::write_min_interval, 0, 3600));
+  k.push_back(seconds_key("WRITE_MIN_INTERVAL", "5", &Settings::write_min_interval, 0, 3600,
+                          Lower::inclusive));
   k.push_back(seconds_key("WRITE_MAX_AGE", "30", &Settings::write_max_age, 0, 86400));
   k.push_back(bool_key("DEBUG", "false", &Settings::debug));
   k.push_back(choice_key("LOG_FORMAT", "text", &Settings::log_format,
