@@ -3,7 +3,8 @@
 # of lib/mtec whose base/errors.hpp includes an mqtt header and whose
 # mqtt/discovery.hpp includes the simulator (the top layer, linked by
 # mtec-sim only) and whose sim/faults.hpp declares the namespace mtec instead
-# of its folder's, and a copy of ARCHITECTURE.md that misses one module and
+# of its folder's, whose inverter/value.hpp declares base/'s (inline) namespace,
+# and a copy of ARCHITECTURE.md that misses one module and
 # lists one that does not exist.
 set -euo pipefail
 src=$1
@@ -13,6 +14,7 @@ cp -r "$src/lib/mtec" "$tmp/mtec"
 sed -i '0,/#include <string>/s||#include <string>\n#include "mtec/mqtt/discovery.hpp"|' "$tmp/mtec/base/errors.hpp"
 sed -i '0,/#include <string>/s||#include <string>\n#include "mtec/sim/server.hpp"|' "$tmp/mtec/mqtt/discovery.hpp"
 sed -i '0,/^namespace mtec::sim {/s//namespace mtec {/' "$tmp/mtec/sim/faults.hpp"
+sed -i '0,/^inline namespace inverter {/s//inline namespace base {/' "$tmp/mtec/inverter/value.hpp"
 sed -e '/^- `outage`:/d' -e 's/^- `utf8`:/- `utf9`: planted\n&/' "$src/ARCHITECTURE.md" >"$tmp/ARCHITECTURE.md"
 if out=$("$src/tests/layering.sh" "$tmp" "$tmp/mtec" "$tmp/ARCHITECTURE.md"); then
   echo "layering.sh passed the planted faults:"
@@ -23,6 +25,7 @@ expect=(
   '^mtec/base/errors.hpp:[0-9]*: base includes mtec/mqtt/discovery.hpp (a higher layer: mqtt)$'
   '^mtec/mqtt/discovery.hpp:[0-9]*: mqtt includes mtec/sim/server.hpp (a higher layer: sim)$'
   '^mtec/sim/faults.hpp:[0-9]*: namespace mtec in sim/ (its folder.s: mtec::sim)$'
+  '^mtec/inverter/value.hpp:[0-9]*: namespace mtec::inline base in inverter/ (its folder.s: mtec::inline inverter)$'
   '^ARCHITECTURE.md: module base/outage is not listed under ### base/$'
   '^ARCHITECTURE.md: lists base/utf9, which is not in mtec/base/$'
 )

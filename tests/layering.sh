@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The library's layers include only downwards: base < modbus < inverter < mqtt < sim
+# The library's layers include only downwards:
+# base < config < modbus < control < inverter < mqtt < sim < app
 # (ARCHITECTURE.md). Every header and source of lib/mtec/<layer>/ may include
 # "mtec/<layer'>/..." only for a layer' at or below its own; lib/ includes
 # nothing of tools/; no module sits outside a layer folder; every module
@@ -13,7 +14,7 @@ set -euo pipefail
 src=$1
 lib=${2:-$src/lib/mtec}
 arch=${3:-$src/ARCHITECTURE.md}
-layers=(base modbus inverter mqtt sim)
+layers=(base config modbus control inverter mqtt sim app)
 rank() {
   local i
   for i in "${!layers[@]}"; do [[ "${layers[$i]}" == "$1" ]] && { echo "$i"; return; }; done
@@ -62,9 +63,24 @@ listed() {
     /^### / { on = ($0 == h || index($0, h " ") == 1); next }
     on && /^- `[a-z0-9_]+`/ { sub(/^- `/, ""); sub(/`.*/, ""); print }' "$arch"
 }
-# The namespace ARCHITECTURE.md names for a folder: "### <layer>/ (namespace N)".
+# The namespace ARCHITECTURE.md names for a folder: "### <layer>/ (namespace N)",
+# N possibly with an inline level ("mtec::inline base").
 namespace_of() {
-  sed -n "s|^### $1/ (namespace \([a-z:_]*\))\$|\1|p" "$arch"
+  sed -n "s|^### $1/ (namespace \([a-z:_ ]*\))\$|\1|p" "$arch"
+}
+# The mtec namespaces a file opens, "file:line:name": "namespace mtec::x {"
+# and the lines right after it that open one inside it ("inline namespace
+# base {", "namespace metric {") as one name ("mtec::inline base::metric").
+namespaces() {
+  awk '
+    function flush() { if (name != "") print file ":" line ":" name; name = "" }
+    FNR == 1 { flush() }
+    name != "" && /^(inline )?namespace [a-z_]+ \{/ {
+      sub(/ \{.*/, ""); sub(/namespace /, ""); name = name "::" $0; next }
+    { flush() }
+    /^namespace mtec(::[a-z_]+)* \{/ {
+      file = FILENAME; line = FNR; name = $2 }
+    END { flush() }' "$@" 2>/dev/null || true
 }
 declared=()
 for dir in "$lib"/*/; do
@@ -79,7 +95,7 @@ for dir in "$lib"/*/; do
     bad=1
   fi
   while IFS=: read -r file line text; do
-    got=$(sed 's/^namespace \([a-z:_]*\).*/\1/' <<<"$text")
+    got=$text
     ok=0
     if [[ "$got" == "$ns" ]]; then
       ok=1
@@ -93,7 +109,7 @@ for dir in "$lib"/*/; do
       echo "${file#"$src"/}:$line: namespace $got in $layer/ (its folder's: ${ns:-none named})"
       bad=1
     fi
-  done < <(grep -HnE '^namespace mtec(::[a-z_]+)* \{' "$dir"*.hpp "$dir"*.cpp 2>/dev/null || true)
+  done < <(namespaces "$dir"*.hpp "$dir"*.cpp)
   have=$(find "$dir" -maxdepth 1 -name '*.[ch]pp' -printf '%f\n' | sed 's/\.[ch]pp$//' | sort -u)
   doc=$(listed "$layer" | sort -u)
   while read -r m; do

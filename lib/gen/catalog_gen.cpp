@@ -20,6 +20,7 @@
 #include "mtec/inverter/catalog.hpp"
 
 namespace mtec {
+inline namespace inverter {
 
 // The generator has no built-in catalog: it makes it. (The library's
 // load_catalog() refers to this; the generator never calls it.)
@@ -27,6 +28,7 @@ Catalog builtin_catalog() {
   throw Error(ErrorClass::software, "mtec_catalog_gen has no built-in catalog");
 }
 
+}  // namespace inverter
 }  // namespace mtec
 
 namespace {
@@ -93,7 +95,7 @@ std::string generate(const mtec::Catalog& catalog, const std::string& source_nam
 
 #include "mtec/inverter/catalog.hpp"
 
-namespace mtec {{
+namespace mtec::inline inverter {{
 namespace {{
 
 struct Item {{
@@ -162,7 +164,7 @@ Catalog builtin_catalog() {{
   return Catalog::from_entries(std::move(entries), kBuiltinCatalogName);
 }}
 
-}}  // namespace mtec
+}}  // namespace mtec::inline inverter
 )",
       source_name, items, entries);
 }

@@ -3,7 +3,7 @@
 #include <string>
 
 #include "mtec/base/errors.hpp"
-#include "mtec/inverter/config.hpp"
+#include "mtec/config/config.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

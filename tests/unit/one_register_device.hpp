@@ -6,9 +6,16 @@
 #include <cstdint>
 #include <vector>
 
+#include "mtec/modbus/modbus_client.hpp"
 #include "scripted_device.hpp"
 
 namespace mtec::test {
+
+// The endpoint of a Modbus TCP device on loopback (unit 247, 1 s timeout).
+inline modbus::Endpoint loopback_endpoint(int port) {
+  return {"127.0.0.1",        port, std::nullopt, 247, std::chrono::milliseconds(1000),
+          modbus::Framer::tcp};
+}
 
 struct OneRegister {
   uint16_t word = 257;

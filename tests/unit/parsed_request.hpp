@@ -8,15 +8,15 @@
 #include <string_view>
 #include <variant>
 
-#include "mtec/modbus/control.hpp"
+#include "mtec/control/control.hpp"
 
 namespace mtec {
 
-inline modbus::ControlRequest parsed(std::string_view line) {
-  auto r = modbus::parse_control_request(line);
+inline control::ControlRequest parsed(std::string_view line) {
+  auto r = control::parse_control_request(line);
   if (auto* why = std::get_if<std::string>(&r)) ADD_FAILURE() << line << ": " << *why;
-  return std::holds_alternative<modbus::ControlRequest>(r) ? std::get<modbus::ControlRequest>(r)
-                                                           : modbus::ControlRequest{};
+  return std::holds_alternative<control::ControlRequest>(r) ? std::get<control::ControlRequest>(r)
+                                                            : control::ControlRequest{};
 }
 
 }  // namespace mtec

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include "mtec/app/tool_options.hpp"
 #include "mtec/base/cli.hpp"
 #include "mtec/base/errors.hpp"
 #include "mtec/base/heartbeat.hpp"
@@ -12,7 +13,6 @@
 #include "mtec/inverter/calc.hpp"
 #include "mtec/inverter/catalog.hpp"
 #include "mtec/inverter/frame_input.hpp"
-#include "mtec/inverter/tool_options.hpp"
 
 namespace {
 
@@ -21,9 +21,9 @@ int calc_main(int argc, char** argv) {
                     "Read NDJSON frames on stdin, add the calculated values declared in the\n"
                     "register catalog (consumption, autarky, ...), write the frames to stdout.");
   CLI::App& app = cli.app;
-  mtec::CommonOptions common;
+  mtec::app::CommonOptions common;
   bool strict = false;
-  mtec::MetricsOptions metrics_opts;
+  mtec::app::MetricsOptions metrics_opts;
   metrics_opts.add_to(app);
   common.add_registers(app);
   common.add_formulas(app, "Overlay file of calculated entries (repeatable)");

@@ -1,5 +1,5 @@
 // mtec-health: healthy / starting / degraded / unhealthy from the tools' metrics files
-// (the rules: lib/mtec/base/health.hpp).
+// (the rules: lib/mtec/app/health.hpp).
 #include <fmt/format.h>
 
 #include <chrono>
@@ -8,16 +8,16 @@
 #include <fstream>
 #include <sstream>
 
+#include "mtec/app/health.hpp"
 #include "mtec/base/cli.hpp"
 #include "mtec/base/errors.hpp"
-#include "mtec/base/health.hpp"
 
 namespace {
 
 using mtec::Error;
 using mtec::ErrorClass;
 
-mtec::ToolMetrics read_metrics_file(const std::string& path) {
+mtec::app::ToolMetrics read_metrics_file(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw Error(ErrorClass::no_input, "cannot read metrics file " + path);
   std::ostringstream text;
@@ -34,7 +34,7 @@ int health_main(int argc, char** argv) {
   CLI::App& app = cli.app;
   std::vector<std::string> files;
   std::string dir;
-  mtec::HealthLimits limits;
+  mtec::app::HealthLimits limits;
   app.add_option("FILE", files, "Metrics files (--metrics-file of the tools)");
   app.add_option("-d,--dir", dir,
                  "Read every *.prom file of DIR (default with no FILE: $MTEC_METRICS_DIR)")
@@ -69,9 +69,9 @@ int health_main(int argc, char** argv) {
 
   const double now =
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-  std::vector<mtec::ToolMetrics> metrics;
+  std::vector<mtec::app::ToolMetrics> metrics;
   for (const auto& f : files) metrics.push_back(read_metrics_file(f));
-  const mtec::Health h = mtec::assess_health(metrics, now, limits);
+  const mtec::app::Health h = mtec::app::assess_health(metrics, now, limits);
   std::printf("%s\n", h.verdict().c_str());
   // the availability state goes on a line of its own, after the verdict
   if (h.availability) std::printf("availability: %s\n", h.availability->c_str());

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <optional>
 
+#include "mtec/app/tool_options.hpp"
 #include "mtec/base/cli.hpp"
 #include "mtec/base/errors.hpp"
 #include "mtec/base/heartbeat.hpp"
@@ -21,7 +22,6 @@
 #include "mtec/base/topic.hpp"
 #include "mtec/inverter/calc.hpp"
 #include "mtec/inverter/frame_input.hpp"
-#include "mtec/inverter/tool_options.hpp"
 #include "mtec/mqtt/mosquitto.hpp"
 #include "mtec/mqtt/session.hpp"
 
@@ -65,9 +65,9 @@ int publish_main(int argc, char** argv) {
                     "Publish NDJSON frames from stdin to the legacy aiomtec2mqtt MQTT topics,\n"
                     "with Home Assistant discovery and the /set command path.");
   CLI::App& app = cli.app;
-  mtec::CommonOptions common;
-  mtec::MetricsOptions metrics_opts;
-  mtec::MqttOptions mqtt;
+  mtec::app::CommonOptions common;
+  mtec::app::MetricsOptions metrics_opts;
+  mtec::app::MqttOptions mqtt;
   std::string commands_out, unique_ids = "legacy", device_name = "MTEC EnergyButler", serial;
   bool unregister = false, strict = false;
   double linger = 5, max_frame_age = 0;

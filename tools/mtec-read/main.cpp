@@ -4,13 +4,13 @@
 
 #include <algorithm>
 
+#include "mtec/app/tool_options.hpp"
 #include "mtec/base/cli.hpp"
 #include "mtec/base/errors.hpp"
 #include "mtec/base/suggest.hpp"
+#include "mtec/control/control.hpp"
 #include "mtec/inverter/catalog.hpp"
 #include "mtec/inverter/read_report.hpp"
-#include "mtec/inverter/tool_options.hpp"
-#include "mtec/modbus/control.hpp"
 #include "read_job.hpp"
 
 namespace {
@@ -23,13 +23,13 @@ int read_main(int argc, char** argv) {
                     "Read M-TEC inverter registers over Modbus TCP and write NDJSON frames.\n"
                     "Without REGISTER or -g, all groups are read.");
   CLI::App& app = cli.app;
-  mtec::CommonOptions common;
-  mtec::ModbusOptions modbus;
-  mtec::MetricsOptions metrics;
+  mtec::app::CommonOptions common;
+  mtec::app::ModbusOptions modbus;
+  mtec::app::MetricsOptions metrics;
   std::vector<std::string> targets, groups;
   bool all = false, list = false, follow = false, raw = false, table = false;
   std::optional<std::string> control;
-  mtec::ConfigFlags read_flags;  // the reader's own keys
+  mtec::app::ConfigFlags read_flags;  // the reader's own keys
   app.add_option("REGISTER", targets, "mqtt key, address or catalog name");
   app.add_option("-g,--group", groups, "Read a group (repeatable)")->option_text("GROUP");
   app.add_flag("-a,--all", all, "Read every group (the default)");
@@ -91,9 +91,9 @@ int read_main(int argc, char** argv) {
     const std::string port = config.raw("MODBUS_PORT").value_or("502");
     const bool number = !port.empty() && port.size() <= 5 &&
                         port.find_first_not_of("0123456789") == std::string::npos;
-    const auto t = mtec::probe_target(probe_host.value_or(""), config.raw("MODBUS_IP").value_or(""),
-                                      number ? std::stoi(port) : 502,
-                                      flag ? std::optional<int>(std::stoi(*flag)) : std::nullopt);
+    const auto t = mtec::app::probe_target(
+        probe_host.value_or(""), config.raw("MODBUS_IP").value_or(""),
+        number ? std::stoi(port) : 502, flag ? std::optional<int>(std::stoi(*flag)) : std::nullopt);
     return mtec::read::probe(t.host, t.ports, log);
   }
   read_flags.apply(config);

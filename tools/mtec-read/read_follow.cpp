@@ -7,13 +7,13 @@
 #include <memory>
 #include <random>
 
+#include "mtec/app/tool_options.hpp"
 #include "mtec/base/heartbeat.hpp"
 #include "mtec/base/line_writer.hpp"
 #include "mtec/base/metrics.hpp"
 #include "mtec/base/stop_signals.hpp"
+#include "mtec/control/control.hpp"
 #include "mtec/inverter/follow.hpp"
-#include "mtec/inverter/tool_options.hpp"
-#include "mtec/modbus/control.hpp"
 #include "read_job.hpp"
 
 namespace mtec::read {
@@ -24,7 +24,7 @@ namespace {
 class PollWaiter final : public FollowWaiter {
  public:
   PollWaiter(int stop_fd, const std::string& control_path) : stop_fd_(stop_fd) {
-    if (!control_path.empty()) control_ = std::make_unique<modbus::ControlServer>(control_path);
+    if (!control_path.empty()) control_ = std::make_unique<control::ControlServer>(control_path);
   }
 
   Woke wait(TimePoint until, const Handler& handle) override {
@@ -50,14 +50,14 @@ class PollWaiter final : public FollowWaiter {
 
  private:
   int stop_fd_;
-  std::unique_ptr<modbus::ControlServer> control_;
+  std::unique_ptr<control::ControlServer> control_;
 };
 
 }  // namespace
 
 int read_follow(const ReadJob& job) {
   const StopSignals stop;
-  modbus::Client client(endpoint_of(job.settings), stop.fd());
+  modbus::Client client(app::endpoint_of(job.settings), stop.fd());
   std::mt19937_64 rng(std::random_device{}());
   Metrics metrics(job.metrics_file, "mtec-read", job.metrics_interval);
   metrics.expect_stages(job.metrics_stages);

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "mtec/base/log.hpp"
+#include "mtec/config/config.hpp"
 #include "mtec/inverter/catalog.hpp"
-#include "mtec/inverter/config.hpp"
 #include "mtec/inverter/frame.hpp"
 
 namespace mtec::read {

@@ -2,18 +2,18 @@
 
 #include <chrono>
 
+#include "mtec/app/tool_options.hpp"
 #include "mtec/base/errors.hpp"
 #include "mtec/base/line_writer.hpp"
 #include "mtec/inverter/read_report.hpp"
 #include "mtec/inverter/reader.hpp"
-#include "mtec/inverter/tool_options.hpp"
 #include "mtec/modbus/hints.hpp"
 #include "read_job.hpp"
 
 namespace mtec::read {
 
 int read_once(const ReadJob& job) {
-  modbus::Client client(endpoint_of(job.settings));
+  modbus::Client client(app::endpoint_of(job.settings));
   std::vector<const Register*> regs(job.selected.begin(), job.selected.end());
   // The serial number goes into every frame: read it along.
   if (const Register* serial = job.catalog.by_address(kSerialAddress);

@@ -6,11 +6,11 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "mtec/app/tool_options.hpp"
 #include "mtec/base/cli.hpp"
 #include "mtec/base/errors.hpp"
 #include "mtec/base/stop_signals.hpp"
 #include "mtec/inverter/catalog.hpp"
-#include "mtec/inverter/tool_options.hpp"
 #include "mtec/sim/animation.hpp"
 #include "mtec/sim/server.hpp"
 #include "mtec/sim/snapshot.hpp"
@@ -45,7 +45,7 @@ int sim_main(int argc, char** argv) {
   CLI::App& app = cli.app;
   mtec::sim::ServerOptions o;
   std::string snapshot, write_log, request_log;
-  mtec::CommonOptions common;
+  mtec::app::CommonOptions common;
   std::vector<std::string> exceptions;
   app.add_option("-s,--snapshot", snapshot,
                  "Words to serve: {\"<address>\": [words]} or a case file")

@@ -9,6 +9,7 @@
 #include <iostream>
 #include <random>
 
+#include "mtec/app/tool_options.hpp"
 #include "mtec/base/cli.hpp"
 #include "mtec/base/errors.hpp"
 #include "mtec/base/heartbeat.hpp"
@@ -18,13 +19,12 @@
 #include "mtec/base/metric_names.hpp"
 #include "mtec/base/metrics.hpp"
 #include "mtec/base/stop_signals.hpp"
+#include "mtec/control/control.hpp"
+#include "mtec/control/register_io.hpp"
 #include "mtec/inverter/command.hpp"
 #include "mtec/inverter/command_writer.hpp"
 #include "mtec/inverter/frame.hpp"
-#include "mtec/inverter/tool_options.hpp"
 #include "mtec/inverter/verified_write.hpp"
-#include "mtec/modbus/control.hpp"
-#include "mtec/modbus/register_io.hpp"
 
 namespace {
 
@@ -34,14 +34,14 @@ using mtec::ErrorClass;
 struct Job {
   const mtec::Catalog& catalog;
   const mtec::Logger& log;
-  mtec::modbus::RegisterIO* io;  // null with --dry-run
+  mtec::control::RegisterIO* io;  // null with --dry-run
   bool quiet = false;
   mtec::LineWriter out;
 };
 
 using mtec::hex_words;
 
-bool confirm(const mtec::EncodedWrite& w, mtec::modbus::RegisterIO& io) {
+bool confirm(const mtec::EncodedWrite& w, mtec::control::RegisterIO& io) {
   const auto old = io.read(*w.reg->address, static_cast<uint16_t>(w.words.size()));
   std::cerr << fmt::format("{} ({}, {}): {} -> {} (raw {} -> {}). Write? [y/N] ", w.reg->name,
                            w.reg->mqtt, *w.reg->address, mtec::describe_words(*w.reg, old),
@@ -58,7 +58,7 @@ mtec::Clocks clocks() {
 
 // --stdin: command lines through the CommandWriter (paced, expiring,
 // skipping unchanged writes); with --dry-run only validated and shown.
-int run_stdin(Job& job, const mtec::MetricsOptions& mo, const mtec::WriteRules& rules,
+int run_stdin(Job& job, const mtec::app::MetricsOptions& mo, const mtec::WriteRules& rules,
               mtec::HeartbeatSender& beat) {
   mtec::Metrics metrics(mo.file, "mtec-write", mo.period());
   metrics.expect_stages(mo.stages());
@@ -139,9 +139,9 @@ int write_main(int argc, char** argv) {
                     "Write a register of the inverter: validated against the catalog, confirmed,\n"
                     "read back and verified.");
   CLI::App& app = cli.app;
-  mtec::CommonOptions common;
-  mtec::ModbusOptions modbus;
-  mtec::MetricsOptions metrics_opts;
+  mtec::app::CommonOptions common;
+  mtec::app::ModbusOptions modbus;
+  mtec::app::MetricsOptions metrics_opts;
   std::string key, value;
   std::optional<std::string> via;
   bool yes = false, dry_run = false, quiet = false, from_stdin = false, direct = false, raw = false;
@@ -181,15 +181,15 @@ int write_main(int argc, char** argv) {
   mtec::HeartbeatSender beat = mtec::HeartbeatSender::from_env("mtec-write");
   std::function<void()> waiting;
   if (beat.enabled()) waiting = [&beat] { beat.beat(std::chrono::steady_clock::now()); };
-  std::unique_ptr<mtec::modbus::RegisterIO> io;
+  std::unique_ptr<mtec::control::RegisterIO> io;
   if (!dry_run) {
-    const std::string path = via.value_or(mtec::modbus::default_control_path());
+    const std::string path = via.value_or(mtec::control::default_control_path());
     const auto timeout =
         std::chrono::duration_cast<std::chrono::milliseconds>(settings.modbus_timeout * 3);
     if (via || (!direct && is_socket(path)))
-      io = mtec::modbus::control_io(path, timeout, waiting);
+      io = mtec::control::control_io(path, timeout, waiting);
     else
-      io = mtec::modbus::direct_io(mtec::endpoint_of(settings), waiting);
+      io = mtec::control::direct_io(mtec::app::endpoint_of(settings), waiting);
   }
   Job job{catalog, log, io.get(), quiet, mtec::LineWriter()};
   if (from_stdin)

@@ -4,6 +4,7 @@
 #include <cmath>
 
 namespace mtec {
+inline namespace base {
 
 Duration Backoff::next() {
   const double raw = static_cast<double>(policy_.base.count()) * std::pow(policy_.factor, attempt_);
@@ -54,4 +55,5 @@ const char* state_name(CircuitBreaker::State s) {
   return "?";
 }
 
+}  // namespace base
 }  // namespace mtec

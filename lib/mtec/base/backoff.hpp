@@ -6,6 +6,7 @@
 #include <functional>
 
 namespace mtec {
+inline namespace base {
 
 // --- Interface ---
 
@@ -72,4 +73,5 @@ class CircuitBreaker {
 
 const char* state_name(CircuitBreaker::State s);
 
+}  // namespace base
 }  // namespace mtec

@@ -12,6 +12,7 @@
 #include "mtec/base/errors.hpp"
 
 namespace mtec {
+inline namespace base {
 
 namespace {
 
@@ -119,4 +120,5 @@ void LogOptions::apply(Logger& log) const {
   log.set_format(format == "json" ? Logger::Format::json : Logger::Format::text);
 }
 
+}  // namespace base
 }  // namespace mtec

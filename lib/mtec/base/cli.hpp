@@ -9,6 +9,7 @@
 #include "mtec/base/log.hpp"
 
 namespace mtec {
+inline namespace base {
 
 // --- Interface ---
 
@@ -54,4 +55,5 @@ class ToolCli {
   bool logging_;
 };
 
+}  // namespace base
 }  // namespace mtec

@@ -1,6 +1,7 @@
 #include "mtec/base/errors.hpp"
 
 namespace mtec {
+inline namespace base {
 
 std::string_view class_name(ErrorClass cls) {
   switch (cls) {
@@ -19,4 +20,5 @@ std::string_view class_name(ErrorClass cls) {
   return "unknown";
 }
 
+}  // namespace base
 }  // namespace mtec

@@ -11,6 +11,7 @@
 #include <string_view>
 
 namespace mtec {
+inline namespace base {
 
 // --- Interface ---
 
@@ -71,4 +72,5 @@ class Error : public std::runtime_error {
   std::string hint_;
 };
 
+}  // namespace base
 }  // namespace mtec

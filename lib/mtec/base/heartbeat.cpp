@@ -13,6 +13,7 @@
 #include "mtec/base/errors.hpp"
 
 namespace mtec {
+inline namespace base {
 
 std::vector<std::string> stage_names(const char* list) {
   std::vector<std::string> out;
@@ -155,4 +156,5 @@ void HeartbeatReader::drain(HeartbeatMonitor& monitor, TimePoint now) {
   if (buf_.size() > 4096) buf_.clear();  // no line is that long: out of step
 }
 
+}  // namespace base
 }  // namespace mtec

@@ -21,6 +21,7 @@
 #include "mtec/base/backoff.hpp"
 
 namespace mtec {
+inline namespace base {
 
 // --- Interface ---
 
@@ -141,4 +142,5 @@ class HeartbeatReader {
   std::string buf_;
 };
 
+}  // namespace base
 }  // namespace mtec

@@ -4,6 +4,7 @@
 #include <cstdint>
 
 namespace mtec {
+inline namespace base {
 
 int json_depth(std::string_view text, int limit) {
   int depth = 0, deepest = 0;
@@ -58,4 +59,5 @@ std::optional<std::vector<uint16_t>> words_at(const nlohmann::json& j, const cha
   return words;
 }
 
+}  // namespace base
 }  // namespace mtec

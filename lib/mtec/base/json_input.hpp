@@ -10,6 +10,7 @@
 #include <vector>
 
 namespace mtec {
+inline namespace base {
 
 // --- Interface ---
 
@@ -44,4 +45,5 @@ std::optional<int64_t> integer_at(const nlohmann::json& j, const char* key);
 // An array of 16-bit words (integers 0..65535).
 std::optional<std::vector<uint16_t>> words_at(const nlohmann::json& j, const char* key);
 
+}  // namespace base
 }  // namespace mtec

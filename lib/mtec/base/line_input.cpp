@@ -6,6 +6,7 @@
 #include "mtec/base/metric_names.hpp"
 
 namespace mtec {
+inline namespace base {
 
 LineInput::LineInput(int fd, int stop_fd, const Logger& log, Options o, Metrics* metrics)
     : in_(fd, stop_fd, o.max_line), log_(log), o_(std::move(o)), metrics_(metrics) {
@@ -41,4 +42,5 @@ void LineInput::summarize() const {
   if (rejected_) log_.notice(fmt::format("{} of {} lines {}", rejected_, lines_, o_.verdict));
 }
 
+}  // namespace base
 }  // namespace mtec

@@ -13,6 +13,7 @@
 #include "mtec/base/metrics.hpp"
 
 namespace mtec {
+inline namespace base {
 
 // --- Interface ---
 
@@ -49,4 +50,5 @@ class LineInput {
   uint64_t lines_ = 0, rejected_ = 0;
 };
 
+}  // namespace base
 }  // namespace mtec

@@ -10,6 +10,7 @@
 #include "mtec/base/errors.hpp"
 
 namespace mtec {
+inline namespace base {
 
 bool LineReader::fill(int timeout_ms) {
   pollfd fds[2] = {{fd_, POLLIN, 0}, {stop_fd_, POLLIN, 0}};
@@ -91,4 +92,5 @@ LineReader::Status LineReader::next(std::string& line) {
   }
 }
 
+}  // namespace base
 }  // namespace mtec

@@ -7,6 +7,7 @@
 #include <string>
 
 namespace mtec {
+inline namespace base {
 
 // --- Interface ---
 
@@ -35,4 +36,5 @@ class LineReader {
   bool eof_ = false, stopped_ = false, truncated_ = false;
 };
 
+}  // namespace base
 }  // namespace mtec

@@ -8,6 +8,7 @@
 #include "mtec/base/errors.hpp"
 
 namespace mtec {
+inline namespace base {
 
 bool LineWriter::write_line(const std::string& line) {
   errno = 0;
@@ -22,4 +23,5 @@ bool LineWriter::write_line(const std::string& line) {
               fmt::format("cannot write to standard output: {}", std::strerror(errno)));
 }
 
+}  // namespace base
 }  // namespace mtec

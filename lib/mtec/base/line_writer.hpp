@@ -6,6 +6,7 @@
 #include <string>
 
 namespace mtec {
+inline namespace base {
 
 // --- Interface ---
 
@@ -22,4 +23,5 @@ class LineWriter {
   uint64_t lines_ = 0;
 };
 
+}  // namespace base
 }  // namespace mtec

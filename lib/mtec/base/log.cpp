@@ -10,6 +10,7 @@
 #include "mtec/base/log_escape.hpp"
 
 namespace mtec {
+inline namespace base {
 
 namespace {
 
@@ -62,4 +63,5 @@ void Logger::write(Level l, const char* label, std::string_view message) const {
   std::fflush(out_);
 }
 
+}  // namespace base
 }  // namespace mtec

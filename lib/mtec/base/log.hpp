@@ -10,6 +10,7 @@
 #include <string_view>
 
 namespace mtec {
+inline namespace base {
 
 // --- Interface ---
 
@@ -53,4 +54,5 @@ class Logger {
 
 const char* level_name(Level l);
 
+}  // namespace base
 }  // namespace mtec

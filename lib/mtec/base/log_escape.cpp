@@ -8,6 +8,7 @@
 #include "mtec/base/utf8.hpp"
 
 namespace mtec {
+inline namespace base {
 
 namespace {
 
@@ -99,4 +100,5 @@ std::string escape_controls(std::string_view s, size_t max) {
   return out;
 }
 
+}  // namespace base
 }  // namespace mtec

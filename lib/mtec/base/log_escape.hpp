@@ -8,6 +8,7 @@
 #include <string_view>
 
 namespace mtec {
+inline namespace base {
 
 // --- Interface ---
 
@@ -31,4 +32,5 @@ std::string escape_controls(std::string_view s);
 // then `... (N bytes)`): the Logger's bound on a whole text message.
 std::string escape_controls(std::string_view s, size_t max);
 
+}  // namespace base
 }  // namespace mtec

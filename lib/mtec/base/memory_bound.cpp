@@ -6,6 +6,7 @@
 #include <fstream>
 
 namespace mtec {
+inline namespace base {
 
 namespace {
 
@@ -30,4 +31,5 @@ MemoryBound bound_data_memory(size_t bytes) {
   return ::setrlimit(RLIMIT_DATA, &r) == 0 ? MemoryBound::set : MemoryBound::in_use_above;
 }
 
+}  // namespace base
 }  // namespace mtec

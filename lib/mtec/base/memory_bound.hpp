@@ -8,6 +8,7 @@
 #include <cstddef>
 
 namespace mtec {
+inline namespace base {
 
 // --- Interface ---
 
@@ -18,4 +19,5 @@ enum class MemoryBound { set, already_lower, in_use_above };
 // changed: in_use_above.
 MemoryBound bound_data_memory(size_t bytes);
 
+}  // namespace base
 }  // namespace mtec

@@ -5,7 +5,9 @@
 // mtec-health(1) describe them.
 #pragma once
 
-namespace mtec::metric {
+namespace mtec {
+inline namespace base {
+namespace metric {
 
 // every tool (Metrics itself)
 inline constexpr char kMetricsUpdated[] = "mtec_metrics_updated_timestamp_seconds";
@@ -38,4 +40,6 @@ inline constexpr char kFramesRefused[] = "mtec_frames_refused_total";
 inline constexpr char kFramesStale[] = "mtec_frames_stale_total";
 inline constexpr char kSerialRefused[] = "mtec_serial_refused_total";
 
-}  // namespace mtec::metric
+}  // namespace metric
+}  // namespace base
+}  // namespace mtec

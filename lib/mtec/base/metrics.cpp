@@ -13,6 +13,7 @@
 #include "mtec/base/metric_names.hpp"
 
 namespace mtec {
+inline namespace base {
 
 Metrics::Metrics(std::string path, std::string tool, std::chrono::milliseconds interval)
     : path_(std::move(path)), tool_(std::move(tool)), interval_(interval) {
@@ -161,4 +162,5 @@ std::optional<double> metric_value(const MetricSamples& s, const std::string& na
   return std::nullopt;
 }
 
+}  // namespace base
 }  // namespace mtec

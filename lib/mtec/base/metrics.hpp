@@ -14,6 +14,7 @@
 #include <vector>
 
 namespace mtec {
+inline namespace base {
 
 // --- Interface ---
 
@@ -79,4 +80,5 @@ MetricSamples parse_metrics_text(std::string_view text);
 std::optional<double> metric_value(const MetricSamples& s, const std::string& name,
                                    std::string_view label_part = "");
 
+}  // namespace base
 }  // namespace mtec

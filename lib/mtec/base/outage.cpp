@@ -3,6 +3,7 @@
 #include <algorithm>
 
 namespace mtec {
+inline namespace base {
 
 Outage::Say Outage::failed(TimePoint now) {
   ++attempts_;
@@ -63,4 +64,5 @@ bool SessionWatch::closed(TimePoint now) {
   return true;
 }
 
+}  // namespace base
 }  // namespace mtec

@@ -10,6 +10,7 @@
 #include "mtec/base/backoff.hpp"
 
 namespace mtec {
+inline namespace base {
 
 // --- Interface ---
 
@@ -66,4 +67,5 @@ class SessionWatch {
   int short_in_a_row_ = 0;
 };
 
+}  // namespace base
 }  // namespace mtec

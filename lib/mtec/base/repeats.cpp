@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 namespace mtec {
+inline namespace base {
 
 RepeatedWarnings::RepeatedWarnings(const Logger& log, Clock clock, Duration every, size_t max_keys)
     : log_(log), clock_(std::move(clock)), every_(every), max_keys_(max_keys) {}
@@ -45,4 +46,5 @@ uint64_t RepeatedWarnings::count(std::string_view kind) const {
   return it == counts_.end() ? 0 : it->second;
 }
 
+}  // namespace base
 }  // namespace mtec

@@ -15,6 +15,7 @@
 #include "mtec/base/log.hpp"
 
 namespace mtec {
+inline namespace base {
 
 // --- Interface ---
 
@@ -52,4 +53,5 @@ class RepeatedWarnings {
   std::map<std::string, uint64_t, std::less<>> counts_;
 };
 
+}  // namespace base
 }  // namespace mtec

@@ -9,6 +9,7 @@
 #include <cstring>
 
 namespace mtec {
+inline namespace base {
 
 bool sd_notify(const std::string& state) {
   const char* path = std::getenv("NOTIFY_SOCKET");
@@ -29,4 +30,5 @@ bool sd_notify(const std::string& state) {
   return ok;
 }
 
+}  // namespace base
 }  // namespace mtec

@@ -5,6 +5,7 @@
 #include <string>
 
 namespace mtec {
+inline namespace base {
 
 // --- Interface ---
 
@@ -12,4 +13,5 @@ namespace mtec {
 // set; returns whether it was sent.
 bool sd_notify(const std::string& state);
 
+}  // namespace base
 }  // namespace mtec

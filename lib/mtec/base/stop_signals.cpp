@@ -11,6 +11,7 @@
 #include "mtec/base/errors.hpp"
 
 namespace mtec {
+inline namespace base {
 
 StopSignals::StopSignals() {
   sigset_t mask;
@@ -31,4 +32,5 @@ bool StopSignals::pending() const {
   return ::poll(&p, 1, 0) > 0;
 }
 
+}  // namespace base
 }  // namespace mtec

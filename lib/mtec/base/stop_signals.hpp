@@ -6,6 +6,7 @@
 #include <signal.h>
 
 namespace mtec {
+inline namespace base {
 
 // --- Interface ---
 
@@ -28,4 +29,5 @@ class StopSignals {
   int fd_ = -1;
 };
 
+}  // namespace base
 }  // namespace mtec

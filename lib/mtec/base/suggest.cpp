@@ -4,6 +4,7 @@
 #include <cctype>
 
 namespace mtec {
+inline namespace base {
 
 namespace {
 
@@ -45,4 +46,5 @@ std::string did_you_mean(const std::string& name, const std::vector<std::string>
   return n ? "; did you mean " + *n + "?" : "";
 }
 
+}  // namespace base
 }  // namespace mtec

@@ -6,6 +6,7 @@
 #include <vector>
 
 namespace mtec {
+inline namespace base {
 
 // --- Interface ---
 
@@ -18,4 +19,5 @@ std::optional<std::string> nearest_name(const std::string& name,
 // "; did you mean X?" or "" — for the end of an error message.
 std::string did_you_mean(const std::string& name, const std::vector<std::string>& candidates);
 
+}  // namespace base
 }  // namespace mtec

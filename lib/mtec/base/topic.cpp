@@ -3,6 +3,7 @@
 #include "mtec/base/utf8.hpp"
 
 namespace mtec {
+inline namespace base {
 
 bool valid_topic_level(std::string_view s) {
   if (s.empty() || !valid_utf8(s)) return false;
@@ -15,4 +16,5 @@ bool valid_topic_level(std::string_view s) {
   return true;
 }
 
+}  // namespace base
 }  // namespace mtec

@@ -4,6 +4,7 @@
 #include <string_view>
 
 namespace mtec {
+inline namespace base {
 
 // --- Interface ---
 
@@ -13,4 +14,5 @@ namespace mtec {
 // U+001F, U+007F..U+009F: a broker refuses them, and a log would carry them).
 bool valid_topic_level(std::string_view s);
 
+}  // namespace base
 }  // namespace mtec

@@ -1,6 +1,7 @@
 #include "mtec/base/utf8.hpp"
 
 namespace mtec {
+inline namespace base {
 
 size_t utf8_sequence(std::string_view s, size_t i, uint32_t& cp) {
   const auto c = static_cast<unsigned char>(s[i]);
@@ -43,4 +44,5 @@ bool valid_utf8(std::string_view s) {
   return true;
 }
 
+}  // namespace base
 }  // namespace mtec

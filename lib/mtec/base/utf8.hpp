@@ -6,6 +6,7 @@
 #include <string_view>
 
 namespace mtec {
+inline namespace base {
 
 // --- Interface ---
 
@@ -18,4 +19,5 @@ bool valid_utf8(std::string_view s);
 // ASCII byte included).
 size_t utf8_sequence(std::string_view s, size_t i, uint32_t& cp);
 
+}  // namespace base
 }  // namespace mtec

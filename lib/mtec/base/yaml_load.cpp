@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 namespace mtec {
+inline namespace base {
 
 std::string yaml_where(const std::string& file, const YAML::Mark& mark) {
   if (mark.is_null() || mark.line < 0) return file + ":1:1";
@@ -28,4 +29,5 @@ std::string yaml_key(const YAML::Node& key, const std::string& file) {
   return key.Scalar();
 }
 
+}  // namespace base
 }  // namespace mtec

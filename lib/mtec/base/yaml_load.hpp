@@ -10,6 +10,7 @@
 #include "mtec/base/errors.hpp"
 
 namespace mtec {
+inline namespace base {
 
 // --- Interface ---
 
@@ -34,4 +35,5 @@ auto with_yaml_errors(const std::string& file, F&& read) -> decltype(read()) {
   }
 }
 
+}  // namespace base
 }  // namespace mtec

@@ -5,6 +5,7 @@
 #include "mtec/base/json_input.hpp"
 
 namespace mtec {
+inline namespace inverter {
 
 Calculator::Calculator(const Catalog& catalog) {
   for (const auto& d : catalog.derived()) by_group_[d.reg->group].push_back(&d);
@@ -65,4 +66,5 @@ void Calculator::apply(Json& frame) const {
   for (auto& e : errors) all.push_back(std::move(e));
 }
 
+}  // namespace inverter
 }  // namespace mtec

@@ -9,6 +9,7 @@
 #include "mtec/inverter/frame.hpp"
 
 namespace mtec {
+inline namespace inverter {
 
 // --- Interface ---
 
@@ -25,4 +26,5 @@ class Calculator {
   std::map<std::string, std::vector<const Derived*>> by_group_;
 };
 
+}  // namespace inverter
 }  // namespace mtec

@@ -16,6 +16,7 @@
 #include "mtec/base/yaml_load.hpp"
 
 namespace mtec {
+inline namespace inverter {
 
 const char* type_name(RegType t) {
   switch (t) {
@@ -470,4 +471,5 @@ Catalog load_catalog(const std::optional<std::string>& file) {
   return builtin_catalog();
 }
 
+}  // namespace inverter
 }  // namespace mtec

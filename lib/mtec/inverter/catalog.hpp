@@ -20,6 +20,7 @@ class Node;
 }
 
 namespace mtec {
+inline namespace inverter {
 
 // --- Interface ---
 
@@ -139,4 +140,5 @@ inline constexpr const char* kBuiltinCatalogName = "registers.yaml (built in)";
 // $MTEC_REGISTERS when set, else the built-in one.
 Catalog load_catalog(const std::optional<std::string>& file);
 
+}  // namespace inverter
 }  // namespace mtec

@@ -14,6 +14,7 @@
 #include "mtec/inverter/format.hpp"
 
 namespace mtec {
+inline namespace inverter {
 
 namespace {
 
@@ -221,4 +222,5 @@ std::string describe_words(const Register& reg, const std::vector<uint16_t>& wor
   return format_payload(*v, FloatFormat::parse("{}"));
 }
 
+}  // namespace inverter
 }  // namespace mtec

@@ -14,6 +14,7 @@
 #include "mtec/inverter/value.hpp"
 
 namespace mtec {
+inline namespace inverter {
 
 // --- Interface ---
 
@@ -50,4 +51,5 @@ std::optional<std::string> refuse_write(const Catalog& catalog, uint16_t address
 // enums), for confirmations and read-back messages.
 std::string describe_words(const Register& reg, const std::vector<uint16_t>& words);
 
+}  // namespace inverter
 }  // namespace mtec

@@ -9,6 +9,7 @@
 #include "mtec/inverter/frame.hpp"
 
 namespace mtec {
+inline namespace inverter {
 
 std::string hex_words(const std::vector<uint16_t>& w) {
   std::string s;
@@ -53,7 +54,7 @@ QueuedCommand command_from_line(const Catalog& catalog, std::string_view line, u
   return c;
 }
 
-WriteAttempt attempt_write(modbus::RegisterIO& io, const EncodedWrite& w, bool raw) {
+WriteAttempt attempt_write(control::RegisterIO& io, const EncodedWrite& w, bool raw) {
   using R = WriteAttempt::Result;
   const uint16_t address = *w.reg->address;
   WriteAttempt a;
@@ -70,7 +71,7 @@ WriteAttempt attempt_write(modbus::RegisterIO& io, const EncodedWrite& w, bool r
   }
   try {
     a.read_back = io.write_and_read_back(address, w.words, raw);
-  } catch (const modbus::OutcomeUnknown& e) {
+  } catch (const control::OutcomeUnknown& e) {
     a.result = R::unknown;
     a.error = e;
     a.read_back.clear();
@@ -110,7 +111,7 @@ nlohmann::json result_line(const EncodedWrite& w, std::string_view outcome,
   return j;
 }
 
-CommandWriter::CommandWriter(modbus::RegisterIO& io, WriteRules rules, const Logger& log,
+CommandWriter::CommandWriter(control::RegisterIO& io, WriteRules rules, const Logger& log,
                              Metrics& metrics, Report report, RandomSource random)
     : io_(io),
       rules_(rules),
@@ -272,4 +273,5 @@ void CommandWriter::abandon(std::string_view why) {
   unknown_.clear();
 }
 
+}  // namespace inverter
 }  // namespace mtec

@@ -26,12 +26,13 @@
 #include "mtec/base/backoff.hpp"
 #include "mtec/base/log.hpp"
 #include "mtec/base/metrics.hpp"
+#include "mtec/control/register_io.hpp"
 #include "mtec/inverter/catalog.hpp"
 #include "mtec/inverter/command.hpp"
 #include "mtec/inverter/write_queue.hpp"
-#include "mtec/modbus/register_io.hpp"
 
 namespace mtec {
+inline namespace inverter {
 
 // --- Interface ---
 
@@ -68,7 +69,7 @@ struct WriteAttempt {
 
 // Read the register, skip the write when it holds `w.words` already, else
 // write and read back. Never throws for the outcomes above.
-WriteAttempt attempt_write(modbus::RegisterIO& io, const EncodedWrite& w, bool raw = false);
+WriteAttempt attempt_write(control::RegisterIO& io, const EncodedWrite& w, bool raw = false);
 
 // The result line of a command: {"key","address","requested","words",
 // "read_back"?,"outcome","ok","error"?}; outcome is applied, unchanged,
@@ -80,7 +81,7 @@ class CommandWriter {
  public:
   using Report = std::function<void(const nlohmann::json&)>;
   // Declares its metric families in `metrics`.
-  CommandWriter(modbus::RegisterIO& io, WriteRules rules, const Logger& log, Metrics& metrics,
+  CommandWriter(control::RegisterIO& io, WriteRules rules, const Logger& log, Metrics& metrics,
                 Report report, RandomSource random);
 
   // A command arrives at `now`: an expired one is reported and dropped;
@@ -116,7 +117,7 @@ class CommandWriter {
   void count(const char* result);
   void skipped(const char* reason);
 
-  modbus::RegisterIO& io_;
+  control::RegisterIO& io_;
   WriteRules rules_;
   const Logger& log_;
   Metrics& metrics_;
@@ -127,4 +128,5 @@ class CommandWriter {
   std::map<uint16_t, Unknown> unknown_;  // by address
 };
 
+}  // namespace inverter
 }  // namespace mtec

@@ -5,6 +5,7 @@
 #include <array>
 
 namespace mtec {
+inline namespace inverter {
 
 namespace {
 
@@ -146,4 +147,5 @@ std::optional<Value> decode(const Register& reg, std::span<const uint16_t> words
   return std::nullopt;
 }
 
+}  // namespace inverter
 }  // namespace mtec

@@ -12,6 +12,7 @@
 #include "mtec/inverter/value.hpp"
 
 namespace mtec {
+inline namespace inverter {
 
 // --- Interface ---
 
@@ -37,4 +38,5 @@ std::string equipment_model(uint16_t word);
 // Firmware string of register 10011's four words: "V27.52.04.00-V27.52.04.00".
 std::string firmware_string(std::span<const uint16_t> words);
 
+}  // namespace inverter
 }  // namespace mtec

@@ -7,12 +7,13 @@
 
 #include "mtec/base/log_escape.hpp"
 #include "mtec/base/metric_names.hpp"
+#include "mtec/control/control_handler.hpp"
 #include "mtec/inverter/command.hpp"
 #include "mtec/inverter/read_report.hpp"
-#include "mtec/modbus/control_handler.hpp"
 #include "mtec/modbus/hints.hpp"
 
 namespace mtec {
+inline namespace inverter {
 
 namespace {
 
@@ -124,7 +125,7 @@ std::chrono::milliseconds Follower::serial_retry() const {
 // Waits for `deadline`, waking for the metrics, the heartbeat and idle
 // control clients on the way; false on stop.
 bool Follower::wait_until(TimePoint deadline) {
-  const FollowWaiter::Handler handle = [this](const modbus::ControlRequest& req) {
+  const FollowWaiter::Handler handle = [this](const control::ControlRequest& req) {
     return on_control(req);
   };
   for (;;) {
@@ -151,13 +152,13 @@ bool Follower::wait_until(TimePoint deadline) {
   }
 }
 
-nlohmann::json Follower::on_control(const modbus::ControlRequest& req) {
-  if (req.op == modbus::ControlRequest::Op::write)
+nlohmann::json Follower::on_control(const control::ControlRequest& req) {
+  if (req.op == control::ControlRequest::Op::write)
     if (const auto why = refuse_write(catalog_, req.address, req.words, req.raw)) {
       log_.warn(fmt::format("control: refused a write: {}", *why));
-      return modbus::control_error("no_perm", *why);
+      return control::control_error("no_perm", *why);
     }
-  return modbus::execute_control(req, device_, link_, clocks_.steady(), log_);
+  return control::execute_control(req, device_, link_, clocks_.steady(), log_);
 }
 
 // One iteration; false when the frames' reader is gone. The static frame
@@ -256,4 +257,5 @@ void Follower::note(const ReadOutcome& outcome, const std::string& asked, TimePo
   }
 }
 
+}  // namespace inverter
 }  // namespace mtec

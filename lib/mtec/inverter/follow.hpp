@@ -18,17 +18,18 @@
 #include "mtec/base/log.hpp"
 #include "mtec/base/metrics.hpp"
 #include "mtec/base/repeats.hpp"
+#include "mtec/config/config.hpp"
+#include "mtec/control/control.hpp"
 #include "mtec/inverter/catalog.hpp"
-#include "mtec/inverter/config.hpp"
 #include "mtec/inverter/frame.hpp"
 #include "mtec/inverter/plan.hpp"
 #include "mtec/inverter/reader.hpp"
 #include "mtec/inverter/schedule.hpp"
-#include "mtec/modbus/control.hpp"
 #include "mtec/modbus/link.hpp"
 #include "mtec/modbus/modbus_client.hpp"
 
 namespace mtec {
+inline namespace inverter {
 
 // --- Interface ---
 
@@ -42,7 +43,7 @@ class FollowWaiter {
     early,  // woke before `until` (control requests were answered)
     stop,   // a stop signal: the loop ends
   };
-  using Handler = std::function<nlohmann::json(const modbus::ControlRequest&)>;
+  using Handler = std::function<nlohmann::json(const control::ControlRequest&)>;
   virtual ~FollowWaiter() = default;
   // Waits until `until` at most, answering each control request that comes
   // with `handle`.
@@ -90,7 +91,7 @@ class Follower {
 
  private:
   bool wait_until(TimePoint deadline);
-  nlohmann::json on_control(const modbus::ControlRequest& req);
+  nlohmann::json on_control(const control::ControlRequest& req);
   bool cycle(TimePoint now);
   bool read_groups(const std::vector<std::string>& groups, TimePoint now);
   void warn_no_serial(const ReadOutcome& outcome);
@@ -119,4 +120,5 @@ class Follower {
   std::string serial_, firmware_, named_serial_;
 };
 
+}  // namespace inverter
 }  // namespace mtec

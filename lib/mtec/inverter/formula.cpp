@@ -8,6 +8,7 @@
 #include <limits>
 
 namespace mtec {
+inline namespace inverter {
 
 enum class Op { num, name, neg, add, sub, mul, div, lt, le, gt, ge, eq, ne, call };
 
@@ -403,4 +404,5 @@ std::string local_time_string(std::chrono::system_clock::time_point t) {
   return buf;
 }
 
+}  // namespace inverter
 }  // namespace mtec

@@ -28,6 +28,7 @@
 #include "mtec/inverter/value.hpp"
 
 namespace mtec {
+inline namespace inverter {
 
 // --- Interface ---
 
@@ -70,4 +71,5 @@ struct FormulaError {
 // Local time "%Y-%m-%d %H:%M:%S" of `t` (api_date's format).
 std::string local_time_string(std::chrono::system_clock::time_point t);
 
+}  // namespace inverter
 }  // namespace mtec

@@ -8,6 +8,7 @@
 #include "mtec/base/json_input.hpp"
 
 namespace mtec {
+inline namespace inverter {
 
 std::string iso_timestamp(std::chrono::system_clock::time_point t) {
   const auto ms =
@@ -118,4 +119,5 @@ std::string frame_line(const Json& frame) {
 
 std::string frame_line(const Frame& f) { return frame_line(frame_to_json(f)); }
 
+}  // namespace inverter
 }  // namespace mtec

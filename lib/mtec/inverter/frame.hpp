@@ -13,6 +13,7 @@
 #include "mtec/inverter/value.hpp"
 
 namespace mtec {
+inline namespace inverter {
 
 // --- Interface ---
 
@@ -59,4 +60,5 @@ std::string parse_frame(const std::string& line, Json& frame);
 std::string frame_line(const Json& frame);
 std::string frame_line(const Frame& f);
 
+}  // namespace inverter
 }  // namespace mtec

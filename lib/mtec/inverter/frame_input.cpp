@@ -3,6 +3,7 @@
 #include "mtec/base/metric_names.hpp"
 
 namespace mtec {
+inline namespace inverter {
 
 FrameInput::FrameInput(int fd, int stop_fd, const Logger& log, bool strict, Metrics* metrics)
     : in_(fd, stop_fd, log, {strict}, metrics), metrics_(metrics) {
@@ -25,4 +26,5 @@ LineInput::Status FrameInput::next(Json& frame, int timeout_ms) {
   }
 }
 
+}  // namespace inverter
 }  // namespace mtec

@@ -7,6 +7,7 @@
 #include "mtec/inverter/frame.hpp"
 
 namespace mtec {
+inline namespace inverter {
 
 // --- Interface ---
 
@@ -26,4 +27,5 @@ class FrameInput {
   std::string line_;
 };
 
+}  // namespace inverter
 }  // namespace mtec

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 namespace mtec {
+inline namespace inverter {
 
 void PlanMemory::refused(uint16_t start, uint16_t count, Clock::time_point now) {
   if (spans_.empty()) first_ = now;
@@ -71,4 +72,5 @@ std::vector<ReadRequest> split_refused(const ReadRequest& merged) {
           part({m.begin() + static_cast<long>(cut), m.end()})};
 }
 
+}  // namespace inverter
 }  // namespace mtec

@@ -10,6 +10,7 @@
 #include "mtec/inverter/catalog.hpp"
 
 namespace mtec {
+inline namespace inverter {
 
 // --- Interface ---
 
@@ -61,4 +62,5 @@ std::vector<ReadRequest> plan_reads(std::vector<const Register*> regs, int max_g
 // so a bad gap is found in a few requests. Empty for a single register.
 std::vector<ReadRequest> split_refused(const ReadRequest& merged);
 
+}  // namespace inverter
 }  // namespace mtec

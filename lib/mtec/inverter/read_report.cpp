@@ -5,6 +5,7 @@
 #include "mtec/modbus/hints.hpp"
 
 namespace mtec {
+inline namespace inverter {
 
 namespace {
 
@@ -65,4 +66,5 @@ ReadReport report_read(const ReadOutcome& outcome, std::string_view asked,
   return r;
 }
 
+}  // namespace inverter
 }  // namespace mtec

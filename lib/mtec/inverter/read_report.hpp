@@ -11,6 +11,7 @@
 #include "mtec/modbus/modbus_client.hpp"
 
 namespace mtec {
+inline namespace inverter {
 
 // --- Interface ---
 
@@ -28,4 +29,5 @@ ReadReport report_read(const ReadOutcome& outcome, std::string_view asked,
 // "a, b, c" or "a, b, c and 4 more" for up to `shown` names.
 std::string name_list(const std::vector<std::string>& names, size_t shown = 3);
 
+}  // namespace inverter
 }  // namespace mtec

@@ -9,6 +9,7 @@
 #include "mtec/inverter/decode.hpp"
 
 namespace mtec {
+inline namespace inverter {
 
 namespace {
 
@@ -293,4 +294,5 @@ std::optional<std::string> refused_serial(const Catalog& catalog, const ReadOutc
   return std::get<std::string>(*v);
 }
 
+}  // namespace inverter
 }  // namespace mtec

@@ -9,13 +9,14 @@
 #include <string>
 #include <vector>
 
+#include "mtec/config/config.hpp"
 #include "mtec/inverter/catalog.hpp"
-#include "mtec/inverter/config.hpp"
 #include "mtec/inverter/frame.hpp"
 #include "mtec/inverter/plan.hpp"
 #include "mtec/modbus/modbus_client.hpp"
 
 namespace mtec {
+inline namespace inverter {
 
 // --- Interface ---
 
@@ -77,4 +78,5 @@ std::string serial_from(const Catalog& catalog, const ReadOutcome& outcome);
 // topic level (a '/', a control character, ...): what serial_from() refused.
 std::optional<std::string> refused_serial(const Catalog& catalog, const ReadOutcome& outcome);
 
+}  // namespace inverter
 }  // namespace mtec

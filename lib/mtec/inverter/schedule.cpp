@@ -3,6 +3,7 @@
 #include <cmath>
 
 namespace mtec {
+inline namespace inverter {
 
 const std::vector<std::string>& Schedule::secondary_groups() {
   static const std::vector<std::string> g = {"now-grid", "now-inverter", "now-backup",
@@ -49,4 +50,5 @@ Schedule::Clock::time_point Schedule::next_iteration(Clock::time_point now) cons
   return start_ + std::chrono::duration_cast<Clock::duration>(Seconds(k * period));
 }
 
+}  // namespace inverter
 }  // namespace mtec

@@ -7,6 +7,7 @@
 #include <vector>
 
 namespace mtec {
+inline namespace inverter {
 
 // --- Interface ---
 
@@ -40,4 +41,5 @@ class Schedule {
   size_t secondary_ = 0;
 };
 
+}  // namespace inverter
 }  // namespace mtec

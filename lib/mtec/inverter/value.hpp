@@ -6,6 +6,7 @@
 #include <variant>
 
 namespace mtec {
+inline namespace inverter {
 
 // --- Interface ---
 
@@ -17,4 +18,5 @@ inline bool is_int(const Value& v) { return std::holds_alternative<int64_t>(v); 
 inline bool is_float(const Value& v) { return std::holds_alternative<double>(v); }
 inline bool is_str(const Value& v) { return std::holds_alternative<std::string>(v); }
 
+}  // namespace inverter
 }  // namespace mtec

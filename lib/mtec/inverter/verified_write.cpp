@@ -6,6 +6,7 @@
 #include "mtec/base/log_escape.hpp"
 
 namespace mtec {
+inline namespace inverter {
 
 const char* outcome_name(WriteAttempt::Result r) {
   using R = WriteAttempt::Result;
@@ -15,7 +16,7 @@ const char* outcome_name(WriteAttempt::Result r) {
                              : "failed";
 }
 
-void write_verified(modbus::RegisterIO& io, const EncodedWrite& w, bool raw, const Logger& log,
+void write_verified(control::RegisterIO& io, const EncodedWrite& w, bool raw, const Logger& log,
                     const std::function<void(const nlohmann::json&)>& report) {
   using R = WriteAttempt::Result;
   const auto a = attempt_write(io, w, raw);
@@ -43,4 +44,5 @@ void write_verified(modbus::RegisterIO& io, const EncodedWrite& w, bool raw, con
   }
 }
 
+}  // namespace inverter
 }  // namespace mtec

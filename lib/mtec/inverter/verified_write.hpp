@@ -6,11 +6,12 @@
 #include <nlohmann/json.hpp>
 
 #include "mtec/base/log.hpp"
+#include "mtec/control/register_io.hpp"
 #include "mtec/inverter/command.hpp"
 #include "mtec/inverter/command_writer.hpp"
-#include "mtec/modbus/register_io.hpp"
 
 namespace mtec {
+inline namespace inverter {
 
 // --- Interface ---
 
@@ -21,7 +22,8 @@ const char* outcome_name(WriteAttempt::Result r);
 // (none when nothing was sent), logs an applied or unchanged write at notice,
 // and throws the attempt's Error otherwise; an unknown outcome as "outcome
 // unknown, it may have been applied" with a hint to read the register.
-void write_verified(modbus::RegisterIO& io, const EncodedWrite& w, bool raw, const Logger& log,
+void write_verified(control::RegisterIO& io, const EncodedWrite& w, bool raw, const Logger& log,
                     const std::function<void(const nlohmann::json&)>& report);
 
+}  // namespace inverter
 }  // namespace mtec

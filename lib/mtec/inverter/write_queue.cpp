@@ -1,6 +1,7 @@
 #include "mtec/inverter/write_queue.hpp"
 
 namespace mtec {
+inline namespace inverter {
 
 std::optional<QueuedCommand> WriteQueue::put(QueuedCommand c) {
   Slot& s = slots_[c.address()];
@@ -60,4 +61,5 @@ size_t WriteQueue::pending() const {
   return n;
 }
 
+}  // namespace inverter
 }  // namespace mtec

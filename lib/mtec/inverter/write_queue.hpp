@@ -17,6 +17,7 @@
 #include "mtec/inverter/command.hpp"
 
 namespace mtec {
+inline namespace inverter {
 
 // --- Interface ---
 
@@ -64,4 +65,5 @@ class WriteQueue {
   std::map<uint16_t, Slot> slots_;
 };
 
+}  // namespace inverter
 }  // namespace mtec

@@ -17,12 +17,12 @@
 #include <string>
 
 #include "mtec/base/backoff.hpp"
+#include "mtec/base/float_format.hpp"
 #include "mtec/base/log.hpp"
 #include "mtec/base/metrics.hpp"
 #include "mtec/base/repeats.hpp"
+#include "mtec/config/config.hpp"
 #include "mtec/inverter/catalog.hpp"
-#include "mtec/inverter/config.hpp"
-#include "mtec/inverter/format.hpp"
 #include "mtec/inverter/frame.hpp"
 #include "mtec/mqtt/command_relay.hpp"
 #include "mtec/mqtt/connection.hpp"

@@ -6,6 +6,7 @@
 #include "mtec/base/log_escape.hpp"
 #include "mtec/base/topic.hpp"
 #include "mtec/inverter/command.hpp"
+#include "mtec/inverter/format.hpp"
 #include "mtec/mqtt/topics.hpp"
 
 namespace mtec::mqtt {

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "mtec/base/float_format.hpp"
 #include "mtec/inverter/catalog.hpp"
-#include "mtec/inverter/format.hpp"
 #include "mtec/inverter/frame.hpp"
 #include "mtec/mqtt/discovery.hpp"
 

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "mtec/base/json_input.hpp"
-#include "mtec/modbus/control.hpp"
+#include "mtec/control/control.hpp"
 
 namespace mtec {
 namespace {
@@ -43,21 +43,21 @@ TEST(JsonInput, CheckedLookups) {
 }
 
 TEST(ControlRequest, ParsedAndChecked) {
-  auto r = modbus::parse_control_request(R"({"op":"read","address":10000,"count":8})");
-  ASSERT_TRUE(std::holds_alternative<modbus::ControlRequest>(r));
-  EXPECT_EQ(std::get<modbus::ControlRequest>(r).count, 8);
-  r = modbus::parse_control_request(R"({"op":"write","address":50000,"words":[258]})");
-  ASSERT_TRUE(std::holds_alternative<modbus::ControlRequest>(r));
-  EXPECT_EQ(std::get<modbus::ControlRequest>(r).words, std::vector<uint16_t>{258});
+  auto r = control::parse_control_request(R"({"op":"read","address":10000,"count":8})");
+  ASSERT_TRUE(std::holds_alternative<control::ControlRequest>(r));
+  EXPECT_EQ(std::get<control::ControlRequest>(r).count, 8);
+  r = control::parse_control_request(R"({"op":"write","address":50000,"words":[258]})");
+  ASSERT_TRUE(std::holds_alternative<control::ControlRequest>(r));
+  EXPECT_EQ(std::get<control::ControlRequest>(r).words, std::vector<uint16_t>{258});
   for (const char* bad :
        {R"({"op":"write","address":50000})", R"({"op":"write","address":50000,"words":[]})",
         R"({"op":"read","address":70000})", R"({"op":"read","address":1,"count":126})",
         R"({"op":"read","address":"1"})", R"({"op":"erase","address":1})", "[1]", "nonsense",
         R"({"op":"write","address":1,"words":[1.5]})"}) {
     SCOPED_TRACE(bad);
-    EXPECT_TRUE(std::holds_alternative<std::string>(modbus::parse_control_request(bad)));
+    EXPECT_TRUE(std::holds_alternative<std::string>(control::parse_control_request(bad)));
   }
-  EXPECT_EQ(std::get<std::string>(modbus::parse_control_request(std::string(1000, '{'))),
+  EXPECT_EQ(std::get<std::string>(control::parse_control_request(std::string(1000, '{'))),
             "bad request: nested deeper than 64 levels");
 }
 

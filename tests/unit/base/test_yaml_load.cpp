@@ -4,15 +4,14 @@
 
 #include "mtec/base/errors.hpp"
 #include "mtec/base/yaml_load.hpp"
+#include "mtec/config/config.hpp"
 #include "mtec/inverter/catalog.hpp"
-#include "mtec/inverter/config.hpp"
+#include "no_env.hpp"
 
 namespace mtec {
 namespace {
 
-EnvLookup no_env() {
-  return [](const std::string&) { return std::optional<std::string>(); };
-}
+using test::no_env;
 
 template <class F>
 std::string config_error(F f) {

@@ -18,7 +18,7 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 // Registers in a map; each call may be scripted to fail.
-struct FakeIO : modbus::RegisterIO {
+struct FakeIO : control::RegisterIO {
   enum class Fail { none, refused, timeout_unknown, exception };
   std::map<uint16_t, std::vector<uint16_t>> regs;
   std::deque<Fail> read_fails, write_fails;
@@ -31,7 +31,7 @@ struct FakeIO : modbus::RegisterIO {
       case Fail::refused: throw Error(ErrorClass::unavailable, "connection refused");
       case Fail::exception: throw modbus::ModbusError(ErrorClass::unavailable, "exception", 2);
       case Fail::timeout_unknown:
-        if (write) throw modbus::OutcomeUnknown(ErrorClass::temp_fail, "no reply within 1000 ms");
+        if (write) throw control::OutcomeUnknown(ErrorClass::temp_fail, "no reply within 1000 ms");
         throw Error(ErrorClass::temp_fail, "no reply within 1000 ms");
     }
   }

@@ -53,8 +53,8 @@ class ScriptedWait final : public FollowWaiter {
       (*what)();
       return Woke::early;
     }
-    const auto req = modbus::parse_control_request(std::get<std::string>(e));
-    replies.push_back(handle(std::get<modbus::ControlRequest>(req)));
+    const auto req = control::parse_control_request(std::get<std::string>(e));
+    replies.push_back(handle(std::get<control::ControlRequest>(req)));
     return Woke::early;
   }
   bool clients() const override { return false; }

@@ -6,9 +6,9 @@
 
 #include "golden.hpp"
 #include "mtec/base/errors.hpp"
+#include "mtec/base/float_format.hpp"
 #include "mtec/inverter/calc.hpp"
 #include "mtec/inverter/decode.hpp"
-#include "mtec/inverter/format.hpp"
 
 namespace mtec {
 namespace {

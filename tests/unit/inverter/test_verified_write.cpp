@@ -16,7 +16,7 @@ namespace {
 
 // Words by address; the next write may be refused, lost (outcome unknown)
 // or applied; with `unreachable` nothing answers.
-struct Store final : modbus::RegisterIO {
+struct Store final : control::RegisterIO {
   std::map<uint16_t, uint16_t> words;
   enum class Write { apply, lose, refuse } next = Write::apply;
   bool unreachable = false;
@@ -34,7 +34,7 @@ struct Store final : modbus::RegisterIO {
     if (next == Write::refuse) throw modbus::ModbusError(ErrorClass::unavailable, "exception", 4);
     for (size_t i = 0; i < w.size(); ++i) words[static_cast<uint16_t>(address + i)] = w[i];
     if (next == Write::lose)
-      throw modbus::OutcomeUnknown(ErrorClass::temp_fail, "no reply within 1000 ms");
+      throw control::OutcomeUnknown(ErrorClass::temp_fail, "no reply within 1000 ms");
     return read(address, static_cast<uint16_t>(w.size()));
   }
   std::string describe() const override { return "the store"; }

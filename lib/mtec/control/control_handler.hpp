@@ -6,11 +6,11 @@
 #include <nlohmann/json.hpp>
 
 #include "mtec/base/log.hpp"
-#include "mtec/modbus/control.hpp"
+#include "mtec/control/control.hpp"
 #include "mtec/modbus/link.hpp"
 #include "mtec/modbus/modbus_client.hpp"
 
-namespace mtec::modbus {
+namespace mtec::control {
 
 // --- Interface ---
 
@@ -19,7 +19,7 @@ namespace mtec::modbus {
 // [...],"read_back":[...]} (and is logged). A device that is not reachable
 // now answers class "unavailable"; a failed request answers its class, its
 // message and the Modbus exception code (0 if none), and tells `link`.
-nlohmann::json execute_control(const ControlRequest& req, modbus::Device& client, Link& link,
-                               TimePoint now, const Logger& log);
+nlohmann::json execute_control(const ControlRequest& req, modbus::Device& client,
+                               modbus::Link& link, TimePoint now, const Logger& log);
 
-}  // namespace mtec::modbus
+}  // namespace mtec::control

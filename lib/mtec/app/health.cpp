@@ -1,4 +1,4 @@
-#include "mtec/base/health.hpp"
+#include "mtec/app/health.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -10,7 +10,7 @@
 #include "mtec/base/log_escape.hpp"
 #include "mtec/base/metric_names.hpp"
 
-namespace mtec {
+namespace mtec::app {
 
 namespace {
 
@@ -171,4 +171,4 @@ Health assess_health(const std::vector<ToolMetrics>& files, double now,
   return h;
 }
 
-}  // namespace mtec
+}  // namespace mtec::app

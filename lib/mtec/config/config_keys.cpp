@@ -1,10 +1,11 @@
-#include "mtec/inverter/config_keys.hpp"
+#include "mtec/config/config_keys.hpp"
 
 #include <fmt/format.h>
 
 #include <cstdlib>
 
 namespace mtec {
+inline namespace config {
 
 namespace {
 
@@ -141,4 +142,5 @@ std::vector<std::string> key_names() {
   return names;
 }
 
+}  // namespace config
 }  // namespace mtec

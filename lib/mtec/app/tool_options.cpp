@@ -1,4 +1,4 @@
-#include "mtec/inverter/tool_options.hpp"
+#include "mtec/app/tool_options.hpp"
 
 #include <fmt/format.h>
 
@@ -11,7 +11,7 @@
 #include "mtec/base/heartbeat.hpp"
 #include "mtec/base/log_escape.hpp"
 
-namespace mtec {
+namespace mtec::app {
 
 CLI::Option* ConfigFlags::option(CLI::App& app, const std::string& names, const std::string& key,
                                  const std::string& help, const std::string& arg) {
@@ -211,4 +211,4 @@ modbus::Endpoint endpoint_of(const Settings& s) {
   return ep;
 }
 
-}  // namespace mtec
+}  // namespace mtec::app

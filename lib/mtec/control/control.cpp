@@ -1,4 +1,4 @@
-#include "mtec/modbus/control.hpp"
+#include "mtec/control/control.hpp"
 
 #include <fmt/format.h>
 #include <poll.h>
@@ -15,7 +15,7 @@
 #include "mtec/base/errors.hpp"
 #include "mtec/base/json_input.hpp"
 
-namespace mtec::modbus {
+namespace mtec::control {
 
 namespace {
 
@@ -241,4 +241,4 @@ nlohmann::json control_request(const std::string& path, const nlohmann::json& re
   return std::move(*reply);
 }
 
-}  // namespace mtec::modbus
+}  // namespace mtec::control

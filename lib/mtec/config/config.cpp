@@ -1,4 +1,4 @@
-#include "mtec/inverter/config.hpp"
+#include "mtec/config/config.hpp"
 
 #include <fmt/format.h>
 #include <sys/stat.h>
@@ -18,6 +18,7 @@
 #include "mtec/base/yaml_load.hpp"
 
 namespace mtec {
+inline namespace config {
 
 namespace {
 
@@ -211,4 +212,5 @@ Settings Config::settings() const {
   return s;
 }
 
+}  // namespace config
 }  // namespace mtec

@@ -4,12 +4,12 @@
 
 #include <cstdio>
 
-#include "mtec/modbus/control_handler.hpp"
+#include "mtec/control/control_handler.hpp"
 #include "one_register_device.hpp"
 #include "parsed_request.hpp"
 #include "scripted_device.hpp"
 
-namespace mtec::modbus {
+namespace mtec::control {
 namespace {
 
 using modbus::ScriptedDevice;
@@ -20,18 +20,13 @@ struct Fixture {
   ~Fixture() { std::fclose(out); }
 };
 
-modbus::Endpoint endpoint(int port) {
-  return {"127.0.0.1",        port, std::nullopt, 247, std::chrono::milliseconds(1000),
-          modbus::Framer::tcp};
-}
-
 TEST(Control, ReadAndWriteOnTheReadersConnection) {
   test::OneRegister dev;
   ScriptedDevice device([&](const auto& q, int) { return dev.reply(q); });
   Fixture f;
   f.log.set_threshold(Level::info);
-  modbus::Client client(endpoint(device.port()));
-  Link link(client, f.log, [] { return 0.5; });
+  modbus::Client client(test::loopback_endpoint(device.port()));
+  modbus::Link link(client, f.log, [] { return 0.5; });
   const TimePoint t0{};
   const auto read =
       execute_control(parsed(R"({"op":"read","address":50000})"), client, link, t0, f.log);
@@ -57,8 +52,8 @@ TEST(Control, AnUnreachableInverterIsUnavailable) {
     port = gone.port();
   }  // closed: the port refuses now
   Fixture f;
-  modbus::Client client(endpoint(port));
-  Link link(client, f.log, [] { return 0.5; });
+  modbus::Client client(test::loopback_endpoint(port));
+  modbus::Link link(client, f.log, [] { return 0.5; });
   const auto r =
       execute_control(parsed(R"({"op":"read","address":1})"), client, link, TimePoint{}, f.log);
   EXPECT_EQ(r.dump(),
@@ -67,4 +62,4 @@ TEST(Control, AnUnreachableInverterIsUnavailable) {
 }
 
 }  // namespace
-}  // namespace mtec::modbus
+}  // namespace mtec::control

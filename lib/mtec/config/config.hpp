@@ -9,9 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "mtec/inverter/config_keys.hpp"
+#include "mtec/config/config_keys.hpp"
 
 namespace mtec {
+inline namespace config {
 
 // --- Interface ---
 
@@ -76,4 +77,5 @@ class Config {
   ConfigSource source_;
 };
 
+}  // namespace config
 }  // namespace mtec

@@ -11,10 +11,10 @@
 #include <fstream>
 
 #include "mtec/base/errors.hpp"
-#include "mtec/modbus/control.hpp"
+#include "mtec/control/control.hpp"
 #include "parsed_request.hpp"
 
-namespace mtec::modbus {
+namespace mtec::control {
 namespace {
 
 std::string refused(std::string_view line) {
@@ -123,4 +123,4 @@ TEST(Control, StaleSocketsAreReplacedLiveOnesAndOtherFilesRefused) {
 }
 
 }  // namespace
-}  // namespace mtec::modbus
+}  // namespace mtec::control

@@ -1,11 +1,11 @@
-#include "mtec/modbus/control_handler.hpp"
+#include "mtec/control/control_handler.hpp"
 
 #include <fmt/format.h>
 
-namespace mtec::modbus {
+namespace mtec::control {
 
-nlohmann::json execute_control(const ControlRequest& req, modbus::Device& client, Link& link,
-                               TimePoint now, const Logger& log) {
+nlohmann::json execute_control(const ControlRequest& req, modbus::Device& client,
+                               modbus::Link& link, TimePoint now, const Logger& log) {
   try {
     if (!link.ensure(now)) return control_error("unavailable", "the inverter is not reachable now");
     if (req.op == ControlRequest::Op::read) {
@@ -44,4 +44,4 @@ nlohmann::json execute_control(const ControlRequest& req, modbus::Device& client
   }
 }
 
-}  // namespace mtec::modbus
+}  // namespace mtec::control

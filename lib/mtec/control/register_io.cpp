@@ -1,14 +1,14 @@
-#include "mtec/modbus/register_io.hpp"
+#include "mtec/control/register_io.hpp"
 
 #include <fmt/format.h>
 
 #include "mtec/base/errors.hpp"
 #include "mtec/base/json_input.hpp"
 #include "mtec/base/log_escape.hpp"
-#include "mtec/modbus/control.hpp"
+#include "mtec/control/control.hpp"
 #include "mtec/modbus/hints.hpp"
 
-namespace mtec::modbus {
+namespace mtec::control {
 
 namespace {
 
@@ -137,4 +137,4 @@ std::unique_ptr<RegisterIO> direct_io(const modbus::Endpoint& ep, std::function<
   return std::make_unique<DirectIO>(ep, std::move(waiting));
 }
 
-}  // namespace mtec::modbus
+}  // namespace mtec::control

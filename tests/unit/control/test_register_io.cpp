@@ -11,24 +11,19 @@
 #include <thread>
 
 #include "mtec/base/errors.hpp"
-#include "mtec/modbus/control.hpp"
-#include "mtec/modbus/control_handler.hpp"
-#include "mtec/modbus/register_io.hpp"
+#include "mtec/control/control.hpp"
+#include "mtec/control/control_handler.hpp"
+#include "mtec/control/register_io.hpp"
 #include "one_register_device.hpp"
 #include "scripted_device.hpp"
 
-namespace mtec::modbus {
+namespace mtec::control {
 namespace {
-
-modbus::Endpoint endpoint(int port) {
-  return {"127.0.0.1",        port, std::nullopt, 247, std::chrono::milliseconds(1000),
-          modbus::Framer::tcp};
-}
 
 TEST(RegisterIO, DirectWritesAndReadsBack) {
   test::OneRegister dev;
   modbus::ScriptedDevice device([&](const auto& q, int) { return dev.reply(q); });
-  auto io = direct_io(endpoint(device.port()));
+  auto io = direct_io(test::loopback_endpoint(device.port()));
   EXPECT_EQ(io->read(50000, 1), std::vector<uint16_t>{257});
   EXPECT_EQ(io->write_and_read_back(50000, {258}), std::vector<uint16_t>{258});
   EXPECT_NE(io->describe().find("127.0.0.1:"), std::string::npos) << io->describe();
@@ -51,8 +46,8 @@ struct Reader {
   ControlServer server{path};
   FILE* out = std::tmpfile();
   Logger log{"test", Logger::Format::text, false, out};
-  modbus::Client client{endpoint(device.port())};
-  Link link{client, log, [] { return 0.5; }};
+  modbus::Client client{test::loopback_endpoint(device.port())};
+  modbus::Link link{client, log, [] { return 0.5; }};
   std::atomic<bool> stop{false};
   std::thread thread{[this] {
     while (!stop) {
@@ -96,7 +91,7 @@ TEST(RegisterIO, DirectErrorsCarryTheHint) {
     port = gone.port();
   }  // closed: the port refuses now
   try {
-    direct_io(endpoint(port))->read(1, 1);
+    direct_io(test::loopback_endpoint(port))->read(1, 1);
     ADD_FAILURE() << "read from a refused port";
   } catch (const modbus::ModbusError& e) {
     EXPECT_TRUE(e.connection_refused());
@@ -104,7 +99,7 @@ TEST(RegisterIO, DirectErrorsCarryTheHint) {
   }
   // a device that never answers: the unit id or the framing
   modbus::ScriptedDevice silent([](const auto&, int) { return std::vector<uint8_t>{}; });
-  auto ep = endpoint(silent.port());
+  auto ep = test::loopback_endpoint(silent.port());
   ep.timeout = std::chrono::milliseconds(100);
   try {
     direct_io(ep)->read(1, 1);
@@ -125,4 +120,4 @@ TEST(RegisterIO, NoReaderIsAnError) {
 }
 
 }  // namespace
-}  // namespace mtec::modbus
+}  // namespace mtec::control

@@ -3,15 +3,14 @@
 #include <set>
 
 #include "mtec/base/errors.hpp"
-#include "mtec/inverter/config.hpp"
-#include "mtec/inverter/config_keys.hpp"
+#include "mtec/config/config.hpp"
+#include "mtec/config/config_keys.hpp"
+#include "no_env.hpp"
 
 namespace mtec {
 namespace {
 
-EnvLookup no_env() {
-  return [](const std::string&) { return std::optional<std::string>(); };
-}
+using test::no_env;
 
 TEST(ConfigKeys, EveryFallbackParsesToTheDefaultOfItsMember) {
   Settings s;

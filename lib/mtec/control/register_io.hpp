@@ -12,7 +12,7 @@
 
 #include "mtec/modbus/modbus_client.hpp"
 
-namespace mtec::modbus {
+namespace mtec::control {
 
 // --- Interface ---
 
@@ -49,4 +49,4 @@ std::unique_ptr<RegisterIO> control_io(const std::string& path, std::chrono::mil
 std::unique_ptr<RegisterIO> direct_io(const modbus::Endpoint& ep,
                                       std::function<void()> waiting = {});
 
-}  // namespace mtec::modbus
+}  // namespace mtec::control

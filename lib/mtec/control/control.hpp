@@ -20,7 +20,7 @@
 #include <variant>
 #include <vector>
 
-namespace mtec::modbus {
+namespace mtec::control {
 
 // --- Interface ---
 
@@ -89,4 +89,4 @@ nlohmann::json control_request(const std::string& path, const nlohmann::json& re
 // $RUNTIME_DIRECTORY/control.sock, else /run/mtec/control.sock.
 std::string default_control_path();
 
-}  // namespace mtec::modbus
+}  // namespace mtec::control

@@ -6,10 +6,10 @@
 #include <functional>
 #include <string>
 
+#include "mtec/app/tool_options.hpp"
 #include "mtec/base/errors.hpp"
-#include "mtec/inverter/tool_options.hpp"
 
-namespace mtec {
+namespace mtec::app {
 namespace {
 
 // No file, no environment: the defaults (the search path leads nowhere).
@@ -143,4 +143,4 @@ TEST(ToolOptions, AProbeWithoutHostOrWithABadPortIsACommandLineError) {
 }
 
 }  // namespace
-}  // namespace mtec
+}  // namespace mtec::app

@@ -10,9 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "mtec/inverter/format.hpp"
+#include "mtec/base/float_format.hpp"
 
 namespace mtec {
+inline namespace config {
 
 // The typed settings every tool shares. Defaults are the legacy's, and the
 // table's fallbacks parse to exactly these (a unit test shows it).
@@ -71,4 +72,5 @@ const std::vector<ConfigKey>& config_keys();
 // Their names.
 std::vector<std::string> key_names();
 
+}  // namespace config
 }  // namespace mtec

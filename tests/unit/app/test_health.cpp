@@ -1,9 +1,9 @@
 // mtec-health's rules: start-up grace, stopped tools, broker and inverter.
 #include <gtest/gtest.h>
 
-#include "mtec/base/health.hpp"
+#include "mtec/app/health.hpp"
 
-namespace mtec {
+namespace mtec::app {
 namespace {
 
 constexpr double kNow = 1'800'000'000;
@@ -125,4 +125,4 @@ TEST(Health, AStageWithoutItsFileIsWaitedForInTheGrace) {
 }
 
 }  // namespace
-}  // namespace mtec
+}  // namespace mtec::app

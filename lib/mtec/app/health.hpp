@@ -9,7 +9,7 @@
 
 #include "mtec/base/metrics.hpp"
 
-namespace mtec {
+namespace mtec::app {
 
 // --- Interface ---
 
@@ -41,4 +41,4 @@ struct Health {
 // `now` in Unix seconds.
 Health assess_health(const std::vector<ToolMetrics>& files, double now, const HealthLimits& limits);
 
-}  // namespace mtec
+}  // namespace mtec::app

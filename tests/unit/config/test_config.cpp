@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "mtec/base/errors.hpp"
-#include "mtec/inverter/config.hpp"
+#include "mtec/config/config.hpp"
 
 namespace mtec {
 namespace {

@@ -7,8 +7,8 @@
 #include <string>
 
 #include "mtec/base/log.hpp"
+#include "mtec/config/config.hpp"
 #include "mtec/inverter/catalog.hpp"
-#include "mtec/inverter/config.hpp"
 #include "mtec/modbus/modbus_client.hpp"
 
 // CLI11 is heavy (its inline code is compiled in every file that includes it):
@@ -19,7 +19,7 @@ class Option;
 class Validator;
 }  // namespace CLI
 
-namespace mtec {
+namespace mtec::app {
 
 // --- Interface ---
 
@@ -117,4 +117,4 @@ struct ProbeTarget {
 ProbeTarget probe_target(const std::string& arg, const std::string& configured_host,
                          int configured_port, std::optional<int> port_flag);
 
-}  // namespace mtec
+}  // namespace mtec::app
