@@ -95,6 +95,20 @@ result_seen() { jq -e --arg k "$1" --arg o "$2" --arg r "$3" \
   grep -q "ignored a command on MTEC/$SERIAL//charge_limit/set" pipeline.err
 }
 
+@test "a value the register does not take: mtec-write refuses it naming the topic, counts it, writes nothing" {
+  mkdir metrics
+  export MTEC_METRICS_DIR=$BATS_TEST_TMPDIR/metrics
+  start_pipeline
+  mosquitto_pub -h 127.0.0.1 -p "$BROKER_PORT" -t "$(set_topic charge_limit)" -m $'a\x1bbc'
+  mosquitto_pub -h 127.0.0.1 -p "$BROKER_PORT" -t "$(set_topic charge_limit)" -m 32
+  wait_until 20 result_seen charge_limit applied 32
+  # encoded once, by mtec-write: the journal names the topic, the register and the value, escaped
+  grep -q "mtec-write: warning: command on $(set_topic charge_limit) rejected: charge_limit (52601): 'a\\\\x1bbc' is not a number" pipeline.err
+  run ! grep -q 'mtec-publish: .*rejected' pipeline.err
+  wait_until 10 grep -q '^mtec_writes_total{.*result="refused".*} 1$' metrics/mtec-write.prom
+  [ "$(writes_of 52601)" = '[320]' ]
+}
+
 # mtec-write --stdin with its own connection, fed through a FIFO this test holds open
 start_writer() {
   mkfifo cmds.fifo

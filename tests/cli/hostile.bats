@@ -66,9 +66,13 @@ now_base() { printf '{"ts":"2026-01-20T11:00:00Z","serial":"%s","group":"now-bas
   poke() { mosquitto_pub -h 127.0.0.1 -p "$BROKER_PORT" -t "$t" -m 3.9; [[ -s commands.ndjson ]]; }
   wait_until 10 poke
   mosquitto_pub -h 127.0.0.1 -p "$BROKER_PORT" -t "$t" -m $'x\n<0>mtec-write: notice: wrote mode...\e[2J'
-  wait_until 10 grep -q "'x\\\\n<0>mtec-write: notice: wrote mode...\\\\x1b\[2J' is not a number" pub.err
+  # mtec-publish passes it on (logged escaped); mtec-write refuses it
+  wait_until 10 grep -q "'x\\\\n<0>mtec-write: notice: wrote mode...\\\\x1b\[2J' -> commands.ndjson" pub.err
+  mtec-write --stdin --dry-run <commands.ndjson >write.out 2>write.err
+  grep -q "command on $t rejected: charge_limit (52601): 'x\\\\n<0>mtec-write: notice: wrote mode...\\\\x1b\[2J' is not a number" write.err
   clean_log pub.err
-  [ "$(grep -c '^<0>' pub.err)" -eq 0 ]
+  clean_log write.err
+  run ! grep -q '^<0>' pub.err write.err
   exec {PUB_IN}>&-
 }
 

@@ -157,7 +157,7 @@ PY
   exec {w}>&-
 }
 
-@test "/set commands become NDJSON lines; retained, invalid and unknown ones are rejected" {
+@test "/set commands become NDJSON lines that mtec-write encodes; retained and unknown ones are rejected" {
   case_a_frames
   local base=MTEC/B2308P01240004
   # a retained command left on the broker is delivered on subscription: ignored
@@ -178,18 +178,28 @@ PY
   mosquitto_pub -h 127.0.0.1 -p "$BROKER_PORT" -t "$base/config/bogus/set" -m "1"
   mosquitto_pub -h 127.0.0.1 -p "$BROKER_PORT" -t "$base/now-base/mode/set" -m "3"
   mosquitto_pub -h 127.0.0.1 -p "$BROKER_PORT" -t "$base/config/discharge_limit/set" -m "12.5"
-  wait_until 10 lines_at_least commands.ndjson 3
+  wait_until 10 lines_at_least commands.ndjson 7
   wait_until 10 grep -q 'retained command' pub.err
-  run jq -c '[.key, .value, .address, .words]' commands.ndjson
+  # mtec-publish checks topic, key and size; the value goes on as it came
+  run jq -c '[.key, .value, .topic]' commands.ndjson
+  [ "${lines[0]}" = "[\"mode\",\"Economic mode\",\"$base/now-base/mode/set\"]" ]
+  [ "${lines[1]}" = "[\"charge_limit\",\"3.9\",\"$base/config/charge_limit/set\"]" ]
+  [ "${lines[6]}" = "[\"discharge_limit\",\"12.5\",\"$base/config/discharge_limit/set\"]" ]
+  [ "${#lines[@]}" -eq 7 ]
+  [ "$(jq -c 'keys_unsorted' commands.ndjson | sort -u)" = '["ts","key","value","topic"]' ]
+  grep -q "rejected: unknown register 'bogus'" pub.err
+  # mtec-write encodes them, once: the ones the registers take, and the
+  # others refused with the topic they came from
+  mtec-write --stdin --dry-run <commands.ndjson >write.out 2>write.err
+  run jq -c '[.key, .requested, .address, .words]' write.out
   [ "${lines[0]}" = '["mode","Economic mode",50000,[258]]' ]
   [ "${lines[1]}" = '["charge_limit","3.9",52601,[39]]' ]
   [ "${lines[2]}" = '["discharge_limit","12.5",52603,[125]]' ]
   [ "${#lines[@]}" -eq 3 ]
-  grep -q "rejected: charge_limit (52601): 'abc' is not a number" pub.err
-  grep -q "rejected: charge_limit (52601): 'NaN' is not a number" pub.err
-  grep -q "rejected: on_grid_soc_limit (52503): -5 is outside the allowed range 0..100 %" pub.err
-  grep -q "rejected: unknown register 'bogus'" pub.err
-  grep -q "rejected: mode (50000): '3' is none of its labels or their codes" pub.err
+  grep -q "command on $base/config/charge_limit/set rejected: charge_limit (52601): 'abc' is not a number" write.err
+  grep -q "command on $base/config/charge_limit/set rejected: charge_limit (52601): 'NaN' is not a number" write.err
+  grep -q "command on $base/config/on_grid_soc_limit/set rejected: on_grid_soc_limit (52503): -5 is outside the allowed range 0..100 %" write.err
+  grep -q "command on $base/now-base/mode/set rejected: mode (50000): '3' is none of its labels or their codes" write.err
   exec {w}>&-
 }
 

@@ -19,7 +19,6 @@
 #include "mtec/base/memory_bound.hpp"
 #include "mtec/base/sd_notify.hpp"
 #include "mtec/base/stop_signals.hpp"
-#include "mtec/base/topic.hpp"
 #include "mtec/inverter/calc.hpp"
 #include "mtec/inverter/frame_input.hpp"
 #include "mtec/mqtt/mosquitto.hpp"
@@ -68,15 +67,17 @@ int publish_main(int argc, char** argv) {
   mtec::app::CommonOptions common;
   mtec::app::MetricsOptions metrics_opts;
   mtec::app::MqttOptions mqtt;
-  std::string commands_out, unique_ids = "legacy", device_name = "MTEC EnergyButler", serial;
+  mtec::mqtt::Options o;  // the session's: the config's settings and what only the flags have
+  std::string unique_ids = "legacy", serial;
   bool unregister = false, strict = false;
-  double linger = 5, max_frame_age = 0;
+  double linger = mtec::Seconds(o.linger).count(),
+         max_frame_age = mtec::Seconds(o.max_frame_age).count();
   mqtt.add_to(app);
   app.add_option("--unique-ids", unique_ids, "legacy (MTEC_<key>) or serial (MTEC_<serial>_<key>)")
       ->check(CLI::IsMember({"legacy", "serial"}))
       ->option_text("legacy|serial");
-  app.add_option("--device-name", device_name, "Device name in discovery")->option_text("NAME");
-  app.add_option("--commands-out", commands_out,
+  app.add_option("--device-name", o.device_name, "Device name in discovery")->option_text("NAME");
+  app.add_option("--commands-out", o.commands_out,
                  "Write accepted /set commands as NDJSON to PATH (file or FIFO)")
       ->option_text("PATH");
   app.add_flag("--unregister", unregister, "Clear the discovery topics (empty retained) and exit");
@@ -98,51 +99,23 @@ int publish_main(int argc, char** argv) {
   mtec::Config config = common.load_config(log);
   if (const auto w = config.exposed_secret_warning()) log.warn(*w);
   mqtt.apply(config);
-  const mtec::Settings s = config.settings();
+  o.settings = config.settings();
   if (unregister && unique_ids == "serial" && serial.empty())
     throw Error(ErrorClass::usage, "--unregister with --unique-ids serial needs --serial");
-
-  mtec::mqtt::Options o;
-  o.broker.host = s.mqtt_server;
-  o.broker.port = s.mqtt_port;
-  o.broker.client_id = s.mqtt_client_id;
-  // the legacy template's login is one blank: a blank login means no login
-  if (s.mqtt_login.find_first_not_of(' ') != std::string::npos) {
-    o.broker.username = s.mqtt_login;
-    o.broker.password = s.mqtt_password;
-  }
-  o.broker.cafile = mqtt.cafile;
-  o.broker.capath = mqtt.capath;
-  o.broker.certfile = mqtt.certfile;
-  o.broker.keyfile = mqtt.keyfile;
-  o.broker.insecure = mqtt.insecure;
-  o.hass = s.hass_enable;
-  o.hass_base = s.hass_base_topic;
-  o.grace = s.hass_birth_gracetime;
-  o.topic_root = s.mqtt_topic;
-  o.float_format = s.float_format;
+  o.tls = {mqtt.cafile, mqtt.capath, mqtt.certfile, mqtt.keyfile, mqtt.insecure};
   o.serial_unique_ids = unique_ids == "serial";
-  o.device_name = device_name;
-  o.commands_out = commands_out;
   o.linger = std::chrono::duration_cast<std::chrono::milliseconds>(mtec::Seconds(linger));
-  o.availability = s.hass_availability;
-  o.json = s.mqtt_json;
-  o.stale_after = std::chrono::duration_cast<std::chrono::milliseconds>(
-      s.refresh_now * s.hass_availability_periods);
   o.max_frame_age =
       std::chrono::duration_cast<std::chrono::milliseconds>(mtec::Seconds(max_frame_age));
-  if (o.availability && !mtec::valid_topic_level(o.broker.client_id))
-    throw Error(ErrorClass::config,
-                fmt::format("MQTT_CLIENT_ID '{}' is a level of the availability topic: no '/', '+' "
-                            "or '#' in it",
-                            o.broker.client_id));
+  const std::string will =
+      mtec::mqtt::will_topic(o);  // Error(config) for a client id it cannot take
 
   if (mtec::bound_data_memory(mtec::mqtt::kMemoryBound) == mtec::MemoryBound::in_use_above)
     log.info("data memory not bounded: the process uses much already (a sanitizer?)");
   const mtec::StopSignals stop;
   mtec::Metrics metrics(metrics_opts.file, "mtec-publish", metrics_opts.period());
   metrics.expect_stages(metrics_opts.stages());
-  mtec::mqtt::MosquittoTransport transport(o.broker, mtec::mqtt::will_topic(o));
+  mtec::mqtt::MosquittoTransport transport(mtec::mqtt::broker_of(o), will);
   mtec::mqtt::Session pub(catalog, o, transport, log);
   pub.attach(metrics);
   pub.start();

@@ -18,10 +18,12 @@
 #include "mtec/base/line_writer.hpp"
 #include "mtec/base/metric_names.hpp"
 #include "mtec/base/metrics.hpp"
+#include "mtec/base/repeats.hpp"
 #include "mtec/base/stop_signals.hpp"
 #include "mtec/control/control.hpp"
 #include "mtec/control/register_io.hpp"
 #include "mtec/inverter/command.hpp"
+#include "mtec/inverter/command_input.hpp"
 #include "mtec/inverter/command_writer.hpp"
 #include "mtec/inverter/frame.hpp"
 #include "mtec/inverter/verified_write.hpp"
@@ -79,8 +81,10 @@ int run_stdin(Job& job, const mtec::app::MetricsOptions& mo, const mtec::WriteRu
     metrics.counter(mtec::metric::kWrites, "Register writes by result");
   metrics.add(mtec::metric::kWrites, 0, "result=\"refused\"");
   metrics.write();
+  mtec::RepeatedWarnings repeats(job.log);
+  mtec::CommandInput commands(job.catalog, metrics, repeats,
+                              [&in](const std::string& why) { in.reject(why); });
   std::string line;
-  uint64_t seq = 0;
   bool input_open = true;
   for (;;) {
     const auto now = clocks();
@@ -105,16 +109,12 @@ int run_stdin(Job& job, const mtec::app::MetricsOptions& mo, const mtec::WriteRu
           input_open = false;
           break;
         }
-        try {
-          auto c = mtec::command_from_line(job.catalog, line, ++seq);
-          if (writer)
-            writer->offer(std::move(c), clocks());
-          else if (!job.quiet)
-            job.out.write_line(mtec::result_line(c.write, "dry run", nullptr, nullptr).dump());
-        } catch (const Error& e) {
-          metrics.add(mtec::metric::kWrites, 1, "result=\"refused\"");
-          in.reject(e.what());
-        }
+        auto c = commands.take(line);  // a refused one is counted and told
+        if (!c) continue;
+        if (writer)
+          writer->offer(std::move(*c), clocks());
+        else if (!job.quiet)
+          job.out.write_line(mtec::result_line(c->write, "dry run", nullptr, nullptr).dump());
       }
       if (!input_open && stop.pending()) break;
     }
@@ -125,6 +125,7 @@ int run_stdin(Job& job, const mtec::app::MetricsOptions& mo, const mtec::WriteRu
     writer->abandon(stop.pending() ? "stopped"
                                    : "the input ended while the inverter did not answer");
   metrics.write();
+  repeats.flush();
   in.summarize();
   return 0;
 }

@@ -100,6 +100,12 @@ EncodedWrite words_of(EncodedWrite w, int64_t raw) {
 
 }  // namespace
 
+void check_writable(const Register& reg) {
+  if (!reg.writable)
+    throw Error(ErrorClass::no_perm,
+                fmt::format("{} ({}) is read-only", reg.mqtt, reg.address.value_or(0)));
+}
+
 EncodedWrite encode_write(const Catalog& catalog, const std::string& key, const std::string& text,
                           WriteMode mode) {
   const Register* reg = catalog.find(key);
@@ -112,7 +118,7 @@ EncodedWrite encode_write(const Catalog& catalog, const std::string& key, const 
   std::optional<Value> value;
   for (const auto& [code, label] : reg->value_items)
     if (text == label) value = Value{code};
-  if (!reg->writable) throw Error(ErrorClass::no_perm, fmt::format("{} is read-only", who));
+  check_writable(*reg);
   if (mode == WriteMode::raw_word) {  // experts: the raw value itself, within the type
     const auto i = python_int(text);
     const auto [lo, hi] = raw_range(reg->type);

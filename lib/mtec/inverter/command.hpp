@@ -1,8 +1,9 @@
 // Turning a requested value for a writable register into the words to write,
 // with the legacy's mapping (tests/contract/CONTRACT.md §6: label -> code, Python int/float
 // parsing, scale multiply, truncation toward zero) plus our safety rules
-// (the catalog's min/max, the type's range). Shared by mtec-publish (to
-// validate /set messages) and mtec-write (to write).
+// (the catalog's min/max, the type's range). A /set value is encoded here
+// once, by mtec-write (command_input.hpp); mtec-publish checks only what
+// it alone knows, a writable key among it (check_writable).
 #pragma once
 
 #include <cstdint>
@@ -30,6 +31,11 @@ struct EncodedWrite {
 // number in the register's unit), or, for experts (mtec-write --raw), as the
 // raw value itself, any integer of the register's type.
 enum class WriteMode { checked, raw_word };
+
+// Error(no_perm) "<mqtt key> (<address>) is read-only" unless `reg` is a
+// writable register (mtec-publish refuses a /set command of such a key
+// before it is sent; encode_write refuses to encode for it).
+void check_writable(const Register& reg);
 
 // Encode `text` for the register named `key` (mqtt key, address or name).
 // Throws Error: usage for an unknown register, no_perm for a read-only one,

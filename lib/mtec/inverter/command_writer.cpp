@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include "mtec/base/errors.hpp"
-#include "mtec/base/json_input.hpp"
 #include "mtec/base/log_escape.hpp"
 #include "mtec/base/metric_names.hpp"
 #include "mtec/inverter/frame.hpp"
@@ -34,25 +33,6 @@ bool nothing_written(const Error& e) {
 }
 
 }  // namespace
-
-QueuedCommand command_from_line(const Catalog& catalog, std::string_view line, uint64_t seq) {
-  std::string problem;
-  const auto j = parse_json(line, problem);
-  if (!j) throw Error(ErrorClass::data, problem);
-  const auto key = string_at(*j, "key");
-  const auto v = j->find("value");
-  if (!key || v == j->end() || !(v->is_string() || v->is_number()))
-    throw Error(ErrorClass::data, "not a command {\"key\":...,\"value\":...}");
-  QueuedCommand c;
-  c.seq = seq;
-  if (j->contains("ts")) {
-    const auto ts = string_at(*j, "ts");
-    c.ts = ts ? parse_timestamp(*ts) : std::nullopt;
-    if (!c.ts) throw Error(ErrorClass::data, "\"ts\" is no timestamp like 2026-11-30T16:20:00Z");
-  }
-  c.write = encode_write(catalog, *key, v->is_string() ? v->get<std::string>() : v->dump());
-  return c;
-}
 
 WriteAttempt attempt_write(control::RegisterIO& io, const EncodedWrite& w, bool raw) {
   using R = WriteAttempt::Result;

@@ -1,5 +1,6 @@
-// mtec-write's command engine (--stdin): commands from mtec-publish applied
-// so that they cannot wear out or surprise the inverter.
+// mtec-write's command engine (--stdin): the commands from mtec-publish
+// (read and encoded by command_input.hpp) applied so that they cannot wear
+// out or surprise the inverter.
 //  - Only writes that change something: the register is read first; a write
 //    of the words it already holds is skipped ("unchanged").
 //  - Last value wins, at a bounded rate (WriteQueue, WRITE_MIN_INTERVAL).
@@ -48,11 +49,6 @@ struct Clocks {
 
 // "0x0102 0x0000": register words for messages.
 std::string hex_words(const std::vector<uint16_t>& words);
-
-// One command line, as mtec-publish writes it ({"ts":...,"key":...,"value":...};
-// "ts" optional, other keys ignored), validated and encoded. Throws
-// Error(data) for a line that is no command, and what encode_write throws.
-QueuedCommand command_from_line(const Catalog& catalog, std::string_view line, uint64_t seq);
 
 // What one attempt to write did.
 struct WriteAttempt {

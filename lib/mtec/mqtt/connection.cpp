@@ -65,7 +65,7 @@ void Connection::try_connect() {
   retry_at_ = clock_.steady() + delay;
   const std::string& why = *failed;
   tell_down(fmt::format("broker {} unreachable: {}; retrying with backoff", broker(), why), why,
-            broker_unreachable_hint(broker_.host, broker_.port, broker_.tls(), why));
+            broker_unreachable_hint(broker_.host, broker_.port, broker_.tls.on(), why));
 }
 
 void Connection::lost(const std::string& why) {
@@ -97,8 +97,8 @@ void Connection::lost(const std::string& why) {
                           "retrying with backoff",
                           broker(), why),
               why,
-              before_connack_hint(broker_.host, broker_.port, broker_.tls(), transport_.tls_reply(),
-                                  why));
+              before_connack_hint(broker_.host, broker_.port, broker_.tls.on(),
+                                  transport_.tls_reply(), why));
   }
   connected_ = false;
   retry_at_ = now + std::min<Duration>(backoff_.next(), std::chrono::seconds(10));
@@ -167,7 +167,7 @@ void Connection::connack(const Connack& c) {
         std::chrono::duration_cast<std::chrono::seconds>(outage_.recovered(now)).count()));
   else if (!ever_connected_)
     log_.notice(fmt::format("connected to the broker {} ({}, client id {})", broker(),
-                            broker_.tls() ? "TLS" : "no TLS", broker_.client_id));
+                            broker_.tls.on() ? "TLS" : "no TLS", broker_.client_id));
   connected_ = true;
   ever_connected_ = true;
   down_since_.clear();

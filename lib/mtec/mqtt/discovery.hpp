@@ -12,12 +12,12 @@ namespace mtec::mqtt {
 
 // --- Interface ---
 
+// (filled from the session's options: session_options.hpp's discovery_options)
 struct DiscoveryOptions {
-  std::string hass_base_topic = "homeassistant";
-  std::string mqtt_topic = "MTEC";
+  std::string hass_base_topic, mqtt_topic;  // HASS_BASE_TOPIC, MQTT_TOPIC
   std::string serial, equipment, firmware;
   bool serial_unique_ids = false;  // --unique-ids serial: MTEC_<serial>_<key>
-  std::string device_name = "MTEC EnergyButler";
+  std::string device_name;
   // HASS_AVAILABILITY: every payload declares this topic with the payloads
   // online/offline; empty: the legacy payloads, byte for byte.
   std::string availability_topic;

@@ -61,14 +61,14 @@ MosquittoTransport::MosquittoTransport(Broker broker, const std::string& will_to
   mosquitto_disconnect_callback_set(m_, &MosquittoTransport::on_disconnect);
   mosquitto_message_callback_set(m_, &MosquittoTransport::on_message);
   mosquitto_unsubscribe_callback_set(m_, &MosquittoTransport::on_unsubscribe);
-  if (broker_.tls()) {
-    const int rc =
-        mosquitto_tls_set(m_, text_or_null(broker_.cafile), text_or_null(broker_.capath),
-                          text_or_null(broker_.certfile), text_or_null(broker_.keyfile), nullptr);
+  if (broker_.tls.on()) {
+    const int rc = mosquitto_tls_set(
+        m_, text_or_null(broker_.tls.cafile), text_or_null(broker_.tls.capath),
+        text_or_null(broker_.tls.certfile), text_or_null(broker_.tls.keyfile), nullptr);
     if (rc != MOSQ_ERR_SUCCESS)
       throw Error(ErrorClass::config, fmt::format("TLS set-up: {}", mosquitto_strerror(rc)));
-    mosquitto_tls_opts_set(m_, broker_.insecure ? 0 : 1, nullptr, nullptr);
-    mosquitto_tls_insecure_set(m_, broker_.insecure);
+    mosquitto_tls_opts_set(m_, broker_.tls.insecure ? 0 : 1, nullptr, nullptr);
+    mosquitto_tls_insecure_set(m_, broker_.tls.insecure);
   }
 }
 
@@ -97,7 +97,7 @@ int MosquittoTransport::socket() const { return mosquitto_socket(m_); }
 bool MosquittoTransport::wants_write() const { return mosquitto_want_write(m_); }
 
 std::optional<std::string> MosquittoTransport::read() {
-  if (!accepted_ && !first_byte_seen_ && !broker_.tls()) {
+  if (!accepted_ && !first_byte_seen_ && !broker_.tls.on()) {
     // the broker's first byte, before libmosquitto takes it: a TLS record
     // (handshake 0x16, alert 0x15) where a CONNACK (0x20) belongs
     unsigned char first = 0;

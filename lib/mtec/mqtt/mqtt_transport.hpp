@@ -14,16 +14,23 @@ namespace mtec::mqtt {
 
 // --- Interface ---
 
-// Where the broker is and how to log in (MQTT_SERVER, MQTT_PORT,
-// MQTT_CLIENT_ID, MQTT_LOGIN, MQTT_PASSWORD, --cafile ...).
-struct Broker {
-  std::string host = "localhost";
-  int port = 1883;
-  std::string client_id = "M-TEC-MQTT";
-  std::string username, password;  // empty username: no login
+// TLS to the broker (--cafile, --capath, --cert, --key, --insecure): on
+// when a CA is given.
+struct Tls {
   std::string cafile, capath, certfile, keyfile;
   bool insecure = false;
-  bool tls() const { return !cafile.empty() || !capath.empty(); }
+  bool on() const { return !cafile.empty() || !capath.empty(); }
+};
+
+// Where the broker is and how to log in (MQTT_SERVER, MQTT_PORT,
+// MQTT_CLIENT_ID, MQTT_LOGIN, MQTT_PASSWORD, --cafile ...), as
+// session_options.hpp's broker_of() makes it from the config.
+struct Broker {
+  std::string host;
+  int port = 0;
+  std::string client_id;
+  std::string username, password;  // empty username: no login
+  Tls tls;
 };
 
 // The broker's CONNACK, as far as the session needs it.

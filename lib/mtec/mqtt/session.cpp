@@ -14,38 +14,33 @@
 
 namespace mtec::mqtt {
 
-std::string availability_topic(const Options& o) {
-  return mqtt::availability_topic(o.topic_root, o.broker.client_id);
-}
-
-std::string will_topic(const Options& o) {
-  return mqtt::will_topic(o.hass_base, o.topic_root, o.broker.client_id, o.availability);
-}
-
 Session::Session(const Catalog& catalog, Options o, Transport& transport, const Logger& log,
                  SessionClock clock, RandomSource random)
     : catalog_(catalog),
       o_(std::move(o)),
+      stale_after_(stale_after(settings_)),
+      availability_topic_(settings_.hass_availability ? availability_topic(o_) : ""),
       transport_(transport),
       log_(log),
       clock_(std::move(clock)),
       rng_(std::random_device{}()),
       repeats_(log, clock_.steady),
       checks_(o_.max_frame_age, log, repeats_, clock_.wall),
-      relay_(catalog, o_.commands_out, o_.topic_root, log, repeats_, clock_.wall),
-      conn_(transport, o_.broker, log, clock_, random ? std::move(random) : RandomSource([this] {
+      relay_(catalog, o_.commands_out, settings_.mqtt_topic, log, repeats_, clock_.wall),
+      conn_(transport, broker_of(o_), log, clock_,
+            random ? std::move(random) : RandomSource([this] {
               return std::uniform_real_distribution<double>(0, 1)(rng_);
             }),
             *this) {}
 
 void Session::set_available(bool online, bool force) {
-  if (!o_.availability) return;
+  if (availability_topic_.empty()) return;
   if (!force && available_ == online) return;
-  const std::string topic = availability_topic(o_);
+  const std::string& topic = availability_topic_;
   if (available_ != online)
     log_.notice(online ? fmt::format("{} = online (fresh now-base data)", topic)
                        : fmt::format("{} = offline (no fresh now-base data for {} s)", topic,
-                                     std::chrono::duration<double>(o_.stale_after).count()));
+                                     std::chrono::duration<double>(stale_after_).count()));
   available_ = online;
   publish(topic, online ? "online" : "offline", true);
   if (metrics_)
@@ -111,9 +106,9 @@ int Session::next_timeout_ms() const {
 }
 
 void Session::session_began() {
-  if (o_.hass) transport_.subscribe(hass_status_topic(o_.hass_base));
+  if (settings_.hass_enable) transport_.subscribe(hass_status_topic(settings_.hass_base_topic));
   for (const auto& t : command_topics_) transport_.subscribe(t);
-  if (device_ && o_.hass) send_discovery();
+  if (device_ && settings_.hass_enable) send_discovery();
   const auto held = std::move(held_);
   held_.clear();
   for (const auto& [topic, payload] : held) publish(topic, payload, false);
@@ -147,8 +142,8 @@ void Session::publish(const std::string& topic, const std::string& payload, bool
 void Session::send_discovery() {
   const auto messages = discovery_messages(catalog_, *device_);
   for (const auto& m : messages) publish(m.topic, m.payload, true);
-  const auto line =
-      fmt::format("discovery sent: {} entities under {}/", messages.size(), o_.hass_base);
+  const auto line = fmt::format("discovery sent: {} entities under {}/", messages.size(),
+                                settings_.hass_base_topic);
   if (!discovery_told_)
     log_.notice(line);
   else
@@ -158,9 +153,9 @@ void Session::send_discovery() {
 }
 
 void Session::subscribe_commands() {
-  if (!o_.hass && o_.commands_out.empty()) return;
+  if (!settings_.hass_enable && o_.commands_out.empty()) return;
   // one wildcard for every key, so that unknown keys are answered with a reason too
-  const std::string t = set_subscription(o_.topic_root, serial_);
+  const std::string t = set_subscription(settings_.mqtt_topic, serial_);
   if (command_topics_.insert(t).second && conn_.connected()) transport_.subscribe(t);
 }
 
@@ -179,34 +174,28 @@ void Session::frame(const Json& f) {
   if (!checks_.topic_safe(f, serial, group)) return;
   if (serial_.empty()) {
     serial_ = serial;
-    if (!o_.hass) subscribe_commands();
+    if (!settings_.hass_enable) subscribe_commands();
   }
   if (group == "static" && !device_) {
-    DiscoveryOptions d;
-    d.hass_base_topic = o_.hass_base;
-    d.mqtt_topic = o_.topic_root;
-    d.serial = serial_;
-    d.serial_unique_ids = o_.serial_unique_ids;
-    d.device_name = o_.device_name;
-    if (o_.availability) d.availability_topic = availability_topic(o_);
-    device_ = device_from_static(values, d);
-    if (device_ && o_.hass && conn_.connected()) send_discovery();
+    device_ = device_from_static(values, discovery_options(o_, serial_));
+    if (device_ && settings_.hass_enable && conn_.connected()) send_discovery();
   }
-  const auto states = state_messages(values, o_.topic_root, serial, group, o_.float_format);
+  const auto states =
+      state_messages(values, settings_.mqtt_topic, serial, group, settings_.float_format);
   for (const auto& m : states) publish(m.topic, m.payload, false);
-  if (o_.json) {
+  if (settings_.mqtt_json) {
     const std::string ts =
         f.contains("ts") && f["ts"].is_string() ? f["ts"].get<std::string>() : "";
-    if (const auto r = reading_message(values, ts, o_.topic_root, serial, group))
+    if (const auto r = reading_message(values, ts, settings_.mqtt_topic, serial, group))
       publish(r->topic, r->payload, false);
   }
   if (!states.empty() && conn_.connected() && !first_values_told_ && group != "static") {
     log_.notice(fmt::format("first values published: {} {} values under {}/{}/", states.size(),
-                            untrusted(group), o_.topic_root, untrusted(serial)));
+                            untrusted(group), settings_.mqtt_topic, untrusted(serial)));
     first_values_told_ = true;
   }
   if (group == "now-base" && !values.empty()) {
-    fresh_until_ = clock_.steady() + o_.stale_after;
+    fresh_until_ = clock_.steady() + stale_after_;
     if (conn_.connected()) set_available(true);
   }
   if (group == "now-base") frame_metrics(f, values);
@@ -236,11 +225,12 @@ std::string Session::status() const {
 }
 
 void Session::message(const std::string& topic, const std::string& payload, bool retained) {
-  if (o_.hass && topic == hass_status_topic(o_.hass_base)) {
+  if (settings_.hass_enable && topic == hass_status_topic(settings_.hass_base_topic)) {
     if (payload == "online") {
-      birth_due_ =
-          clock_.steady() + std::chrono::duration_cast<std::chrono::milliseconds>(o_.grace);
-      log_.info(fmt::format("Home Assistant is online: discovery again in {} s", o_.grace.count()));
+      birth_due_ = clock_.steady() + std::chrono::duration_cast<std::chrono::milliseconds>(
+                                         settings_.hass_birth_gracetime);
+      log_.info(fmt::format("Home Assistant is online: discovery again in {} s",
+                            settings_.hass_birth_gracetime.count()));
     } else if (payload == "offline") {
       log_.info("Home Assistant is offline");
     }
@@ -276,7 +266,8 @@ int Session::finish() {
     log_.info("end of input: waiting for the broker to take what is held");
   pump_until([this] { return conn_.connected() && held_.empty(); }, o_.linger);
   if (conn_.fatal()) return conn_.fatal();
-  if (o_.hass && !device_ && (published_ > 0 || !held_.empty()))  // a one-shot without static
+  if (settings_.hass_enable && !device_ &&
+      (published_ > 0 || !held_.empty()))  // a one-shot without static
     log_.notice(
         "no discovery sent: it needs a static frame (serial, model, firmware); "
         "mtec-read -g static or --all gives one");
@@ -291,7 +282,7 @@ int Session::finish() {
   // command topics are unsubscribed at the end.
   if (conn_.connected()) {
     std::vector<std::string> topics(command_topics_.begin(), command_topics_.end());
-    if (topics.empty()) topics.push_back(barrier_topic(o_.topic_root, serial_));
+    if (topics.empty()) topics.push_back(barrier_topic(settings_.mqtt_topic, serial_));
     for (const auto& t : topics)
       if (const auto mid = transport_.unsubscribe(t)) barrier_mid_ = *mid;
     if (!pump_until([this] { return barrier_done_ || !conn_.connected(); }, o_.linger))
@@ -327,13 +318,8 @@ int Session::unregister(const std::string& serial) {
     log_.error(fmt::format("broker {} unreachable", conn_.broker()));
     return exit_code(ErrorClass::unavailable);
   }
-  DiscoveryOptions d;
-  d.hass_base_topic = o_.hass_base;
-  d.mqtt_topic = o_.topic_root;
-  d.serial = serial;
-  d.serial_unique_ids = o_.serial_unique_ids;
   int n = 0;
-  for (const auto& m : discovery_messages(catalog_, d)) {
+  for (const auto& m : discovery_messages(catalog_, discovery_options(o_, serial))) {
     transport_.publish(m.topic, "", true);
     ++n;
   }

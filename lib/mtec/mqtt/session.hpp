@@ -30,39 +30,11 @@
 #include "mtec/mqtt/frame_checks.hpp"
 #include "mtec/mqtt/mqtt_transport.hpp"
 #include "mtec/mqtt/session_clock.hpp"
+#include "mtec/mqtt/session_options.hpp"
 
 namespace mtec::mqtt {
 
 // --- Interface ---
-
-struct Options {
-  Broker broker;
-  bool hass = false;
-  std::string hass_base = "homeassistant";
-  Seconds grace{15};  // after HA's birth message, before discovery
-  std::string topic_root = "MTEC";
-  FloatFormat float_format = FloatFormat::legacy_default();
-  bool serial_unique_ids = false;
-  std::string device_name = "MTEC EnergyButler";
-  std::string commands_out;                // "" : no command path unless HA
-  std::chrono::milliseconds linger{5000};  // at EOF: how long to wait for the broker
-  // HASS_AVAILABILITY: a retained availability topic (online/offline, the
-  // will offline) declared in every discovery payload; offline when no
-  // fresh now-base frame came for `stale_after`.
-  bool availability = false;
-  bool json = false;  // MQTT_JSON: each frame also as one object on <root>/<serial>/<group>
-  std::chrono::milliseconds stale_after{30000};
-  // --max-frame-age: frames older than this are not published (0: any age,
-  // e.g. a replay of recorded frames)
-  std::chrono::milliseconds max_frame_age{0};
-};
-
-// The availability topic of an instance: <MQTT_TOPIC>/<client id>/availability
-// (known before the first frame, so it can be the will; the client id is
-// unique per broker, so instances keep theirs apart).
-std::string availability_topic(const Options& o);
-// The will the transport is made with (topics.hpp's will_topic).
-std::string will_topic(const Options& o);
 
 class Session final : private ConnectionListener {
  public:
@@ -137,6 +109,9 @@ class Session final : private ConnectionListener {
 
   const Catalog& catalog_;
   Options o_;
+  const Settings& settings_ = o_.settings;
+  std::chrono::milliseconds stale_after_;  // availability: offline after this long without data
+  std::string availability_topic_;         // "" without HASS_AVAILABILITY
   Transport& transport_;
   const Logger& log_;
   SessionClock clock_;

@@ -5,6 +5,7 @@
 #include "mtec/base/errors.hpp"
 #include "mtec/base/log_escape.hpp"
 #include "mtec/base/topic.hpp"
+#include "mtec/base/utf8.hpp"
 #include "mtec/inverter/command.hpp"
 #include "mtec/inverter/format.hpp"
 #include "mtec/mqtt/topics.hpp"
@@ -76,13 +77,16 @@ std::optional<std::string> command_line(const Catalog& catalog, const std::strin
   if (payload.size() > kMaxCommandPayload)
     throw Error(ErrorClass::data, fmt::format("a payload of {} bytes (at most {})", payload.size(),
                                               kMaxCommandPayload));
-  const EncodedWrite w = encode_write(catalog, key, payload);
+  check_writable(*r);
+  // the line is JSON text: bytes that are no UTF-8 are no label or number either
+  if (!valid_utf8(payload))
+    throw Error(ErrorClass::data, fmt::format("{} ({}): '{}' is not UTF-8 text", r->mqtt,
+                                              *r->address, untrusted(payload)));
+  // the value as it came: mtec-write validates and encodes it (once)
   Json line;
   line["ts"] = iso_timestamp(now);
   line["key"] = key;
   line["value"] = payload;
-  line["address"] = *r->address;
-  line["words"] = w.words;
   line["topic"] = topic;
   std::string text = line.dump();
   if (text.size() + 1 > kMaxCommandLine)  // a long MQTT_TOPIC or serial

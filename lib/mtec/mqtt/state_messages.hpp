@@ -56,12 +56,14 @@ constexpr size_t kMaxCommandPayload = 64;
 constexpr size_t kMaxCommandLine = 4096;
 
 // The NDJSON line (without newline) that forwards a /set command on `topic`
-// to mtec-write: ts, key, value, address, words, topic. nullopt when `topic`
-// is not the command topic that discovery announces for a key of `serial`
-// (wrong serial or group, an empty level, no command topic at all). Throws
-// Error(usage) for an unknown or calculated key, Error(data) for a payload
-// over kMaxCommandPayload bytes, and what encode_write throws for a value
-// the register does not take.
+// to mtec-write --stdin: {"ts","key","value","topic"}, the payload as it
+// came (mtec-write validates and encodes it, command_input.hpp; it reads
+// every field). Checked here is only what mtec-publish alone knows: nullopt
+// when `topic` is not the command topic that discovery announces for a key
+// of `serial` (wrong serial or group, an empty level, no command topic at
+// all); Error(usage) for an unknown or calculated key, Error(no_perm) for a
+// read-only one, Error(data) for a payload over kMaxCommandPayload bytes or
+// not UTF-8, or a line over kMaxCommandLine.
 std::optional<std::string> command_line(const Catalog& catalog, const std::string& topic,
                                         const std::string& payload, const std::string& root,
                                         const std::string& serial,

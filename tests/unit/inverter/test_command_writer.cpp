@@ -253,18 +253,6 @@ TEST(CommandWriter, AbandonTellsWhatIsLeft) {
   EXPECT_TRUE(r.w.idle());
 }
 
-TEST(CommandWriter, CommandLinesAreParsedWithTheirTimestamp) {
-  const auto& c = test::project_catalog();
-  const auto q = command_from_line(
-      c, R"({"ts":"2026-11-30T16:20:00.123Z","key":"mode","value":"Economic mode"})", 7);
-  EXPECT_EQ(q.seq, 7u);
-  ASSERT_TRUE(q.ts);
-  EXPECT_EQ(iso_timestamp(*q.ts), "2026-11-30T16:20:00.123Z");
-  EXPECT_FALSE(command_from_line(c, R"({"key":"charge_limit","value":3.9})", 1).ts);
-  EXPECT_THROW(command_from_line(c, R"({"ts":"yesterday","key":"mode","value":"258"})", 1), Error);
-  EXPECT_THROW(command_from_line(c, R"({"key":"mode"})", 1), Error);
-}
-
 TEST(RefuseWrite, OnlyWritableRegistersWithValuesTheyTake) {
   const auto& c = test::project_catalog();
   const uint16_t mode = *c.find("mode")->address;

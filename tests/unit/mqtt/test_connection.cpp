@@ -5,6 +5,7 @@
 
 #include "fake_transport.hpp"
 #include "mtec/mqtt/connection.hpp"
+#include "mtec/mqtt/session_options.hpp"
 
 namespace mtec::mqtt {
 namespace connection_tests {
@@ -27,7 +28,7 @@ struct ConnectionRig {
   FakeTransport t{clock};
   CapturedLog log;
   Listener listener;
-  Connection c{t, Broker{}, log.log, clock.clock(), [] { return 0.5; }, listener};
+  Connection c{t, broker_of(Options{}), log.log, clock.clock(), [] { return 0.5; }, listener};
   // Started with a first CONNACK of `first` (`reason`), run a little.
   void start_answered(Connack::Result first, const std::string& reason) {
     t.answers = {first};

@@ -4,16 +4,16 @@
 #include "golden.hpp"
 #include "mtec/base/topic.hpp"
 #include "mtec/mqtt/discovery.hpp"
+#include "mtec/mqtt/session_options.hpp"
 
 namespace mtec::mqtt {
 namespace {
 
 // The discovery options of a golden case (its config and static values).
 DiscoveryOptions options_of(const nlohmann::json& c) {
-  DiscoveryOptions o;
+  DiscoveryOptions o = discovery_options(Options{}, c["serial"].get<std::string>());
   o.hass_base_topic = c["config"]["HASS_BASE_TOPIC"];
   o.mqtt_topic = c["config"]["MQTT_TOPIC"];
-  o.serial = c["serial"];
   o.equipment = c["equipment_info"];
   o.firmware = c["firmware_version"];
   return o;
@@ -42,8 +42,7 @@ TEST(DiscoveryGolden, ByteIdenticalAndInOrderForEveryCase) {
 }
 
 TEST(DiscoveryProbes, TopicListAndMqttTopicRoots) {
-  DiscoveryOptions o;
-  o.serial = "SERIAL";
+  DiscoveryOptions o = discovery_options(Options{}, "SERIAL");
   std::vector<std::string> topics;
   for (const auto& m : discovery_messages(test::project_catalog(), o)) topics.push_back(m.topic);
   std::vector<std::string> want;
@@ -72,10 +71,10 @@ TEST(Discovery, PythonJsonEscapes) {
 }
 
 TEST(Discovery, SerialUniqueIdsAndDeviceName) {
-  DiscoveryOptions o;
-  o.serial = "S1";
-  o.serial_unique_ids = true;
-  o.device_name = "Garage inverter";
+  Options session;
+  session.serial_unique_ids = true;
+  session.device_name = "Garage inverter";
+  DiscoveryOptions o = discovery_options(session, "S1");
   const auto msgs = discovery_messages(test::project_catalog(), o);
   EXPECT_EQ(msgs.front().topic, "homeassistant/sensor/MTEC_S1_consumption/config");
   const auto p = nlohmann::json::parse(msgs.front().payload);

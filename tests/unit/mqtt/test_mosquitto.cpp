@@ -16,6 +16,7 @@
 
 #include "mtec/base/errors.hpp"
 #include "mtec/mqtt/mosquitto.hpp"
+#include "mtec/mqtt/session_options.hpp"
 
 namespace mtec::mqtt {
 namespace mosquitto_tests {
@@ -75,7 +76,7 @@ class Peer {
 };
 
 Broker broker_at(int port) {
-  Broker b;
+  Broker b = broker_of(Options{});  // the config's client id
   b.host = "127.0.0.1";
   b.port = port;
   b.username = "user";
@@ -192,7 +193,7 @@ TEST(MosquittoTransport, TopicsLibmosquittoRefusesAreNamed) {
 
 TEST(MosquittoTransport, ACaFileThatCannotBeReadIsAConfigError) {
   Broker b = broker_at(8883);
-  b.cafile = "/nonexistent/ca.pem";
+  b.tls.cafile = "/nonexistent/ca.pem";
   try {
     MosquittoTransport t(b, "homeassistant/status/lwt");
     ADD_FAILURE() << "a missing CA file was taken";

@@ -41,9 +41,7 @@ bool is_config(const FakeTransport::Message& m) {
 }
 
 size_t discovery_count() {
-  DiscoveryOptions d;
-  d.serial = "S1";
-  return discovery_messages(test::project_catalog(), d).size();
+  return discovery_messages(test::project_catalog(), discovery_options(Options{}, "S1")).size();
 }
 
 struct SessionRig {
@@ -90,8 +88,8 @@ TEST(Session, HeldValuesArePublishedAfterTheReconnectLatestPerTopicOnly) {
 
 TEST(Session, DiscoveryIsSentAgainOnHomeAssistantsBirthOnlyAfterTheGraceTime) {
   SessionRig r;
-  r.o.hass = true;
-  r.o.grace = Seconds(15);
+  r.o.settings.hass_enable = true;
+  r.o.settings.hass_birth_gracetime = Seconds(15);
   Session& s = r.connected();
   EXPECT_EQ(r.t.subscribed, std::vector<std::string>{"homeassistant/status"});
   s.frame(static_frame());
@@ -115,8 +113,9 @@ TEST(Session, DiscoveryIsSentAgainOnHomeAssistantsBirthOnlyAfterTheGraceTime) {
 
 TEST(Session, AvailabilityGoesOfflineWhenFreshDataStopAndOnlineWhenTheyReturn) {
   SessionRig r;
-  r.o.availability = true;
-  r.o.stale_after = 30s;
+  r.o.settings.hass_availability = true;
+  r.o.settings.refresh_now = Seconds(10);  // offline after 3 periods without data
+  r.o.settings.hass_availability_periods = 3;
   Session& s = r.connected();
   // the will may have said offline: the session says what is true at once
   EXPECT_EQ(r.t.payloads(kAvailability), std::vector<std::string>{"offline"});
@@ -142,7 +141,7 @@ TEST(Session, AvailabilityGoesOfflineWhenFreshDataStopAndOnlineWhenTheyReturn) {
 
 TEST(Session, AStaticFramesDiscoveryGoesOutBeforeItsStateValues) {
   SessionRig r;
-  r.o.hass = true;
+  r.o.settings.hass_enable = true;
   Session& s = r.connected();
   s.frame(static_frame());
   const size_t n = discovery_count();
@@ -155,7 +154,7 @@ TEST(Session, AfterAReconnectDiscoveryGoesOutBeforeTheHeldStateValues) {
   // QoS 0 has no acknowledgement: what is guaranteed is the order on the
   // connection (the broker processes packets in order), discovery first
   SessionRig r;
-  r.o.hass = true;
+  r.o.settings.hass_enable = true;
   r.t.broker_up = false;
   Session& s = r.make();
   s.start();
@@ -247,7 +246,7 @@ TEST(Session, TheStatusTellsWhatTheSessionIsDoing) {
 
 TEST(Session, ATopicTheBrokerRefusesIsDroppedNotHeld) {
   SessionRig r;
-  r.o.topic_root = "bad+root";
+  r.o.settings.mqtt_topic = "bad+root";
   r.t.broker_up = false;
   Session& s = r.make();
   s.start();

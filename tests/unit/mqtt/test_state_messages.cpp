@@ -1,4 +1,5 @@
 // What mtec-publish sends for a frame and forwards for a /set command.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "golden.hpp"
@@ -76,8 +77,9 @@ TEST(StateMessages, ACommandBecomesOneLineForMtecWrite) {
   const std::string mode = mqtt::set_topic("MTEC", "S1", c.find("mode")->group, "mode");
   const auto line = command_line(c, mode, "Economic mode", "MTEC", "S1", t);
   ASSERT_TRUE(line);
+  // the value as it came, not encoded: mtec-write encodes it, once
   EXPECT_EQ(*line, R"({"ts":"2027-01-15T08:00:00.000Z","key":"mode","value":"Economic mode",)"
-                   R"("address":50000,"words":[258],"topic":")" +
+                   R"("topic":")" +
                        mode + R"("})");
   EXPECT_FALSE(command_line(c, "MTEC/S1/set", "1", "MTEC", "S1", t));  // no command topic
   try {
@@ -88,7 +90,26 @@ TEST(StateMessages, ACommandBecomesOneLineForMtecWrite) {
     EXPECT_STREQ(e.what(), "unknown register 'nosuch'");
   }
   EXPECT_THROW(command_line(c, "MTEC/S1/now-base/consumption/set", "1", "MTEC", "S1", t), Error);
-  EXPECT_THROW(command_line(c, mode, "3", "MTEC", "S1", t), Error);
+  const Register& soc = *c.find("battery_soc");  // read-only
+  try {
+    command_line(c, mqtt::set_topic("MTEC", "S1", soc.group, soc.mqtt), "1", "MTEC", "S1", t);
+    ADD_FAILURE() << "a read-only key was forwarded";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.cls(), ErrorClass::no_perm);
+    EXPECT_EQ(std::string(e.what()), fmt::format("battery_soc ({}) is read-only", *soc.address));
+  }
+  // bytes that are no UTF-8 cannot go into the JSON line (nor be a value)
+  try {
+    command_line(c, mode, "2\xff", "MTEC", "S1", t);
+    ADD_FAILURE() << "a payload that is no UTF-8 was forwarded";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.cls(), ErrorClass::data);
+    EXPECT_STREQ(e.what(), "mode (50000): '2\\xff' is not UTF-8 text");
+  }
+  // a value the register does not take is mtec-write's to refuse
+  const auto bad = command_line(c, mode, "3", "MTEC", "S1", t);
+  ASSERT_TRUE(bad);
+  EXPECT_NE(bad->find(R"("value":"3")"), std::string::npos) << *bad;
 }
 
 TEST(StateMessages, OnlyTheAnnouncedCommandTopicIsACommand) {
