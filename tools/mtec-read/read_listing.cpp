@@ -34,9 +34,9 @@ void print_list(const Catalog& catalog) {
   std::vector<std::vector<std::string>> rows = {
       {"ADDRESS", "KEY", "GROUP", "TYPE", "UNIT", "ACCESS"}};
   for (const auto& r : catalog.entries())
-    rows.push_back({r.address ? std::to_string(*r.address) : "-", r.mqtt, r.group,
-                    r.address ? type_name(r.type) : "calc", r.unit.empty() ? "-" : r.unit,
-                    r.writable ? "RW" : "R"});
+    rows.push_back({r.address ? std::to_string(*r.address) : "-", r.mqtt,
+                    std::string(group_name(r.group)), r.address ? type_name(r.type) : "calc",
+                    r.unit.empty() ? "-" : r.unit, r.writable ? "RW" : "R"});
   std::fputs(aligned(rows).c_str(), stdout);
 }
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "mtec/base/json_input.hpp"
+#include "mtec/inverter/group.hpp"
 
 namespace mtec {
 
@@ -11,7 +12,9 @@ Calculator::Calculator(const Catalog& catalog) {
 }
 
 void Calculator::apply(Json& frame) const {
-  const auto it = by_group_.find(frame["group"].get_ref<const std::string&>());
+  const auto group = parse_group(frame["group"].get_ref<const std::string&>());
+  if (!group) return;  // a group the catalog does not have: nothing to calculate
+  const auto it = by_group_.find(*group);
   if (it == by_group_.end()) return;
   Json& values = frame["values"];
   std::optional<std::string> time;

@@ -78,7 +78,7 @@ Json frame_to_json(const Frame& f) {
   Json j;
   j["ts"] = f.ts;
   if (!f.serial.empty()) j["serial"] = f.serial;
-  j["group"] = f.group;
+  j["group"] = std::string(group_name(f.group));
   Json values = Json::object();
   for (const auto& [k, v] : f.values) values[k] = to_json(v);
   j["values"] = std::move(values);

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "mtec/inverter/group.hpp"
 #include "mtec/inverter/value.hpp"
 
 namespace mtec {
@@ -31,7 +32,7 @@ struct FrameError {
 struct Frame {
   std::string ts;      // "2026-11-30T16:20:00.123Z"
   std::string serial;  // empty when unknown
-  std::string group;
+  Group group = Group::now_base;
   std::vector<std::pair<std::string, Value>> values;  // in catalog order
   std::map<uint16_t, std::vector<uint16_t>> raw;      // --raw: address -> words
   std::vector<FrameError> errors;

@@ -230,12 +230,12 @@ ReadOutcome read_registers(modbus::Device& device, const std::vector<const Regis
       .run();
 }
 
-std::vector<Frame> frames_by_group(const Catalog& catalog, const std::vector<std::string>& groups,
+std::vector<Frame> frames_by_group(const Catalog& catalog, const std::vector<Group>& groups,
                                    const std::set<const Register*>& selected,
                                    const ReadOutcome& outcome, const std::string& ts,
                                    const std::string& serial, bool with_raw) {
   std::vector<Frame> frames;
-  for (const auto& g : groups) {
+  for (const Group g : groups) {
     Frame f;
     f.ts = ts;
     f.serial = serial;

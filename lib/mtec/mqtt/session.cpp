@@ -9,6 +9,7 @@
 #include "mtec/base/errors.hpp"
 #include "mtec/base/log_escape.hpp"
 #include "mtec/base/metric_names.hpp"
+#include "mtec/inverter/group.hpp"
 #include "mtec/mqtt/state_messages.hpp"
 #include "mtec/mqtt/topics.hpp"
 
@@ -181,7 +182,8 @@ void Session::frame(const Json& f) {
     serial_ = serial;
     if (!o_.hass) subscribe_commands();
   }
-  if (group == "static" && !device_) {
+  const std::optional<Group> known = parse_group(group);  // nullopt: another stage's group
+  if (known == Group::statics && !device_) {
     DiscoveryOptions d;
     d.hass_base_topic = o_.hass_base;
     d.mqtt_topic = o_.topic_root;
@@ -200,16 +202,16 @@ void Session::frame(const Json& f) {
     if (const auto r = reading_message(values, ts, o_.topic_root, serial, group))
       publish(r->topic, r->payload, false);
   }
-  if (!states.empty() && conn_.connected() && !first_values_told_ && group != "static") {
+  if (!states.empty() && conn_.connected() && !first_values_told_ && known != Group::statics) {
     log_.notice(fmt::format("first values published: {} {} values under {}/{}/", states.size(),
                             untrusted(group), o_.topic_root, untrusted(serial)));
     first_values_told_ = true;
   }
-  if (group == "now-base" && !values.empty()) {
+  if (known == Group::now_base && !values.empty()) {
     fresh_until_ = clock_.steady() + o_.stale_after;
     if (conn_.connected()) set_available(true);
   }
-  if (group == "now-base") frame_metrics(f, values);
+  if (known == Group::now_base) frame_metrics(f, values);
 }
 
 void Session::frame_metrics(const Json& f, const Json& values) {

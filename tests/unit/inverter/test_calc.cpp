@@ -26,7 +26,7 @@ Json frame_of(const std::string& group,
   f["ts"] = "2026-01-20T11:00:00.000Z";
   f["group"] = group;
   f["values"] = Json::object();
-  for (const Register* r : test::project_catalog().group(group)) {
+  for (const Register* r : test::project_catalog().group(parse_group(group).value())) {
     if (!r->address) continue;
     const auto w = words(*r);
     if (w.empty()) continue;

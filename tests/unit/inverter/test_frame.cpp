@@ -29,7 +29,7 @@ TEST(Frame, ALineParsesBackToTheFrameItWasWrittenFrom) {
   Frame f;
   f.ts = "2026-11-30T16:20:00.123Z";
   f.serial = "S1";
-  f.group = "now-base";
+  f.group = Group::now_base;
   f.values = {{"grid_power", Value{int64_t{-120}}}, {"battery_soc", Value{56.5}}};
   const std::string line = frame_line(f);
   EXPECT_EQ(line.find('\n'), std::string::npos);
