@@ -58,7 +58,7 @@ std::string table_of(const Catalog& catalog, const std::vector<Frame>& frames, c
       for (const auto& key : e.keys) {
         const Register* r = catalog.by_mqtt(key);
         rows.push_back({r && r->address ? std::to_string(*r->address) : "-", key,
-                        fmt::format("({})", e.cls), ""});
+                        fmt::format("({})", frame_class_name(e.cls)), ""});
       }
   }
   return aligned(rows);

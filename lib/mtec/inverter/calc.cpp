@@ -40,7 +40,7 @@ void Calculator::apply(Json& frame) const {
     }
     FrameError err;
     if (!missing.empty()) {
-      err.cls = "missing-input";
+      err.cls = FrameOnlyClass::missing_input;
       err.message = fmt::format("{}: missing input {}", d->reg->mqtt, fmt::join(missing, ", "));
     } else {
       try {
@@ -54,7 +54,7 @@ void Calculator::apply(Json& frame) const {
         values[d->reg->mqtt] = to_json(v);
         continue;
       } catch (const FormulaError& e) {
-        err.cls = "formula";
+        err.cls = FrameOnlyClass::formula;
         err.message = fmt::format("{}: {}", d->reg->mqtt, e.message);
       }
     }

@@ -17,7 +17,7 @@ FrameError error_for(const ReadRequest& q, const modbus::ModbusError& e) {
   fe.start = q.start;
   fe.count = q.count;
   for (const Register* r : q.members) fe.keys.push_back(r->mqtt);
-  fe.cls = std::string(class_name(e.cls()));
+  fe.cls = e.cls();
   fe.message = e.what();
   fe.exception = e.exception_code();
   return fe;
@@ -97,8 +97,7 @@ class RegisterRead {
     } catch (const modbus::ModbusError& e) {
       fail(q, e, tries);
       settled(i, false);
-      stop_ = FrameError{
-          0, 0, {}, std::string(class_name(e.cls())), fmt::format("not tried: {}", e.what()), 0};
+      stop_ = FrameError{0, 0, {}, e.cls(), fmt::format("not tried: {}", e.what()), 0};
       return false;
     }
   }
@@ -144,7 +143,7 @@ class RegisterRead {
       stop_ = FrameError{0,
                          0,
                          {},
-                         "timeout",
+                         ErrorClass::temp_fail,
                          fmt::format("not tried: the read's time budget of {} ms is spent",
                                      policy_.budget.count()),
                          0};
@@ -271,7 +270,7 @@ std::vector<Frame> frames_by_group(const Catalog& catalog, const std::vector<Gro
         fe.start = *r->address;
         fe.count = static_cast<uint16_t>(r->length);
         fe.keys = {r->mqtt};
-        fe.cls = "undecodable";
+        fe.cls = FrameOnlyClass::undecodable;
         fe.message = fmt::format("register {} ({}): {}", *r->address, r->mqtt, why);
         f.errors.push_back(std::move(fe));
       }

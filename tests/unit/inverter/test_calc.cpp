@@ -114,5 +114,17 @@ TEST(Calc, MissingInputLeavesTheValueOutWithAnError) {
   EXPECT_EQ(f["extra"], 1);
 }
 
+TEST(Calc, ErrorsOfTheInputFramePassThroughWhateverTheirClassAndOursFollow) {
+  const Calculator calc(test::project_catalog());
+  const std::string theirs = R"([{"keys":["x"],"class":"solar-flare","message":"m"}])";
+  Json f = Json::parse(R"({"ts":"2026-01-20T11:00:00Z","group":"now-base",)"
+                       R"("values":{"inverter":2500},"errors":)" +
+                       theirs + "}");
+  calc.apply(f);
+  ASSERT_EQ(f["errors"].size(), 2u);
+  EXPECT_EQ(f["errors"][0].dump(), Json::parse(theirs)[0].dump());
+  EXPECT_EQ(f["errors"][1]["class"], "missing-input");
+}
+
 }  // namespace
 }  // namespace mtec
