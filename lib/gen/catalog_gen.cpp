@@ -67,6 +67,11 @@ const char* type_enumerator(mtec::RegType t) {
   throw mtec::Error(mtec::ErrorClass::software, "unknown register type");
 }
 
+// The group as an element of kAllGroups, its wire name beside it.
+std::string group_element(mtec::Group g) {
+  return fmt::format("kAllGroups[{}] /* {} */", static_cast<int>(g), mtec::group_name(g));
+}
+
 std::string generate(const mtec::Catalog& catalog, const std::string& source_name) {
   std::string items, entries;
   size_t n_items = 0;
@@ -81,7 +86,7 @@ std::string generate(const mtec::Catalog& catalog, const std::string& source_nam
         "{}, {}, {}, {}, {}, {}, {}}},\n",
         literal(r.key), r.address ? static_cast<int>(*r.address) : -1, literal(r.name),
         type_enumerator(r.type), r.length, r.scale, literal(r.unit), literal(r.mqtt),
-        literal(r.group), r.writable, r.min.has_value(), number(r.min.value_or(0)),
+        group_element(r.group), r.writable, r.min.has_value(), number(r.min.value_or(0)),
         r.max.has_value(), number(r.max.value_or(0)), literal(r.formula), r.formula_pos.line,
         r.formula_pos.column, literal(r.hass_component_type), literal(r.hass_device_class),
         literal(r.hass_value_template), literal(r.hass_state_class), literal(r.hass_payload_on),
@@ -109,7 +114,8 @@ struct Entry {{
   const char* name;
   RegType type;
   int length, scale;
-  const char *unit, *mqtt, *group;
+  const char *unit, *mqtt;
+  Group group;
   bool writable, has_min;
   double min;
   bool has_max;

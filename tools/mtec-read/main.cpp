@@ -10,6 +10,7 @@
 #include "mtec/base/suggest.hpp"
 #include "mtec/control/control.hpp"
 #include "mtec/inverter/catalog.hpp"
+#include "mtec/inverter/group.hpp"
 #include "mtec/inverter/read_report.hpp"
 #include "read_job.hpp"
 
@@ -122,21 +123,23 @@ int read_main(int argc, char** argv) {
       throw Error(ErrorClass::usage, "'" + t + "' is calculated, not read: mtec-calc adds it");
     job.selected.insert(r);
   }
-  const auto& known = mtec::known_groups();
-  for (const auto& g : groups) {
-    if (std::find(known.begin(), known.end(), g) == known.end())
+  for (const auto& name : groups) {
+    const auto g = mtec::parse_group(name);
+    if (!g) {
+      const auto known = mtec::all_group_names();
       throw Error(ErrorClass::usage,
-                  fmt::format("unknown group '{}'{} (groups: {})", g, mtec::did_you_mean(g, known),
-                              fmt::join(known, ", ")));
-    for (const mtec::Register* r : catalog.group(g))
+                  fmt::format("unknown group '{}'{} (groups: {})", name,
+                              mtec::did_you_mean(name, known), fmt::join(known, ", ")));
+    }
+    for (const mtec::Register* r : catalog.group(*g))
       if (r->address) job.selected.insert(r);
   }
   if (all || job.selected.empty())
     for (const auto& r : catalog.entries())
       if (r.address) job.selected.insert(&r);
-  for (const auto& g : known)
+  for (const mtec::Group g : mtec::kAllGroups)
     if (std::any_of(job.selected.begin(), job.selected.end(),
-                    [&g](const mtec::Register* r) { return r->group == g; }))
+                    [g](const mtec::Register* r) { return r->group == g; }))
       job.groups.push_back(g);
   job.asked = !targets.empty()  ? mtec::name_list(targets)
               : !groups.empty() ? mtec::name_list(groups)

@@ -19,7 +19,7 @@ struct ReadJob {
   const Settings& settings;
   const Logger& log;
   std::set<const Register*> selected;  // Modbus registers to output
-  std::vector<std::string> groups;     // their groups, in schedule order
+  std::vector<Group> groups;           // their groups, in schedule order
   std::string asked;                   // what the user asked for, for messages
   bool raw = false;
   bool table = false;

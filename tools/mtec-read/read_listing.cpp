@@ -34,9 +34,9 @@ void print_list(const Catalog& catalog) {
   std::vector<std::vector<std::string>> rows = {
       {"ADDRESS", "KEY", "GROUP", "TYPE", "UNIT", "ACCESS"}};
   for (const auto& r : catalog.entries())
-    rows.push_back({r.address ? std::to_string(*r.address) : "-", r.mqtt, r.group,
-                    r.address ? type_name(r.type) : "calc", r.unit.empty() ? "-" : r.unit,
-                    r.writable ? "RW" : "R"});
+    rows.push_back({r.address ? std::to_string(*r.address) : "-", r.mqtt,
+                    std::string(group_name(r.group)), r.address ? type_name(r.type) : "calc",
+                    r.unit.empty() ? "-" : r.unit, r.writable ? "RW" : "R"});
   std::fputs(aligned(rows).c_str(), stdout);
 }
 
@@ -58,7 +58,7 @@ std::string table_of(const Catalog& catalog, const std::vector<Frame>& frames, c
       for (const auto& key : e.keys) {
         const Register* r = catalog.by_mqtt(key);
         rows.push_back({r && r->address ? std::to_string(*r->address) : "-", key,
-                        fmt::format("({})", e.cls), ""});
+                        fmt::format("({})", frame_class_name(e.cls)), ""});
       }
   }
   return aligned(rows);

@@ -20,5 +20,11 @@ std::string_view class_name(ErrorClass cls) {
   return "unknown";
 }
 
+std::optional<ErrorClass> parse_class_name(std::string_view name) {
+  for (const ErrorClass c : kAllErrorClasses)
+    if (class_name(c) == name) return c;
+  return std::nullopt;
+}
+
 }  // namespace base
 }  // namespace mtec

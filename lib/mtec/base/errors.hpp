@@ -6,6 +6,7 @@
 // invariants) are ErrorClass::software. Nothing else is caught wholesale.
 #pragma once
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -55,8 +56,11 @@ constexpr bool restart_cannot_fix(ErrorClass cls) {
   }
 }
 
-// Short stable name of `cls` ("unavailable", "timeout", ...) for frames and logs.
+// Short stable name of `cls` ("unavailable", "timeout", ...) for frames,
+// control replies and logs: a wire name.
 std::string_view class_name(ErrorClass cls);
+// The class whose class_name() is exactly `name`; nullopt for any other text.
+std::optional<ErrorClass> parse_class_name(std::string_view name);
 
 // An error with its class. what() is the complete, user-facing message.
 class Error : public std::runtime_error {

@@ -13,9 +13,7 @@ namespace mtec::control {
 namespace {
 
 ErrorClass class_from_name(const std::string& name) {
-  for (const ErrorClass c : kAllErrorClasses)
-    if (class_name(c) == name) return c;
-  return ErrorClass::unavailable;
+  return parse_class_name(name).value_or(ErrorClass::unavailable);
 }
 
 class ControlIO : public RegisterIO {

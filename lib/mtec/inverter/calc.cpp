@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "mtec/base/json_input.hpp"
+#include "mtec/inverter/group.hpp"
 
 namespace mtec {
 inline namespace inverter {
@@ -12,7 +13,9 @@ Calculator::Calculator(const Catalog& catalog) {
 }
 
 void Calculator::apply(Json& frame) const {
-  const auto it = by_group_.find(frame["group"].get_ref<const std::string&>());
+  const auto group = parse_group(frame["group"].get_ref<const std::string&>());
+  if (!group) return;  // a group the catalog does not have: nothing to calculate
+  const auto it = by_group_.find(*group);
   if (it == by_group_.end()) return;
   Json& values = frame["values"];
   std::optional<std::string> time;
@@ -38,7 +41,7 @@ void Calculator::apply(Json& frame) const {
     }
     FrameError err;
     if (!missing.empty()) {
-      err.cls = "missing-input";
+      err.cls = FrameOnlyClass::missing_input;
       err.message = fmt::format("{}: missing input {}", d->reg->mqtt, fmt::join(missing, ", "));
     } else {
       try {
@@ -52,7 +55,7 @@ void Calculator::apply(Json& frame) const {
         values[d->reg->mqtt] = to_json(v);
         continue;
       } catch (const FormulaError& e) {
-        err.cls = "formula";
+        err.cls = FrameOnlyClass::formula;
         err.message = fmt::format("{}: {}", d->reg->mqtt, e.message);
       }
     }

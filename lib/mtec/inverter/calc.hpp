@@ -23,7 +23,7 @@ class Calculator {
   void apply(Json& frame) const;
 
  private:
-  std::map<std::string, std::vector<const Derived*>> by_group_;
+  std::map<Group, std::vector<const Derived*>> by_group_;
 };
 
 }  // namespace inverter

@@ -47,21 +47,13 @@ bool Register::is_numeric_type() const {
 }
 
 bool Register::has_discovery() const {
-  return !group.empty() &&
-         (!hass_component_type.empty() || !hass_device_class.empty() || !hass_payload_off.empty() ||
-          !hass_payload_on.empty() || !hass_state_class.empty() || !value_items.empty() ||
-          !hass_value_template.empty());
+  return !hass_component_type.empty() || !hass_device_class.empty() || !hass_payload_off.empty() ||
+         !hass_payload_on.empty() || !hass_state_class.empty() || !value_items.empty() ||
+         !hass_value_template.empty();
 }
 
 std::string Register::where() const {
   return fmt::format("{}:{}:{}: register '{}'", pos.file, pos.line, pos.column, key);
-}
-
-const std::vector<std::string>& known_groups() {
-  static const std::vector<std::string> groups = {
-      "now-base",    "config", "now-grid", "now-inverter", "now-backup",
-      "now-battery", "now-pv", "day",      "total",        "static"};
-  return groups;
 }
 
 namespace {
@@ -180,7 +172,7 @@ Register read_entry(const std::string& file, const std::string& key, const YAML:
   }
   r.name = in.str("name");
   r.mqtt = in.str("mqtt");
-  r.group = in.str("group");
+  const std::string group = in.str("group");
   r.unit = in.str("unit");
   r.formula = in.str("formula");
   if (const YAML::Node f = node["formula"]) {
@@ -203,10 +195,11 @@ Register read_entry(const std::string& file, const std::string& key, const YAML:
     if (!(std::islower(c) || std::isdigit(c) || c == '_'))
       in.fail(node["mqtt"],
               fmt::format("mqtt key '{}' must be lowercase letters, digits and '_'", r.mqtt));
-  if (r.group.empty()) fail_at(r.pos, key, "missing 'group'");
-  const auto& groups = known_groups();
-  if (std::find(groups.begin(), groups.end(), r.group) == groups.end())
-    in.fail(node["group"], fmt::format("unknown group '{}'", r.group));
+  if (group.empty()) fail_at(r.pos, key, "missing 'group'");
+  if (const auto g = parse_group(group))
+    r.group = *g;
+  else
+    in.fail(node["group"], fmt::format("unknown group '{}'", group));
   if (!r.hass_component_type.empty() && !kComponents.count(r.hass_component_type))
     in.fail(node["hass_component_type"],
             fmt::format("unknown hass_component_type '{}' (sensor, binary_sensor, number, "
@@ -404,7 +397,7 @@ void Catalog::compile_formulas() {
         formula_fail(r, offset,
                      fmt::format("'{}' is in group '{}', not '{}': a formula reads "
                                  "one group's frame",
-                                 name, in->group, r.group));
+                                 name, group_name(in->group), group_name(r.group)));
       d.inputs.push_back(in);
     }
     index[&r] = parsed.size();
@@ -458,10 +451,10 @@ const Register* Catalog::find(const std::string& what) const {
   return nullptr;
 }
 
-std::vector<const Register*> Catalog::group(const std::string& name) const {
+std::vector<const Register*> Catalog::group(Group g) const {
   std::vector<const Register*> out;
   for (const auto& r : entries_)
-    if (r.group == name) out.push_back(&r);
+    if (r.group == g) out.push_back(&r);
   return out;
 }
 

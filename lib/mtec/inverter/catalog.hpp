@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "mtec/inverter/formula.hpp"
+#include "mtec/inverter/group.hpp"
 
 namespace YAML {
 class Node;
@@ -55,7 +56,7 @@ struct Register {
   int scale = 1;
   std::string unit;
   std::string mqtt;
-  std::string group;
+  Group group = Group::now_base;
   bool writable = false;
   std::optional<double> min, max;  // user units, inclusive (writable registers)
   std::string formula;             // calculated entries only
@@ -74,9 +75,6 @@ struct Register {
 
   bool operator==(const Register&) const = default;
 };
-
-// The groups of the legacy bridge, in schedule order.
-const std::vector<std::string>& known_groups();
 
 // A calculated entry with its parsed formula and its inputs.
 struct Derived {
@@ -114,7 +112,7 @@ class Catalog {
   const Register* by_address(uint16_t address) const;
 
   // Entries of `group` in catalog order.
-  std::vector<const Register*> group(const std::string& name) const;
+  std::vector<const Register*> group(Group g) const;
 
  private:
   void add_entries(const std::string& text, const std::string& file);

@@ -169,7 +169,7 @@ bool Follower::cycle(TimePoint now) {
   update_link_metrics();  // connected: told before the first (maybe slow) read
   metrics_.maybe_write(clocks_.steady());
   if (serial_.empty() || was_down) {
-    if (!read_groups({"static"}, now)) return false;
+    if (!read_groups({Group::statics}, now)) return false;
     if (serial_.empty()) return true;  // retried after serial_retry()
   }
   bool ok = read_groups(schedule_.due(now), now);
@@ -179,14 +179,14 @@ bool Follower::cycle(TimePoint now) {
 
 // Reads `groups` in one plan and writes their frames; false when the frames'
 // reader is gone.
-bool Follower::read_groups(const std::vector<std::string>& groups, TimePoint now) {
+bool Follower::read_groups(const std::vector<Group>& groups, TimePoint now) {
   std::vector<const Register*> regs;
-  for (const auto& g : groups)
+  for (const Group g : groups)
     for (const Register* r : catalog_.group(g))
       if (r->address) regs.push_back(r);
   memory_.expire(now);
   const ReadOutcome outcome = read_registers(device_, regs, settings_.modbus_max_gap, policy_);
-  note(outcome, name_list(groups, groups.size()), now);
+  note(outcome, name_list(group_names(groups), groups.size()), now);
   if (serial_.empty()) {
     serial_ = serial_from(catalog_, outcome);
     if (serial_.empty()) {
@@ -200,9 +200,10 @@ bool Follower::read_groups(const std::vector<std::string>& groups, TimePoint now
   const double unix_now = std::chrono::duration<double>(clocks_.wall().time_since_epoch()).count();
   for (const auto& f : frames) {
     schedule_.done(f.group, now, !f.values.empty());
-    if (f.group == "static") note_static(f);
+    if (f.group == Group::statics) note_static(f);
     if (!f.values.empty())
-      metrics_.set(metric::kGroupLastSuccess, unix_now, fmt::format("group=\"{}\"", f.group));
+      metrics_.set(metric::kGroupLastSuccess, unix_now,
+                   fmt::format("group=\"{}\"", group_name(f.group)));
     if (f.values.empty() && outcome.connection_lost) continue;  // nothing read: no frame
     if (!out_(f)) return false;
     metrics_.add(metric::kFramesOut);

@@ -93,7 +93,7 @@ class Follower {
   bool wait_until(TimePoint deadline);
   nlohmann::json on_control(const control::ControlRequest& req);
   bool cycle(TimePoint now);
-  bool read_groups(const std::vector<std::string>& groups, TimePoint now);
+  bool read_groups(const std::vector<Group>& groups, TimePoint now);
   void warn_no_serial(const ReadOutcome& outcome);
   void note_static(const Frame& f);
   void note(const ReadOutcome& outcome, const std::string& asked, TimePoint now);

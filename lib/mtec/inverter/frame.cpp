@@ -4,11 +4,40 @@
 #include <fmt/format.h>
 
 #include <ctime>
+#include <iterator>
 
 #include "mtec/base/json_input.hpp"
 
 namespace mtec {
 inline namespace inverter {
+
+namespace {
+
+constexpr FrameOnlyClass kAllFrameOnlyClasses[] = {
+    FrameOnlyClass::undecodable, FrameOnlyClass::missing_input, FrameOnlyClass::formula};
+
+std::string_view frame_only_name(FrameOnlyClass cls) {
+  switch (cls) {
+    case FrameOnlyClass::undecodable: return "undecodable";
+    case FrameOnlyClass::missing_input: return "missing-input";
+    case FrameOnlyClass::formula: return "formula";
+  }
+  return "unknown";
+}
+
+}  // namespace
+
+std::string_view frame_class_name(const FrameErrorClass& cls) {
+  if (const auto* e = std::get_if<ErrorClass>(&cls)) return class_name(*e);
+  return frame_only_name(std::get<FrameOnlyClass>(cls));
+}
+
+std::optional<FrameErrorClass> parse_frame_class(std::string_view name) {
+  if (const auto e = parse_class_name(name)) return *e;
+  for (const FrameOnlyClass f : kAllFrameOnlyClasses)
+    if (frame_only_name(f) == name) return f;
+  return std::nullopt;
+}
 
 std::string iso_timestamp(std::chrono::system_clock::time_point t) {
   const auto ms =
@@ -69,7 +98,7 @@ Json error_to_json(const FrameError& e) {
     j["count"] = e.count;
   }
   j["keys"] = e.keys;
-  j["class"] = e.cls;
+  j["class"] = std::string(frame_class_name(e.cls));
   if (e.exception) j["exception"] = e.exception;
   j["message"] = e.message;
   return j;
@@ -79,7 +108,7 @@ Json frame_to_json(const Frame& f) {
   Json j;
   j["ts"] = f.ts;
   if (!f.serial.empty()) j["serial"] = f.serial;
-  j["group"] = f.group;
+  j["group"] = std::string(group_name(f.group));
   Json values = Json::object();
   for (const auto& [k, v] : f.values) values[k] = to_json(v);
   j["values"] = std::move(values);

@@ -8,8 +8,12 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <variant>
 #include <vector>
 
+#include "mtec/base/errors.hpp"
+#include "mtec/inverter/group.hpp"
 #include "mtec/inverter/value.hpp"
 
 namespace mtec {
@@ -19,20 +23,41 @@ inline namespace inverter {
 
 using Json = nlohmann::ordered_json;
 
+// The classes only frames name: what went wrong after the request.
+enum class FrameOnlyClass {
+  undecodable,    // the words read do not decode as the register's type (mtec-read)
+  missing_input,  // an input of a calculated value is not in the frame (mtec-calc)
+  formula,        // a calculated value's formula failed (mtec-calc)
+};
+
+// The class of a frame error: a failed request's ErrorClass, or one of the above.
+using FrameErrorClass = std::variant<ErrorClass, FrameOnlyClass>;
+
+// The class as a frame's "class" string (a wire name): class_name() of an
+// ErrorClass, or undecodable, missing-input, formula.
+std::string_view frame_class_name(const FrameErrorClass& cls);
+// The class whose frame_class_name() is exactly `name`; nullopt for any other
+// text. Nothing requires it of input frames: their "errors" pass through as
+// they are, whatever their classes (another stage may have its own).
+std::optional<FrameErrorClass> parse_frame_class(std::string_view name);
+
 // What could not be read, for the frame's "errors" list.
 struct FrameError {
   std::optional<uint16_t> start;  // request range, when a Modbus request failed
   uint16_t count = 0;
-  std::vector<std::string> keys;  // mqtt keys left out
-  std::string cls;                // class_name(ErrorClass) or "missing-input", "undecodable"
+  std::vector<std::string> keys;               // mqtt keys left out
+  FrameErrorClass cls = ErrorClass::software;  // always set by whoever makes the error
   std::string message;
   int exception = 0;  // Modbus exception code, if any
+
+  // Whether the class is the request failure `c`.
+  bool is(ErrorClass c) const { return cls == FrameErrorClass{c}; }
 };
 
 struct Frame {
   std::string ts;      // "2026-11-30T16:20:00.123Z"
   std::string serial;  // empty when unknown
-  std::string group;
+  Group group = Group::now_base;
   std::vector<std::pair<std::string, Value>> values;  // in catalog order
   std::map<uint16_t, std::vector<uint16_t>> raw;      // --raw: address -> words
   std::vector<FrameError> errors;

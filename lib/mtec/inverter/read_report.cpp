@@ -47,11 +47,11 @@ ReadReport report_read(const ReadOutcome& outcome, std::string_view asked,
     return r;
   }
   const bool nothing_read = outcome.words.empty();
-  if (first->cls == class_name(ErrorClass::temp_fail)) {
+  if (first->is(ErrorClass::temp_fail)) {
     r.failure = fmt::format("no reply from {} within {} ms reading {} (unit {}, {} framing{})",
                             peer, ep.timeout.count(), asked, ep.unit,
                             modbus::framer_name(ep.framer), tries_told(outcome));
-  } else if (first->cls == class_name(ErrorClass::protocol)) {
+  } else if (first->is(ErrorClass::protocol)) {
     r.failure = fmt::format("bad reply reading {}: {}", asked, first->message);
   } else {
     r.failure = fmt::format("lost the inverter reading {}: {}", asked, first->message);
@@ -61,8 +61,7 @@ ReadReport report_read(const ReadOutcome& outcome, std::string_view asked,
     if (e.exception == 0 && &e != first) ++others;
   if (others > 0)
     r.failure += fmt::format("; {} more request{} without data", others, others == 1 ? "" : "s");
-  if (nothing_read && first->cls != class_name(ErrorClass::unavailable))
-    r.hint = modbus::no_answer_hint(ep);
+  if (nothing_read && !first->is(ErrorClass::unavailable)) r.hint = modbus::no_answer_hint(ep);
   return r;
 }
 

@@ -18,7 +18,7 @@ FrameError error_for(const ReadRequest& q, const modbus::ModbusError& e) {
   fe.start = q.start;
   fe.count = q.count;
   for (const Register* r : q.members) fe.keys.push_back(r->mqtt);
-  fe.cls = std::string(class_name(e.cls()));
+  fe.cls = e.cls();
   fe.message = e.what();
   fe.exception = e.exception_code();
   return fe;
@@ -98,8 +98,7 @@ class RegisterRead {
     } catch (const modbus::ModbusError& e) {
       fail(q, e, tries);
       settled(i, false);
-      stop_ = FrameError{
-          0, 0, {}, std::string(class_name(e.cls())), fmt::format("not tried: {}", e.what()), 0};
+      stop_ = FrameError{0, 0, {}, e.cls(), fmt::format("not tried: {}", e.what()), 0};
       return false;
     }
   }
@@ -145,7 +144,7 @@ class RegisterRead {
       stop_ = FrameError{0,
                          0,
                          {},
-                         "timeout",
+                         ErrorClass::temp_fail,
                          fmt::format("not tried: the read's time budget of {} ms is spent",
                                      policy_.budget.count()),
                          0};
@@ -231,12 +230,12 @@ ReadOutcome read_registers(modbus::Device& device, const std::vector<const Regis
       .run();
 }
 
-std::vector<Frame> frames_by_group(const Catalog& catalog, const std::vector<std::string>& groups,
+std::vector<Frame> frames_by_group(const Catalog& catalog, const std::vector<Group>& groups,
                                    const std::set<const Register*>& selected,
                                    const ReadOutcome& outcome, const std::string& ts,
                                    const std::string& serial, bool with_raw) {
   std::vector<Frame> frames;
-  for (const auto& g : groups) {
+  for (const Group g : groups) {
     Frame f;
     f.ts = ts;
     f.serial = serial;
@@ -272,7 +271,7 @@ std::vector<Frame> frames_by_group(const Catalog& catalog, const std::vector<std
         fe.start = *r->address;
         fe.count = static_cast<uint16_t>(r->length);
         fe.keys = {r->mqtt};
-        fe.cls = "undecodable";
+        fe.cls = FrameOnlyClass::undecodable;
         fe.message = fmt::format("register {} ({}): {}", *r->address, r->mqtt, why);
         f.errors.push_back(std::move(fe));
       }

@@ -67,7 +67,7 @@ ReadOutcome read_registers(modbus::Device& device, const std::vector<const Regis
 // One frame per group of `groups` (in that order) from `outcome`: decoded
 // values of the group's registers that were read (catalog order), errors of
 // the group's registers that were not, raw words if `with_raw`.
-std::vector<Frame> frames_by_group(const Catalog& catalog, const std::vector<std::string>& groups,
+std::vector<Frame> frames_by_group(const Catalog& catalog, const std::vector<Group>& groups,
                                    const std::set<const Register*>& selected,
                                    const ReadOutcome& outcome, const std::string& ts,
                                    const std::string& serial, bool with_raw);

@@ -3,8 +3,10 @@
 #pragma once
 
 #include <chrono>
-#include <string>
+#include <span>
 #include <vector>
+
+#include "mtec/inverter/group.hpp"
 
 namespace mtec {
 inline namespace inverter {
@@ -24,15 +26,16 @@ class Schedule {
   // The groups of the iteration that starts at `now`, in legacy order:
   // now-base; config if due; one secondary group (round robin, advancing
   // every iteration); day, total, static if due.
-  std::vector<std::string> due(Clock::time_point now);
+  std::vector<Group> due(Clock::time_point now);
   // Report the result of reading `group` at `now`: with data, a periodic
   // group's next read is now + its period; without, it stays due.
-  void done(const std::string& group, Clock::time_point now, bool with_data);
+  void done(Group group, Clock::time_point now, bool with_data);
   // Start of the next iteration after `now` on the fixed grid start + k*period
   // (slots that already passed are skipped, never bunched).
   Clock::time_point next_iteration(Clock::time_point now) const;
 
-  static const std::vector<std::string>& secondary_groups();
+  // The now-* groups after now-base, one per iteration in this order.
+  static std::span<const Group> secondary_groups();
 
  private:
   Periods p_;

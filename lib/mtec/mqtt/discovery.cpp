@@ -100,8 +100,10 @@ std::vector<DiscoveryMessage> discovery_messages(const Catalog& catalog,
     if (!r.has_discovery()) continue;
     const std::string id = o.serial_unique_ids ? fmt::format("MTEC_{}_{}", o.serial, r.mqtt)
                                                : fmt::format("MTEC_{}", r.mqtt);
-    const std::string state = mqtt::state_topic(o.mqtt_topic, o.serial, r.group, r.mqtt);
-    const std::string command = mqtt::set_topic(o.mqtt_topic, o.serial, r.group, r.mqtt);
+    const std::string state =
+        mqtt::state_topic(o.mqtt_topic, o.serial, group_name(r.group), r.mqtt);
+    const std::string command =
+        mqtt::set_topic(o.mqtt_topic, o.serial, group_name(r.group), r.mqtt);
     for (const auto& platform : platforms_of(r)) {
       PyObject p;
       DiscoveryMessage m;

@@ -9,6 +9,7 @@
 #include "mtec/base/errors.hpp"
 #include "mtec/base/log_escape.hpp"
 #include "mtec/base/metric_names.hpp"
+#include "mtec/inverter/group.hpp"
 #include "mtec/mqtt/state_messages.hpp"
 #include "mtec/mqtt/topics.hpp"
 
@@ -176,7 +177,8 @@ void Session::frame(const Json& f) {
     serial_ = serial;
     if (!settings_.hass_enable) subscribe_commands();
   }
-  if (group == "static" && !device_) {
+  const std::optional<Group> known = parse_group(group);  // nullopt: another stage's group
+  if (known == Group::statics && !device_) {
     device_ = device_from_static(values, discovery_options(o_, serial_));
     if (device_ && settings_.hass_enable && conn_.connected()) send_discovery();
   }
@@ -189,16 +191,16 @@ void Session::frame(const Json& f) {
     if (const auto r = reading_message(values, ts, settings_.mqtt_topic, serial, group))
       publish(r->topic, r->payload, false);
   }
-  if (!states.empty() && conn_.connected() && !first_values_told_ && group != "static") {
+  if (!states.empty() && conn_.connected() && !first_values_told_ && known != Group::statics) {
     log_.notice(fmt::format("first values published: {} {} values under {}/{}/", states.size(),
                             untrusted(group), settings_.mqtt_topic, untrusted(serial)));
     first_values_told_ = true;
   }
-  if (group == "now-base" && !values.empty()) {
+  if (known == Group::now_base && !values.empty()) {
     fresh_until_ = clock_.steady() + stale_after_;
     if (conn_.connected()) set_available(true);
   }
-  if (group == "now-base") frame_metrics(f, values);
+  if (known == Group::now_base) frame_metrics(f, values);
 }
 
 void Session::frame_metrics(const Json& f, const Json& values) {

@@ -70,7 +70,7 @@ std::optional<std::string> command_line(const Catalog& catalog, const std::strin
   if (!levels) return std::nullopt;
   const std::string& key = levels->key;
   const Register* r = catalog.by_mqtt(key);
-  if (r && r->address && (levels->serial != serial || levels->group != r->group))
+  if (r && r->address && (levels->serial != serial || levels->group != group_name(r->group)))
     return std::nullopt;
   if (!r || !r->address)
     throw Error(ErrorClass::usage, fmt::format("unknown register '{}'", untrusted(key)));

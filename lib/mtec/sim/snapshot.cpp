@@ -109,7 +109,7 @@ int64_t plausible(const Register& r) {
   else if (r.unit == "%")
     user = 80;
   else if (r.unit == "kWh")
-    user = r.group == "day" ? 12 : 4321;
+    user = r.group == Group::day ? 12 : 4321;
   else if (r.unit == "h")
     user = 1234;
   else if (r.unit.find('C') != std::string::npos)

@@ -43,5 +43,11 @@ TEST(Errors, EveryClassHasAnExitCodeAndAName) {
   EXPECT_EQ(codes.size(), 11u);
 }
 
+TEST(Errors, EveryNameParsesBackOnlyAnExactNameParses) {
+  for (const ErrorClass c : kAllErrorClasses) EXPECT_EQ(parse_class_name(class_name(c)), c);
+  for (const char* other : {"", "unknown", "Timeout", "temp_fail", "no_perm", "timeout "})
+    EXPECT_EQ(parse_class_name(other), std::nullopt) << other;
+}
+
 }  // namespace
 }  // namespace mtec

@@ -26,7 +26,7 @@ Json frame_of(const std::string& group,
   f["ts"] = "2026-01-20T11:00:00.000Z";
   f["group"] = group;
   f["values"] = Json::object();
-  for (const Register* r : test::project_catalog().group(group)) {
+  for (const Register* r : test::project_catalog().group(parse_group(group).value())) {
     if (!r->address) continue;
     const auto w = words(*r);
     if (w.empty()) continue;
@@ -112,6 +112,18 @@ TEST(Calc, MissingInputLeavesTheValueOutWithAnError) {
   EXPECT_EQ(f["errors"][0]["class"], "missing-input");
   EXPECT_EQ(f["errors"][0]["message"], "consumption: missing input grid_power");
   EXPECT_EQ(f["extra"], 1);
+}
+
+TEST(Calc, ErrorsOfTheInputFramePassThroughWhateverTheirClassAndOursFollow) {
+  const Calculator calc(test::project_catalog());
+  const std::string theirs = R"([{"keys":["x"],"class":"solar-flare","message":"m"}])";
+  Json f = Json::parse(R"({"ts":"2026-01-20T11:00:00Z","group":"now-base",)"
+                       R"("values":{"inverter":2500},"errors":)" +
+                       theirs + "}");
+  calc.apply(f);
+  ASSERT_EQ(f["errors"].size(), 2u);
+  EXPECT_EQ(f["errors"][0].dump(), Json::parse(theirs)[0].dump());
+  EXPECT_EQ(f["errors"][1]["class"], "missing-input");
 }
 
 }  // namespace

@@ -31,7 +31,7 @@ TEST(Catalog, MatchesTheLegacyCatalogEntryByEntry) {
     auto s = [&](const char* k) { return e[k] ? e[k].as<std::string>() : std::string(); };
     EXPECT_EQ(r.name, s("name"));
     EXPECT_EQ(r.mqtt, s("mqtt"));
-    EXPECT_EQ(r.group, s("group"));
+    EXPECT_EQ(group_name(r.group), s("group"));
     EXPECT_EQ(r.unit, s("unit"));
     EXPECT_EQ(r.scale, e["scale"] ? e["scale"].as<int>() : 1);
     EXPECT_EQ(r.writable, e["writable"] ? e["writable"].as<bool>() : false);
@@ -62,8 +62,8 @@ TEST(Catalog, LookupByMqttAddressKeyAndName) {
   EXPECT_EQ(c.find("consumption-day")->mqtt, "consumption_day");
   EXPECT_EQ(c.find("Battery SOC") ? c.find("Battery SOC")->mqtt : "", "battery_soc");
   EXPECT_EQ(c.find("nonsense"), nullptr);
-  EXPECT_EQ(c.group("now-base").size(), 20u);
-  EXPECT_EQ(c.group("static").size(), 3u);
+  EXPECT_EQ(c.group(Group::now_base).size(), 20u);
+  EXPECT_EQ(c.group(Group::statics).size(), 3u);
 }
 
 // Parse `text` as catalog "t.yaml" and return the config error message.
@@ -230,7 +230,7 @@ TEST(Catalog, FromEntriesChecksWhatParseChecks) {
   a.type = RegType::u32;
   a.name = "A";
   a.mqtt = "a";
-  a.group = "now-base";
+  a.group = Group::now_base;
   a.pos = SourcePos{"e.yaml", 1, 1};
   Register b = a;
   b.key = "11";

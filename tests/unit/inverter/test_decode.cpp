@@ -42,7 +42,7 @@ TEST(DecodeGolden, EveryNumericRegisterOfEveryCaseFormatsToItsPayload) {
       const auto words = test::words_of(c["snapshot"][std::to_string(*r.address)]);
       const auto v = decode(r, words);
       ASSERT_TRUE(v) << name << " " << r.key;
-      const std::string topic = base + r.group + "/" + r.mqtt + "/state";
+      const std::string topic = base + std::string(group_name(r.group)) + "/" + r.mqtt + "/state";
       ASSERT_TRUE(by_topic.count(topic)) << name << ": no message on " << topic;
       EXPECT_EQ(format_payload(*v, ff), by_topic[topic]["payload"].get<std::string>())
           << name << " " << topic;

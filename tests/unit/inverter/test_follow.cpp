@@ -122,14 +122,15 @@ struct Rig {
   std::vector<std::string> groups_at(TimePoint t) const {
     std::vector<std::string> out;
     for (const auto& w : frames)
-      if (w.at == t) out.push_back(w.frame.group);
+      if (w.at == t) out.emplace_back(group_name(w.frame.group));
     return out;
   }
   // When frames of `group` were written, in seconds.
   std::vector<double> times_of(const std::string& group) const {
     std::vector<double> out;
     for (const auto& w : frames)
-      if (w.frame.group == group) out.push_back(std::chrono::duration<double>(w.at - t0).count());
+      if (group_name(w.frame.group) == group)
+        out.push_back(std::chrono::duration<double>(w.at - t0).count());
     return out;
   }
 };
@@ -227,7 +228,7 @@ TEST(Follower, TimeoutsAreRetriedWithinTheCycleWithoutAnOutage) {
   rig.waiter.stop_at(at(15));
   rig.run();
   EXPECT_EQ(rig.times_of("now-base"), (Times{0, 10}));
-  for (const auto& w : rig.frames) EXPECT_TRUE(w.frame.errors.empty()) << w.frame.group;
+  for (const auto& w : rig.frames) EXPECT_TRUE(w.frame.errors.empty()) << group_name(w.frame.group);
   EXPECT_EQ(rig.logged().find("warning"), std::string::npos) << rig.logged();
 }
 

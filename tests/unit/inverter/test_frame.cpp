@@ -1,6 +1,11 @@
 // Frames: timestamps from outside are parsed only when the clock can hold
-// them (a fuzzer's year 4052 overflowed the nanosecond clock).
+// them (a fuzzer's year 4052 overflowed the nanosecond clock); error classes
+// are enumerators inside, wire names in the line, and other stages' classes
+// pass through.
 #include <gtest/gtest.h>
+
+#include <iterator>
+#include <set>
 
 #include "mtec/inverter/frame.hpp"
 
@@ -29,7 +34,7 @@ TEST(Frame, ALineParsesBackToTheFrameItWasWrittenFrom) {
   Frame f;
   f.ts = "2026-11-30T16:20:00.123Z";
   f.serial = "S1";
-  f.group = "now-base";
+  f.group = Group::now_base;
   f.values = {{"grid_power", Value{int64_t{-120}}}, {"battery_soc", Value{56.5}}};
   const std::string line = frame_line(f);
   EXPECT_EQ(line.find('\n'), std::string::npos);
@@ -37,6 +42,43 @@ TEST(Frame, ALineParsesBackToTheFrameItWasWrittenFrom) {
   ASSERT_EQ(parse_frame(line, back), "");
   EXPECT_EQ(frame_line(back), line);
   EXPECT_EQ(back["values"]["grid_power"], -120);
+}
+
+TEST(Frame, ErrorClassesAreWrittenByTheirWireNamesAndParseBack) {
+  const std::vector<std::pair<FrameErrorClass, std::string>> wire = {
+      {ErrorClass::temp_fail, "timeout"},
+      {ErrorClass::unavailable, "unavailable"},
+      {ErrorClass::protocol, "protocol"},
+      {FrameOnlyClass::undecodable, "undecodable"},
+      {FrameOnlyClass::missing_input, "missing-input"},
+      {FrameOnlyClass::formula, "formula"}};
+  for (const auto& [cls, name] : wire) {
+    FrameError e;
+    e.keys = {"k"};
+    e.cls = cls;
+    e.message = "m";
+    EXPECT_EQ(error_to_json(e).dump(), R"({"keys":["k"],"class":")" + name + R"(","message":"m"})");
+    EXPECT_EQ(parse_frame_class(name), cls) << name;
+  }
+  std::set<std::string_view> names;  // no two classes share a name
+  for (const ErrorClass c : kAllErrorClasses) names.insert(frame_class_name(c));
+  for (const FrameOnlyClass c :
+       {FrameOnlyClass::undecodable, FrameOnlyClass::missing_input, FrameOnlyClass::formula})
+    names.insert(frame_class_name(c));
+  EXPECT_EQ(names.size(), std::size(kAllErrorClasses) + 3);
+  EXPECT_TRUE(FrameError{}.is(ErrorClass::software));  // a class never set is a bug's
+}
+
+TEST(Frame, AnErrorOfAClassNoStageOfOursNamesPassesThroughUnchanged) {
+  const std::string line =
+      R"({"group":"now-base","values":{"pv":1},"errors":[{"keys":["x"],"class":"solar-flare",)"
+      R"("message":"m"},{"class":7}]})";
+  Json frame;
+  ASSERT_EQ(parse_frame(line, frame), "");  // a frame, whatever its errors say
+  EXPECT_EQ(frame_problem(frame), "");
+  EXPECT_EQ(frame_line(frame), line);
+  EXPECT_EQ(parse_frame_class("solar-flare"), std::nullopt);
+  EXPECT_EQ(parse_frame_class("missing_input"), std::nullopt);
 }
 
 TEST(Frame, ALineReplacesInvalidUtf8AndSaysWhyOthersAreNoFrames) {

@@ -21,7 +21,9 @@ TEST(Plan, GapZeroReproducesTheLegacyRequestsOfEveryGroupRead) {
         if (q["kind"] == "read")
           expected.emplace_back(q["address"].get<int>(), q["count"].get<int>());
       std::vector<std::pair<int, int>> got;
-      for (const auto& q : plan_reads(test::project_catalog().group(read["group"]), 0))
+      for (const auto& q : plan_reads(
+               test::project_catalog().group(parse_group(read["group"].get<std::string>()).value()),
+               0))
         got.emplace_back(q.start, q.count);
       EXPECT_EQ(got, expected) << name << " " << read["group"];
       ++checked;

@@ -6,8 +6,8 @@
 namespace mtec {
 namespace {
 
-FrameError err(uint16_t start, std::string cls, std::string message, int exception = 0) {
-  return {start, 8, {"k"}, std::move(cls), std::move(message), exception};
+FrameError err(uint16_t start, ErrorClass cls, std::string message, int exception = 0) {
+  return {start, 8, {"k"}, cls, std::move(message), exception};
 }
 
 modbus::Endpoint ep(int port = 1502, uint8_t unit = 7) {
@@ -17,10 +17,11 @@ modbus::Endpoint ep(int port = 1502, uint8_t unit = 7) {
 
 TEST(ReadReport, TimeoutsAreOneLineNamingWhatWasAskedWithTheProbeHint) {
   ReadOutcome o;
-  o.errors = {err(10000, "timeout",
-                  "127.0.0.1:1502: read 10000..10007: no reply within 5000 ms (tried 2 times)"),
-              err(10100, "timeout", "not tried: the read's time budget of 10000 ms is spent"),
-              err(11000, "timeout", "not tried: the read's time budget of 10000 ms is spent")};
+  o.errors = {
+      err(10000, ErrorClass::temp_fail,
+          "127.0.0.1:1502: read 10000..10007: no reply within 5000 ms (tried 2 times)"),
+      err(10100, ErrorClass::temp_fail, "not tried: the read's time budget of 10000 ms is spent"),
+      err(11000, ErrorClass::temp_fail, "not tried: the read's time budget of 10000 ms is spent")};
   o.untried = 2;  // as read_registers counts them
   o.first_failure_tries = 2;
   const auto r = report_read(o, "grid_power", ep(), "127.0.0.1:1502");
@@ -36,8 +37,9 @@ TEST(ReadReport, TimeoutsAreOneLineNamingWhatWasAskedWithTheProbeHint) {
 
 TEST(ReadReport, TriesCutShortByTheBudgetSaySoAndAgreeWithTheRetries) {
   ReadOutcome o;
-  o.errors = {err(10000, "timeout", "no reply"),
-              err(10100, "timeout", "not tried: the read's time budget of 10000 ms is spent")};
+  o.errors = {
+      err(10000, ErrorClass::temp_fail, "no reply"),
+      err(10100, ErrorClass::temp_fail, "not tried: the read's time budget of 10000 ms is spent")};
   o.untried = 1;
   o.first_failure_tries = 2;
   o.first_failure_allowed = 4;  // MODBUS_RETRIES 3
@@ -50,8 +52,9 @@ TEST(ReadReport, TriesCutShortByTheBudgetSaySoAndAgreeWithTheRetries) {
 TEST(ReadReport, RefusalsStayOneLineEachAndPartialTimeoutsGiveNoHint) {
   ReadOutcome o;
   o.words[nullptr] = {1};  // something was read
-  o.errors = {err(10100, "unavailable", "read 10100..10107: exception reply: illegal address", 2),
-              err(11000, "timeout", "x: read 11000..11007: no reply within 5000 ms")};
+  o.errors = {
+      err(10100, ErrorClass::unavailable, "read 10100..10107: exception reply: illegal address", 2),
+      err(11000, ErrorClass::temp_fail, "x: read 11000..11007: no reply within 5000 ms")};
   const auto r = report_read(o, "now-base", ep(), "h:1");
   ASSERT_EQ(r.refusals.size(), 1u);
   EXPECT_NE(r.refusals[0].find("exception reply"), std::string::npos);
@@ -61,15 +64,16 @@ TEST(ReadReport, RefusalsStayOneLineEachAndPartialTimeoutsGiveNoHint) {
 
 TEST(ReadReport, ALostConnectionIsCalledOneAndBadRepliesHint) {
   ReadOutcome lost;
-  lost.errors = {
-      err(10000, "unavailable", "h:1: read 10000..10007: connection closed by the device")};
+  lost.errors = {err(10000, ErrorClass::unavailable,
+                     "h:1: read 10000..10007: connection closed by the device")};
   const auto l = report_read(lost, "static", ep(), "h:1");
   EXPECT_EQ(
       l.failure,
       "lost the inverter reading static: h:1: read 10000..10007: connection closed by the device");
   EXPECT_EQ(l.hint, "");
   ReadOutcome bad;
-  bad.errors = {err(10000, "protocol", "h:1: read 10000..10007: bad reply: wrong unit id")};
+  bad.errors = {
+      err(10000, ErrorClass::protocol, "h:1: read 10000..10007: bad reply: wrong unit id")};
   const auto b = report_read(bad, "static", ep(), "h:1");
   EXPECT_EQ(b.failure.rfind("bad reply reading static: ", 0), 0u);
   EXPECT_NE(b.hint.find("MODBUS_FRAMER (tcp)"), std::string::npos);

@@ -84,7 +84,7 @@ TEST(Reader, RetriesRecoverFromCorruptRepliesWithoutWrongValues) {
   policy.retries = 2;
   const auto failed = read_registers(none.client, r.ptrs, 0, policy);
   ASSERT_EQ(failed.errors.size(), 2u);
-  EXPECT_EQ(failed.errors[0].cls, "protocol");
+  EXPECT_TRUE(failed.errors[0].is(ErrorClass::protocol));
   EXPECT_EQ(*failed.worst, ErrorClass::protocol);
   EXPECT_TRUE(failed.words.empty());
   EXPECT_EQ(none.device.requests, 6);  // 2 requests x (1 + 2 retries)
@@ -149,7 +149,7 @@ TEST(Reader, TheBudgetEndsARetryingRead) {
   };
   const auto out = read_registers(rig.client, r.ptrs, 0, policy);
   ASSERT_EQ(out.errors.size(), 3u);
-  EXPECT_EQ(out.errors[0].cls, "protocol");
+  EXPECT_TRUE(out.errors[0].is(ErrorClass::protocol));
   EXPECT_NE(out.errors[0].message.find(" of 101 times: the read's time budget of 1000 ms"),
             std::string::npos)
       << out.errors[0].message;

@@ -17,7 +17,8 @@ using namespace fake;
 class CommandRelayTest : public ::testing::Test {
  protected:
   const std::string topic_ =
-      "MTEC/S1/" + test::project_catalog().find("charge_limit")->group + "/charge_limit/set";
+      "MTEC/S1/" + std::string(group_name(test::project_catalog().find("charge_limit")->group)) +
+      "/charge_limit/set";
   CommandsFifo fifo_;
   FakeClock clock_;
   CapturedLog log_;

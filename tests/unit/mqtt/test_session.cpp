@@ -285,7 +285,8 @@ class SessionCommands : public ::testing::Test {
     r_.connected().frame(now_base(50));
   }
   std::string set_topic_of(const std::string& key) {
-    return "MTEC/S1/" + test::project_catalog().find(key)->group + "/" + key + "/set";
+    return "MTEC/S1/" + std::string(group_name(test::project_catalog().find(key)->group)) + "/" +
+           key + "/set";
   }
   CommandsFifo fifo_;
   SessionRig r_;

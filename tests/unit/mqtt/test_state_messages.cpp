@@ -74,7 +74,7 @@ TEST(StateMessages, TheDeviceComesFromACompleteStaticFrame) {
 TEST(StateMessages, ACommandBecomesOneLineForMtecWrite) {
   const auto& c = test::project_catalog();
   const auto t = std::chrono::system_clock::time_point(std::chrono::seconds(1'800'000'000));
-  const std::string mode = mqtt::set_topic("MTEC", "S1", c.find("mode")->group, "mode");
+  const std::string mode = mqtt::set_topic("MTEC", "S1", group_name(c.find("mode")->group), "mode");
   const auto line = command_line(c, mode, "Economic mode", "MTEC", "S1", t);
   ASSERT_TRUE(line);
   // the value as it came, not encoded: mtec-write encodes it, once
@@ -92,7 +92,8 @@ TEST(StateMessages, ACommandBecomesOneLineForMtecWrite) {
   EXPECT_THROW(command_line(c, "MTEC/S1/now-base/consumption/set", "1", "MTEC", "S1", t), Error);
   const Register& soc = *c.find("battery_soc");  // read-only
   try {
-    command_line(c, mqtt::set_topic("MTEC", "S1", soc.group, soc.mqtt), "1", "MTEC", "S1", t);
+    command_line(c, mqtt::set_topic("MTEC", "S1", group_name(soc.group), soc.mqtt), "1", "MTEC",
+                 "S1", t);
     ADD_FAILURE() << "a read-only key was forwarded";
   } catch (const Error& e) {
     EXPECT_EQ(e.cls(), ErrorClass::no_perm);
@@ -115,7 +116,7 @@ TEST(StateMessages, ACommandBecomesOneLineForMtecWrite) {
 TEST(StateMessages, OnlyTheAnnouncedCommandTopicIsACommand) {
   const auto& c = test::project_catalog();
   const auto t = std::chrono::system_clock::time_point(std::chrono::seconds(1'800'000'000));
-  const std::string group = c.find("charge_limit")->group;
+  const std::string group(group_name(c.find("charge_limit")->group));
   ASSERT_NE(group, "now-grid");
   EXPECT_TRUE(command_line(c, "MTEC/S1/" + group + "/charge_limit/set", "20", "MTEC", "S1", t));
   EXPECT_FALSE(command_line(c, "MTEC/S1/now-grid/charge_limit/set", "20", "MTEC", "S1", t));
@@ -127,7 +128,8 @@ TEST(StateMessages, OnlyTheAnnouncedCommandTopicIsACommand) {
 TEST(StateMessages, APayloadOverTheBoundIsRefusedAndLinesFitPipeBuf) {
   const auto& c = test::project_catalog();
   const auto t = std::chrono::system_clock::time_point(std::chrono::seconds(1'800'000'000));
-  const std::string topic = "MTEC/S1/" + c.find("charge_limit")->group + "/charge_limit/set";
+  const std::string topic =
+      "MTEC/S1/" + std::string(group_name(c.find("charge_limit")->group)) + "/charge_limit/set";
   const std::string padded = std::string(30, ' ') + "2" + std::string(33, ' ');  // 64 bytes
   EXPECT_TRUE(command_line(c, topic, padded, "MTEC", "S1", t));
   try {
@@ -138,7 +140,9 @@ TEST(StateMessages, APayloadOverTheBoundIsRefusedAndLinesFitPipeBuf) {
     EXPECT_NE(std::string(e.what()).find("65 bytes"), std::string::npos) << e.what();
   }
   const std::string root(5000, 'R');
-  EXPECT_THROW(command_line(c, root + "/S1/" + c.find("charge_limit")->group + "/charge_limit/set",
+  EXPECT_THROW(command_line(c,
+                            root + "/S1/" + std::string(group_name(c.find("charge_limit")->group)) +
+                                "/charge_limit/set",
                             "20", root, "S1", t),
                Error);
 }
