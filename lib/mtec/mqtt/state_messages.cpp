@@ -88,7 +88,7 @@ std::optional<std::string> command_line(const Catalog& catalog, const std::strin
   line["key"] = key;
   line["value"] = payload;
   line["topic"] = topic;
-  std::string text = line.dump();
+  std::string text = frame_line(line);    // (a topic that is no UTF-8 cannot come: replaced)
   if (text.size() + 1 > kMaxCommandLine)  // a long MQTT_TOPIC or serial
     throw Error(ErrorClass::data, fmt::format("the command line would be {} bytes (at most {})",
                                               text.size() + 1, kMaxCommandLine));

@@ -107,6 +107,11 @@ TEST(StateMessages, ACommandBecomesOneLineForMtecWrite) {
     EXPECT_EQ(e.cls(), ErrorClass::data);
     EXPECT_STREQ(e.what(), "mode (50000): '2\\xff' is not UTF-8 text");
   }
+  // a serial that is no UTF-8 (the session refuses such frames) does not throw
+  const auto odd = command_line(c, "MTEC/S\xc0/" + c.find("mode")->group + "/mode/set", "258",
+                                "MTEC", "S\xc0", t);
+  ASSERT_TRUE(odd);
+  EXPECT_NE(odd->find("\"topic\":\"MTEC/S\xef\xbf\xbd/"), std::string::npos) << *odd;
   // a value the register does not take is mtec-write's to refuse
   const auto bad = command_line(c, mode, "3", "MTEC", "S1", t);
   ASSERT_TRUE(bad);
