@@ -108,8 +108,9 @@ TEST(StateMessages, ACommandBecomesOneLineForMtecWrite) {
     EXPECT_STREQ(e.what(), "mode (50000): '2\\xff' is not UTF-8 text");
   }
   // a serial that is no UTF-8 (the session refuses such frames) does not throw
-  const auto odd = command_line(c, "MTEC/S\xc0/" + c.find("mode")->group + "/mode/set", "258",
-                                "MTEC", "S\xc0", t);
+  const auto odd =
+      command_line(c, "MTEC/S\xc0/" + std::string(group_name(c.find("mode")->group)) + "/mode/set",
+                   "258", "MTEC", "S\xc0", t);
   ASSERT_TRUE(odd);
   EXPECT_NE(odd->find("\"topic\":\"MTEC/S\xef\xbf\xbd/"), std::string::npos) << *odd;
   // a value the register does not take is mtec-write's to refuse
