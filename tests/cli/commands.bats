@@ -165,10 +165,10 @@ PY
   start_bg follow.ndjson follow.err mtec-read -H 127.0.0.1 -p "$SIM_PORT" --follow --refresh-now 0.5 --control ctl.sock
   wait_until 20 test -S ctl.sock
   run control ctl.sock '{"op":"write","address":10000,"words":[1],"raw":true}'
-  [ "$(jq -c '[.ok, .class]' <<<"$output")" = '[false,"no_perm"]' ]
+  [ "$(jq -c '[.ok, .class]' <<<"$output")" = '[false,"no-permission"]' ]
   [[ "$output" == *"serial_no (10000) is read-only"* ]]
   run control ctl.sock '{"op":"write","address":50000,"words":[65535]}'
-  [ "$(jq -c '[.ok, .class]' <<<"$output")" = '[false,"no_perm"]' ]
+  [ "$(jq -c '[.ok, .class]' <<<"$output")" = '[false,"no-permission"]' ]
   [[ "$output" == *"none of its labels' codes"* ]]
   [ "$(wc -l <writes.ndjson)" -eq 0 ]
   run control ctl.sock '{"op":"write","address":50000,"words":[3],"raw":true}'
