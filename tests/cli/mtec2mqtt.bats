@@ -97,6 +97,29 @@ exited() { ! kill -0 "$1" 2>/dev/null; }
   wait_until 2 no_stage_left
 }
 
+@test "SIGTERM while a stage is slow to end and to every process since (as systemctl stop does): exit 0" {
+  start_sub capture.txt
+  start_pipeline
+  wait_until 30 grep -q '/now-base/grid_power/state' capture.txt
+  local calc
+  calc=$(pgrep -P "$PIPE_PID" -x mtec-calc)
+  kill -STOP "$calc" # it cannot end until the script kills it, 4 s on
+  kill -TERM "$PIPE_PID"
+  # systemd signals every process of the unit, also those started since:
+  # here the script's waits for its stages
+  term_waits() {
+    pkill -TERM -P "$PIPE_PID" -x sleep || true
+    exited "$PIPE_PID"
+  }
+  wait_until 8 term_waits
+  local status=0
+  wait "$PIPE_PID" || status=$?
+  kill -CONT "$calc" 2>/dev/null || true # left stopped by a script that gave up
+  [ "$status" -eq 0 ]
+  wait_until 2 no_stage_left
+  [ "$(grep -c Terminated pipeline.err)" -eq 0 ] # the shell noted no cut-short wait
+}
+
 @test "a stage killed: the script exits non-zero within 5 s, no stage left running" {
   start_sub capture.txt
   start_pipeline

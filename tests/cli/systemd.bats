@@ -184,8 +184,8 @@ start_publishing() {
   t0=$(ms_now)
   systemctl --user stop "$UNIT"
   (($(ms_now) - t0 < 5000))
-  [ "$(prop Result)" = success ]
-  [ "$(prop ExecMainStatus)" = 0 ]
+  [ "$(prop Result)" = success ] && [ "$(prop ExecMainStatus)" = 0 ] ||
+    { echo "Result=$(prop Result) ExecMainStatus=$(prop ExecMainStatus)"; journal | tail -25; return 1; }
 }
 
 @test "the README's metrics recipe works with the installed unit: 0644 files node_exporter can read" {
