@@ -9,6 +9,7 @@
 #include "mtec/base/errors.hpp"
 #include "mtec/base/log_escape.hpp"
 #include "mtec/base/metric_names.hpp"
+#include "mtec/inverter/group.hpp"
 
 namespace mtec::app {
 
@@ -32,6 +33,9 @@ std::optional<std::string> availability_of(const MetricSamples& s) {
                      topic.empty() ? "" : " on " + untrusted(topic));
 }
 
+// The label of the now-base group's samples: group="now-base".
+std::string now_base_label() { return fmt::format("group=\"{}\"", group_name(Group::now_base)); }
+
 struct Findings {
   std::vector<std::string> unhealthy, starting, degraded;
 };
@@ -44,7 +48,7 @@ double age_of(const ToolMetrics& t, double now, const HealthLimits& limits) {
 // The tool's first values: a reader's now-base data, a publisher's first
 // message to the broker. Until then an unconnected peer is "not there yet".
 bool has_delivered(const MetricSamples& s) {
-  return metric_value(s, metric::kGroupLastSuccess, "group=\"now-base\"") ||
+  return metric_value(s, metric::kGroupLastSuccess, now_base_label()) ||
          metric_value(s, metric::kMqttPublishes).value_or(0) > 0;
 }
 
@@ -70,7 +74,7 @@ void assess_tool(const ToolMetrics& t, double now, const HealthLimits& limits, F
     not_yet(breaker || failed ? why : "connecting to the inverter", why);
   }
   if (metric_value(s, metric::kModbusConnected)) {
-    if (auto last = metric_value(s, metric::kGroupLastSuccess, "group=\"now-base\"")) {
+    if (auto last = metric_value(s, metric::kGroupLastSuccess, now_base_label())) {
       if (now - *last > limits.max_age)
         out.unhealthy.push_back(fmt::format("no fresh now-base data for {:.0f} s", now - *last));
     } else {
