@@ -78,8 +78,9 @@ namespaces() {
     name != "" && /^(inline )?namespace [a-z_]+ \{/ {
       sub(/ \{.*/, ""); sub(/namespace /, ""); name = name "::" $0; next }
     { flush() }
-    /^namespace mtec(::[a-z_]+)* \{/ {
-      file = FILENAME; line = FNR; name = $2 }
+    /^namespace mtec(::(inline )?[a-z_]+)* \{/ {
+      file = FILENAME; line = FNR; name = $0
+      sub(/^namespace /, "", name); sub(/ \{.*/, "", name) }
     END { flush() }' "$@" 2>/dev/null || true
 }
 declared=()
