@@ -129,8 +129,8 @@ std::variant<ControlRequest, std::string> parse_control_request(std::string_view
   return r;
 }
 
-nlohmann::json control_error(std::string_view cls, const std::string& message) {
-  return {{"ok", false}, {"class", std::string(cls)}, {"error", message}};
+nlohmann::json control_error(ErrorClass cls, const std::string& message) {
+  return {{"ok", false}, {"class", std::string(class_name(cls))}, {"error", message}};
 }
 
 size_t ControlServer::close_idle(std::chrono::steady_clock::time_point now) {
@@ -138,8 +138,7 @@ size_t ControlServer::close_idle(std::chrono::steady_clock::time_point now) {
   for (const auto& c : conns_)
     if (now - c.last >= kControlIdleTimeout) idle.push_back(c.fd);
   for (int fd : idle) {
-    send_line(fd, R"({"ok":false,"class":"timeout","error":"idle for too long: closed"})"
-                  "\n");
+    send_line(fd, control_error(ErrorClass::temp_fail, "idle for too long: closed").dump() + "\n");
     close_conn(fd);
   }
   return idle.size();
@@ -156,8 +155,7 @@ void ControlServer::on_readable(int fd,
           std::min_element(conns_.begin(), conns_.end(),
                            [](const Conn& a, const Conn& b) { return a.last < b.last; });
       send_line(oldest->fd,
-                R"({"ok":false,"class":"unavailable","error":"closed for a new client"})"
-                "\n");
+                control_error(ErrorClass::unavailable, "closed for a new client").dump() + "\n");
       close_conn(oldest->fd);
     }
     conns_.push_back(Conn{c, {}, now});
@@ -179,14 +177,14 @@ void ControlServer::on_readable(int fd,
     const std::string line = it->buf.substr(0, nl);
     it->buf.erase(0, nl + 1);
     const auto request = parse_control_request(line);
-    const nlohmann::json reply = std::holds_alternative<ControlRequest>(request)
-                                     ? handle(std::get<ControlRequest>(request))
-                                     : control_error("data", std::get<std::string>(request));
+    const nlohmann::json reply =
+        std::holds_alternative<ControlRequest>(request)
+            ? handle(std::get<ControlRequest>(request))
+            : control_error(ErrorClass::data, std::get<std::string>(request));
     send_line(fd, reply.dump() + "\n");
   }
   if (it->buf.size() > kControlMaxLine) {
-    send_line(fd, R"({"ok":false,"class":"data","error":"request line too long"})"
-                  "\n");
+    send_line(fd, control_error(ErrorClass::data, "request line too long").dump() + "\n");
     close_conn(fd);
   }
 }

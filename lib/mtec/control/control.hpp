@@ -20,6 +20,8 @@
 #include <variant>
 #include <vector>
 
+#include "mtec/base/errors.hpp"
+
 namespace mtec::control {
 
 // --- Interface ---
@@ -42,7 +44,7 @@ struct ControlRequest {
 std::variant<ControlRequest, std::string> parse_control_request(std::string_view line);
 
 // The answer to a request as {"ok":false,"class":...,"error":...}.
-nlohmann::json control_error(std::string_view cls, const std::string& message);
+nlohmann::json control_error(ErrorClass cls, const std::string& message);
 
 class ControlServer {
  public:

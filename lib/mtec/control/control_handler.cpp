@@ -7,7 +7,8 @@ namespace mtec::control {
 nlohmann::json execute_control(const ControlRequest& req, modbus::Device& client,
                                modbus::Link& link, TimePoint now, const Logger& log) {
   try {
-    if (!link.ensure(now)) return control_error("unavailable", "the inverter is not reachable now");
+    if (!link.ensure(now))
+      return control_error(ErrorClass::unavailable, "the inverter is not reachable now");
     if (req.op == ControlRequest::Op::read) {
       const auto words = client.read(req.address, req.count);
       link.succeeded(now);
@@ -18,7 +19,7 @@ nlohmann::json execute_control(const ControlRequest& req, modbus::Device& client
     } catch (const modbus::ModbusError& e) {
       if (e.exception_code()) throw;  // an answer: not written
       link.failed(now, e.what());
-      auto reply = control_error(class_name(e.cls()), e.what());
+      auto reply = control_error(e.cls(), e.what());
       reply["outcome"] = "unknown";  // sent, no answer: it may have been applied
       return reply;
     }
@@ -27,8 +28,7 @@ nlohmann::json execute_control(const ControlRequest& req, modbus::Device& client
       back = client.read(req.address, req.count);
     } catch (const modbus::ModbusError& e) {
       link.failed(now, e.what());
-      auto reply = control_error(class_name(e.cls()),
-                                 fmt::format("written, but not read back: {}", e.what()));
+      auto reply = control_error(e.cls(), fmt::format("written, but not read back: {}", e.what()));
       reply["outcome"] = "unknown";
       return reply;
     }
@@ -38,7 +38,7 @@ nlohmann::json execute_control(const ControlRequest& req, modbus::Device& client
     return {{"ok", true}, {"address", req.address}, {"words", req.words}, {"read_back", back}};
   } catch (const modbus::ModbusError& e) {
     link.failed(now, e.what());
-    auto reply = control_error(class_name(e.cls()), e.what());
+    auto reply = control_error(e.cls(), e.what());
     reply["exception"] = e.exception_code();
     return reply;
   }

@@ -156,7 +156,7 @@ nlohmann::json Follower::on_control(const control::ControlRequest& req) {
   if (req.op == control::ControlRequest::Op::write)
     if (const auto why = refuse_write(catalog_, req.address, req.words, req.raw)) {
       log_.warn(fmt::format("control: refused a write: {}", *why));
-      return control::control_error(class_name(ErrorClass::no_perm), *why);
+      return control::control_error(ErrorClass::no_perm, *why);
     }
   return control::execute_control(req, device_, link_, clocks_.steady(), log_);
 }

@@ -66,6 +66,17 @@ bool closed_by_server(int fd) {
   }
 }
 
+// mtec-write reads the class back (register_io): every class of a reply is
+// one it parses to the same class, and so to the same exit code.
+TEST(Control, ErrorRepliesNameTheirClassAsTheClientParsesIt) {
+  for (const ErrorClass c : kAllErrorClasses) {
+    const auto reply = control_error(c, "why");
+    EXPECT_EQ(parse_class_name(reply["class"].get<std::string>()), c) << reply.dump();
+    EXPECT_EQ(reply["ok"], false);
+    EXPECT_EQ(reply["error"], "why");
+  }
+}
+
 TEST(Control, IdleClientsAreClosedAndCannotLockOthersOut) {
   const std::string path = (std::filesystem::temp_directory_path() /
                             ("mtec-control-" + std::to_string(::getpid()) + ".sock"))
