@@ -13,22 +13,22 @@ namespace mtec {
 namespace {
 
 using std::chrono::milliseconds;
-const TimePoint t0{std::chrono::seconds(100)};
+const TimePoint beat_t0{std::chrono::seconds(100)};
 
 TEST(HeartbeatMonitor, EveryStageHeardSinceATime) {
   HeartbeatMonitor m({"mtec-read", "mtec-calc"});
   EXPECT_FALSE(m.all_started());
-  m.heard("mtec-read ok", t0);
-  m.heard("mtec-bogus ok", t0);
+  m.heard("mtec-read ok", beat_t0);
+  m.heard("mtec-bogus ok", beat_t0);
   EXPECT_FALSE(m.all_started());
-  m.heard("mtec-calc ok", t0 + milliseconds(100));
+  m.heard("mtec-calc ok", beat_t0 + milliseconds(100));
   EXPECT_TRUE(m.all_started());
-  EXPECT_TRUE(m.all_heard_since(t0 - milliseconds(1)));
-  EXPECT_FALSE(m.all_heard_since(t0));  // mtec-read's beat is not after t0
-  m.heard("mtec-read inverter unreachable since 12:00:01", t0 + milliseconds(600));
-  EXPECT_TRUE(m.all_heard_since(t0 + milliseconds(50)));
+  EXPECT_TRUE(m.all_heard_since(beat_t0 - milliseconds(1)));
+  EXPECT_FALSE(m.all_heard_since(beat_t0));  // mtec-read's beat is not after beat_t0
+  m.heard("mtec-read inverter unreachable since 12:00:01", beat_t0 + milliseconds(600));
+  EXPECT_TRUE(m.all_heard_since(beat_t0 + milliseconds(50)));
   EXPECT_EQ(m.state("mtec-read"), "inverter unreachable since 12:00:01");
-  EXPECT_EQ(m.silent(milliseconds(2000), t0 + milliseconds(2200)),
+  EXPECT_EQ(m.silent(milliseconds(2000), beat_t0 + milliseconds(2200)),
             std::vector<std::string>{"mtec-calc"});
 }
 
@@ -52,23 +52,23 @@ TEST(ServiceNotifier, ReadyWhenEveryStageRunsWatchdogWhileAllTurnStatusOnChange)
         return true;
       },
       milliseconds(500));
-  n.tick(t0, "waiting for the first values");
+  n.tick(beat_t0, "waiting for the first values");
   EXPECT_TRUE(sent.empty());  // not every stage runs its loop yet
-  n.monitor().heard("mtec-read inverter unreachable since 12:00:00", t0);
-  n.monitor().heard("mtec-calc ok", t0);
-  n.tick(t0 + milliseconds(10), "inverter unreachable since 12:00:00");
+  n.monitor().heard("mtec-read inverter unreachable since 12:00:00", beat_t0);
+  n.monitor().heard("mtec-calc ok", beat_t0);
+  n.tick(beat_t0 + milliseconds(10), "inverter unreachable since 12:00:00");
   ASSERT_EQ(sent.size(), 1u);
   EXPECT_EQ(sent[0], "READY=1\nSTATUS=inverter unreachable since 12:00:00");
   // both keep turning: fed every interval, however long the outage
   for (int i = 1; i <= 20; ++i) {
-    const auto t = t0 + milliseconds(10 + 500 * i);
+    const auto t = beat_t0 + milliseconds(10 + 500 * i);
     n.monitor().heard("mtec-read inverter unreachable since 12:00:00", t - milliseconds(5));
     n.monitor().heard("mtec-calc ok", t - milliseconds(5));
     n.tick(t, "inverter unreachable since 12:00:00");
   }
   EXPECT_EQ(std::count(sent.begin(), sent.end(), "WATCHDOG=1"), 20);
   // mtec-calc hangs: no more feeding
-  const auto hang = t0 + milliseconds(10 + 500 * 20);
+  const auto hang = beat_t0 + milliseconds(10 + 500 * 20);
   for (int i = 1; i <= 10; ++i) {
     n.monitor().heard("mtec-read ok", hang + milliseconds(500 * i - 5));
     n.tick(hang + milliseconds(500 * i), "publishing");
@@ -85,9 +85,9 @@ TEST(ServiceNotifier, OnItsOwnItIsReadyAtOnce) {
     sent.push_back(s);
     return true;
   });
-  n.tick(t0, "publishing");
-  n.tick(t0 + milliseconds(4900), "publishing");  // the default interval: 5 s
-  n.tick(t0 + milliseconds(5000), "publishing");
+  n.tick(beat_t0, "publishing");
+  n.tick(beat_t0 + milliseconds(4900), "publishing");  // the default interval: 5 s
+  n.tick(beat_t0 + milliseconds(5000), "publishing");
   EXPECT_EQ(sent, (std::vector<std::string>{"READY=1\nSTATUS=publishing", "WATCHDOG=1"}));
 }
 
@@ -101,23 +101,23 @@ TEST(Heartbeat, ThroughAFifoRateLimitedAndOnChange) {
   HeartbeatSender sender("mtec-read", path, milliseconds(500));
   EXPECT_TRUE(sender.enabled());
   HeartbeatMonitor m({"mtec-read"});
-  EXPECT_EQ(sender.due_in_ms(t0), 0);
-  sender.beat(t0);
-  EXPECT_EQ(sender.due_in_ms(t0 + milliseconds(100)), 400);
-  reader.drain(m, t0);
+  EXPECT_EQ(sender.due_in_ms(beat_t0), 0);
+  sender.beat(beat_t0);
+  EXPECT_EQ(sender.due_in_ms(beat_t0 + milliseconds(100)), 400);
+  reader.drain(m, beat_t0);
   EXPECT_TRUE(m.all_started());
-  sender.beat(t0 + milliseconds(100));  // too soon: nothing
-  reader.drain(m, t0 + milliseconds(100));
-  EXPECT_FALSE(m.all_heard_since(t0));
-  sender.beat(t0 + milliseconds(200), "inverter unreachable");  // a change goes at once
-  reader.drain(m, t0 + milliseconds(200));
-  EXPECT_TRUE(m.all_heard_since(t0));
+  sender.beat(beat_t0 + milliseconds(100));  // too soon: nothing
+  reader.drain(m, beat_t0 + milliseconds(100));
+  EXPECT_FALSE(m.all_heard_since(beat_t0));
+  sender.beat(beat_t0 + milliseconds(200), "inverter unreachable");  // a change goes at once
+  reader.drain(m, beat_t0 + milliseconds(200));
+  EXPECT_TRUE(m.all_heard_since(beat_t0));
   EXPECT_EQ(m.state("mtec-read"), "inverter unreachable");
   ::unlink(path.c_str());
   HeartbeatSender off("mtec-calc", "");
   EXPECT_FALSE(off.enabled());
-  off.beat(t0);
-  EXPECT_EQ(off.due_in_ms(t0), -1);
+  off.beat(beat_t0);
+  EXPECT_EQ(off.due_in_ms(beat_t0), -1);
 }
 
 }  // namespace

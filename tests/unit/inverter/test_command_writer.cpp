@@ -60,7 +60,7 @@ struct FakeIO : control::RegisterIO {
   std::string describe() const override { return "fake"; }
 };
 
-struct Rig {
+struct WriterRig {
   FakeIO io;
   Logger log{"t", Logger::Format::text, false, stderr};
   Metrics metrics{"", "mtec-write"};
@@ -75,7 +75,7 @@ struct Rig {
   Clocks now{TimePoint{seconds(1000)}, WallTime{seconds(1'800'000'000)}};
   uint64_t seq = 0;
 
-  Rig() { log.set_threshold(Level::error); }
+  WriterRig() { log.set_threshold(Level::error); }
   void offer(const std::string& key, const std::string& value,
              std::optional<WallTime> ts = std::nullopt) {
     w.offer({encode_write(test::project_catalog(), key, value), ts ? ts : now.wall, ++seq}, now);
@@ -104,7 +104,7 @@ struct Rig {
 };
 
 TEST(CommandWriter, AWriteThatChangesNothingIsSkipped) {
-  Rig r;
+  WriterRig r;
   r.io.regs[r.address("charge_limit")] =
       encode_write(test::project_catalog(), "charge_limit", "20").words;
   r.offer("charge_limit", "20");
@@ -116,7 +116,7 @@ TEST(CommandWriter, AWriteThatChangesNothingIsSkipped) {
 }
 
 TEST(CommandWriter, ASliderDragEndsInOneWriteOfItsFinalValue) {
-  Rig r;
+  WriterRig r;
   for (int v = 10; v <= 30; ++v) r.offer("charge_limit", std::to_string(v));
   EXPECT_EQ(r.io.writes, 1);  // the first at once
   EXPECT_EQ(r.w.next_work(), r.now.steady + milliseconds(5000));
@@ -132,7 +132,7 @@ TEST(CommandWriter, ASliderDragEndsInOneWriteOfItsFinalValue) {
 }
 
 TEST(CommandWriter, IdenticalCommandsWriteOnce) {
-  Rig r;
+  WriterRig r;
   for (int i = 0; i < 1000; ++i) {
     r.offer("charge_limit", "20");
     r.advance(milliseconds(10));
@@ -142,7 +142,7 @@ TEST(CommandWriter, IdenticalCommandsWriteOnce) {
 }
 
 TEST(CommandWriter, AnExpiredCommandIsNeverApplied) {
-  Rig r;
+  WriterRig r;
   r.offer("charge_limit", "20", r.now.wall - seconds(31));
   EXPECT_EQ(r.io.writes, 0);
   ASSERT_EQ(r.results.size(), 1u);
@@ -150,7 +150,7 @@ TEST(CommandWriter, AnExpiredCommandIsNeverApplied) {
   EXPECT_EQ(r.metric("mtec_writes_skipped_total{reason=\"expired\"}"), "1");
   // one that expires while it waits for its interval
   r.offer("mode", "Economic mode");
-  Rig longer;
+  WriterRig longer;
   longer.offer("charge_limit", "20");
   longer.offer("charge_limit", "21", longer.now.wall - seconds(28));
   longer.advance(seconds(5));
@@ -159,7 +159,7 @@ TEST(CommandWriter, AnExpiredCommandIsNeverApplied) {
 }
 
 TEST(CommandWriter, AnUnknownOutcomeIsReadBackWhenTheInverterAnswersAgain) {
-  Rig r;
+  WriterRig r;
   r.io.write_fails = {FakeIO::Fail::timeout_unknown};
   r.io.read_fails = {FakeIO::Fail::none, FakeIO::Fail::refused, FakeIO::Fail::refused};
   r.offer("charge_limit", "20");
@@ -181,7 +181,7 @@ TEST(CommandWriter, AnUnknownOutcomeIsReadBackWhenTheInverterAnswersAgain) {
 }
 
 TEST(CommandWriter, AnUnknownOutcomeThatWasNotAppliedIsToldSo) {
-  Rig r;
+  WriterRig r;
   r.io.apply_unknown = false;
   r.io.write_fails = {FakeIO::Fail::timeout_unknown};
   r.offer("charge_limit", "20");
@@ -192,7 +192,7 @@ TEST(CommandWriter, AnUnknownOutcomeThatWasNotAppliedIsToldSo) {
 }
 
 TEST(CommandWriter, NothingWrittenIsTriedAgainUntilItExpires) {
-  Rig r;
+  WriterRig r;
   r.io.read_fails.assign(100, FakeIO::Fail::refused);
   r.offer("charge_limit", "20");
   EXPECT_TRUE(r.results.empty());
@@ -201,7 +201,7 @@ TEST(CommandWriter, NothingWrittenIsTriedAgainUntilItExpires) {
   ASSERT_EQ(r.results.size(), 1u);
   EXPECT_EQ(r.outcome(0), "expired");
   EXPECT_LT(r.io.reads, 12);  // backoff, not a read per second
-  Rig back;
+  WriterRig back;
   back.io.read_fails = {FakeIO::Fail::refused};
   back.offer("charge_limit", "20");
   back.advance(seconds(6));
@@ -210,7 +210,7 @@ TEST(CommandWriter, NothingWrittenIsTriedAgainUntilItExpires) {
 }
 
 TEST(CommandWriter, EachUnknownOutcomeIsToldOnceAndAllDueCommandsGoAfterARecovery) {
-  Rig r;
+  WriterRig r;
   r.io.write_fails = {FakeIO::Fail::timeout_unknown, FakeIO::Fail::timeout_unknown};
   r.offer("charge_limit", "20");
   r.advance(seconds(3));  // read back: applied
@@ -223,7 +223,7 @@ TEST(CommandWriter, EachUnknownOutcomeIsToldOnceAndAllDueCommandsGoAfterARecover
   for (const auto& j : r.results) told += j["key"] == "charge_limit" && j["outcome"] == "applied";
   EXPECT_EQ(told, 1);
   // nothing written, then three registers due at once: all go when it answers
-  Rig q;
+  WriterRig q;
   q.io.read_fails = {FakeIO::Fail::refused};
   q.offer("charge_limit", "20");
   q.offer("discharge_limit", "20");
@@ -233,7 +233,7 @@ TEST(CommandWriter, EachUnknownOutcomeIsToldOnceAndAllDueCommandsGoAfterARecover
 }
 
 TEST(CommandWriter, AnExceptionReplyIsAnAnswerNotRetried) {
-  Rig r;
+  WriterRig r;
   r.io.write_fails = {FakeIO::Fail::exception};
   r.offer("charge_limit", "20");
   ASSERT_EQ(r.results.size(), 1u);
@@ -244,7 +244,7 @@ TEST(CommandWriter, AnExceptionReplyIsAnAnswerNotRetried) {
 }
 
 TEST(CommandWriter, AbandonTellsWhatIsLeft) {
-  Rig r;
+  WriterRig r;
   r.offer("charge_limit", "20");
   r.offer("charge_limit", "21");
   r.w.abandon("stopped");

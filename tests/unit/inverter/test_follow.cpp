@@ -66,9 +66,10 @@ class ScriptedWait final : public FollowWaiter {
   std::multimap<TimePoint, std::variant<Stop, std::function<void()>, std::string>> events_;
 };
 
-const TimePoint t0{};
+const TimePoint follow_t0{};
 TimePoint at(double s) {
-  return t0 + std::chrono::duration_cast<TimePoint::duration>(std::chrono::duration<double>(s));
+  return follow_t0 +
+         std::chrono::duration_cast<TimePoint::duration>(std::chrono::duration<double>(s));
 }
 
 struct Written {
@@ -77,8 +78,8 @@ struct Written {
 };
 
 // A follow loop on a scripted inverter whose serial is "SN1234AB".
-struct Rig {
-  TimePoint now = t0;
+struct FollowRig {
+  TimePoint now = follow_t0;
   ScriptedInverter device{now};
   ScriptedWait waiter{now};
   Settings settings;
@@ -87,7 +88,7 @@ struct Rig {
   Metrics metrics{"", "mtec-read"};
   std::vector<Written> frames;
 
-  Rig() { device.set_text(kSerialAddress, "SN1234AB", 8); }
+  FollowRig() { device.set_text(kSerialAddress, "SN1234AB", 8); }
 
   void run(HeartbeatSender& beat) {
     Follower f(
@@ -130,7 +131,7 @@ struct Rig {
     std::vector<double> out;
     for (const auto& w : frames)
       if (group_name(w.frame.group) == group)
-        out.push_back(std::chrono::duration<double>(w.at - t0).count());
+        out.push_back(std::chrono::duration<double>(w.at - follow_t0).count());
     return out;
   }
 };
@@ -145,14 +146,14 @@ using Groups = std::vector<std::string>;
 using Times = std::vector<double>;
 
 TEST(Follower, FirstCycleReadsAtOnceStaticFrameFirstThenEveryGroupDue) {
-  Rig rig;
+  FollowRig rig;
   rig.waiter.stop_at(at(1));
   rig.run();
-  EXPECT_EQ(rig.groups_at(t0),
+  EXPECT_EQ(rig.groups_at(follow_t0),
             (Groups{"static", "now-base", "config", "now-grid", "day", "total"}));
   EXPECT_EQ(rig.frames.size(), 6u);
   for (const auto& w : rig.frames) EXPECT_EQ(w.frame.serial, "SN1234AB");
-  EXPECT_EQ(rig.device.connects, std::vector<TimePoint>{t0});
+  EXPECT_EQ(rig.device.connects, std::vector<TimePoint>{follow_t0});
   EXPECT_NE(rig.logged().find("notice: inverter inverter.test:502 (unit 247, tcp framing): serial "
                               "SN1234AB"),
             std::string::npos)
@@ -160,7 +161,7 @@ TEST(Follower, FirstCycleReadsAtOnceStaticFrameFirstThenEveryGroupDue) {
 }
 
 TEST(Follower, GroupsAreReadAtTheirIntervalsOnAFixedGrid) {
-  Rig rig;
+  FollowRig rig;
   rig.waiter.stop_at(at(65));
   rig.run();
   EXPECT_EQ(rig.times_of("now-base"), (Times{0, 10, 20, 30, 40, 50, 60}));
@@ -177,7 +178,7 @@ TEST(Follower, GroupsAreReadAtTheirIntervalsOnAFixedGrid) {
 }
 
 TEST(Follower, NoFramesWhileTheSerialCannotBeATopicLevelRetriedEveryTenSeconds) {
-  Rig rig;
+  FollowRig rig;
   rig.device.set_text(kSerialAddress, "SN/12", 8);
   rig.waiter.at(at(15), [&] { rig.device.set_text(kSerialAddress, "SN1234AB", 8); });
   rig.waiter.stop_at(at(25));
@@ -194,7 +195,7 @@ TEST(Follower, NoFramesWhileTheSerialCannotBeATopicLevelRetriedEveryTenSeconds) 
 }
 
 TEST(Follower, AnOutageIsToldOnceBacksOffAndItsEndIsToldWithFramesAgain) {
-  Rig rig;
+  FollowRig rig;
   rig.waiter.at(at(15), [&] { rig.device.unplug(); });
   rig.waiter.at(at(50), [&] { rig.device.plug_in(); });
   rig.waiter.stop_at(at(75));
@@ -211,7 +212,7 @@ TEST(Follower, AnOutageIsToldOnceBacksOffAndItsEndIsToldWithFramesAgain) {
   // failures in a row
   std::vector<double> connects;
   for (const auto& c : rig.device.connects)
-    connects.push_back(std::chrono::duration<double>(c - t0).count());
+    connects.push_back(std::chrono::duration<double>(c - follow_t0).count());
   EXPECT_EQ(connects, (Times{0, 20, 21, 23, 27, 35, 65})) << log;
   EXPECT_NE(log.find("notice: connected to inverter.test:502 again after 45 s"), std::string::npos)
       << log;
@@ -221,7 +222,7 @@ TEST(Follower, AnOutageIsToldOnceBacksOffAndItsEndIsToldWithFramesAgain) {
 }
 
 TEST(Follower, TimeoutsAreRetriedWithinTheCycleWithoutAnOutage) {
-  Rig rig;
+  FollowRig rig;
   rig.waiter.at(at(5), [&] {
     rig.device.script = {ScriptedInverter::Step::timeout, ScriptedInverter::Step::timeout};
   });
@@ -258,7 +259,7 @@ struct Fifo {
 TEST(Follower, HeartbeatsAtTheirIntervalWhileIdleBetweenReads) {
   Fifo fifo;
   ASSERT_GE(fifo.fd, 0);
-  Rig rig;
+  FollowRig rig;
   rig.settings.refresh_now = Seconds(60);
   rig.waiter.stop_at(at(59));
   HeartbeatSender beat("mtec-read", fifo.path, seconds(5));
@@ -267,14 +268,14 @@ TEST(Follower, HeartbeatsAtTheirIntervalWhileIdleBetweenReads) {
   // the waits end at each beat, the last at the next read
   std::vector<double> waits;
   for (const auto& w : rig.waiter.waits)
-    waits.push_back(std::chrono::duration<double>(w - t0).count());
+    waits.push_back(std::chrono::duration<double>(w - follow_t0).count());
   EXPECT_EQ(waits, (Times{0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60}));
 }
 
 TEST(Follower, TheHeartbeatTellsAnOutage) {
   Fifo fifo;
   ASSERT_GE(fifo.fd, 0);
-  Rig rig;
+  FollowRig rig;
   rig.waiter.at(at(5), [&] { rig.device.unplug(); });
   rig.waiter.stop_at(at(12));
   HeartbeatSender beat("mtec-read", fifo.path, seconds(5));
@@ -285,7 +286,7 @@ TEST(Follower, TheHeartbeatTellsAnOutage) {
 }
 
 TEST(Follower, AControlWriteIsExecutedBetweenCyclesAndReadBack) {
-  Rig rig;
+  FollowRig rig;
   const auto reply = rig.control(5, R"({"op":"write","address":50000,"words":[258]})", 15);
   EXPECT_EQ(reply, nlohmann::json::parse(
                        R"({"ok":true,"address":50000,"words":[258],"read_back":[258]})"));
@@ -302,7 +303,7 @@ TEST(Follower, AControlWriteIsExecutedBetweenCyclesAndReadBack) {
 }
 
 TEST(Follower, AControlWriteOfAReadOnlyRegisterIsRefusedAndNotSent) {
-  Rig rig;
+  FollowRig rig;
   const auto reply = rig.control(5, R"({"op":"write","address":10000,"words":[1]})", 6);
   EXPECT_EQ(reply["class"], "no-permission");  // the class mtec-write maps to exit 77
   EXPECT_TRUE(rig.device.writes.empty());
@@ -310,7 +311,7 @@ TEST(Follower, AControlWriteOfAReadOnlyRegisterIsRefusedAndNotSent) {
 }
 
 TEST(Follower, EndsWhenTheFramesReaderIsGone) {
-  Rig rig;
+  FollowRig rig;
   rig.waiter.stop_at(at(3600));
   HeartbeatSender none("mtec-read", "");
   size_t written = 0;
@@ -320,7 +321,7 @@ TEST(Follower, EndsWhenTheFramesReaderIsGone) {
       {[&rig] { return rig.now; }, [] { return std::chrono::system_clock::now(); }});
   f.run();
   EXPECT_EQ(written, 2u);
-  EXPECT_EQ(rig.now, t0);
+  EXPECT_EQ(rig.now, follow_t0);
 }
 
 }  // namespace

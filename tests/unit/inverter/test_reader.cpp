@@ -57,7 +57,7 @@ struct Device {
 
 using Regs = test::OneWordRegisters;
 
-struct Rig {
+struct ReaderRig {
   Device device;
   ScriptedDevice server{[this](const std::vector<uint8_t>& q, int) { return device.reply(q); }};
   modbus::Client client{modbus::Endpoint{"127.0.0.1", server.port(), std::nullopt, 247,
@@ -65,7 +65,7 @@ struct Rig {
 };
 
 TEST(Reader, RetriesRecoverFromCorruptRepliesWithoutWrongValues) {
-  Rig rig;
+  ReaderRig rig;
   rig.device.words = {{1, 11}, {2, 22}, {40, 44}};
   rig.device.corrupt = [](int n) { return n % 2 == 0; };  // every first try is spoilt
   const Regs r({1, 2, 40});
@@ -78,7 +78,7 @@ TEST(Reader, RetriesRecoverFromCorruptRepliesWithoutWrongValues) {
   EXPECT_EQ(out.words.at(r.ptrs[2]), std::vector<uint16_t>{44});
   EXPECT_EQ(rig.device.requests, 4);
 
-  Rig none;
+  ReaderRig none;
   none.device.words = rig.device.words;
   none.device.corrupt = [](int) { return true; };
   policy.retries = 2;
@@ -91,7 +91,7 @@ TEST(Reader, RetriesRecoverFromCorruptRepliesWithoutWrongValues) {
 }
 
 TEST(Reader, AnExceptionIsAnAnswerNotRetried) {
-  Rig rig;
+  ReaderRig rig;
   rig.device.words = {{5, 1}};
   rig.device.exceptions = {{5, 4}};
   const Regs r({5});
@@ -102,7 +102,7 @@ TEST(Reader, AnExceptionIsAnAnswerNotRetried) {
 }
 
 TEST(Reader, AMergedRefusalIsCutUntilTheRefusingRegisterIsAlone) {
-  Rig rig;
+  ReaderRig rig;
   for (int a : {1, 2, 3, 4, 5, 6}) rig.device.words[a] = static_cast<uint16_t>(a);
   rig.device.exceptions = {{4, 2}};
   const Regs r({1, 2, 3, 4, 5, 6});
@@ -113,7 +113,7 @@ TEST(Reader, AMergedRefusalIsCutUntilTheRefusingRegisterIsAlone) {
 }
 
 TEST(Reader, RefusedSpansAreLearnedAndNotAskedAgain) {
-  Rig rig;
+  ReaderRig rig;
   rig.device.strict = true;
   rig.device.words = {{1, 1}, {2, 2}, {10, 10}, {11, 11}, {12, 12}};  // 3..9 unmapped
   const Regs r({1, 2, 10, 11, 12});
@@ -134,7 +134,7 @@ TEST(Reader, RefusedSpansAreLearnedAndNotAskedAgain) {
 }
 
 TEST(Reader, TheBudgetEndsARetryingRead) {
-  Rig rig;
+  ReaderRig rig;
   rig.device.words = {{1, 1}, {50, 5}, {90, 9}};
   rig.device.corrupt = [](int) { return true; };
   const Regs r({1, 50, 90});

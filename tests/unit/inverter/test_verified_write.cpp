@@ -40,7 +40,7 @@ struct Store final : control::RegisterIO {
   std::string describe() const override { return "the store"; }
 };
 
-struct Rig {
+struct VerifyRig {
   Store io;
   test::CapturedLog captured{"mtec-write"};
   const Logger& log = captured.log;
@@ -60,7 +60,7 @@ struct Rig {
 };
 
 TEST(VerifiedWrite, AppliedWriteReportsItsLineAndLogsItsReadBack) {
-  Rig rig;
+  VerifyRig rig;
   EXPECT_FALSE(rig.write());
   ASSERT_EQ(rig.lines.size(), 1u);
   EXPECT_EQ(rig.lines[0]["outcome"], "applied");
@@ -73,7 +73,7 @@ TEST(VerifiedWrite, AppliedWriteReportsItsLineAndLogsItsReadBack) {
 }
 
 TEST(VerifiedWrite, ARegisterHoldingTheValueIsNotWritten) {
-  Rig rig;
+  VerifyRig rig;
   rig.io.words[50000] = 258;
   EXPECT_FALSE(rig.write());
   EXPECT_EQ(rig.io.writes, 0);
@@ -85,7 +85,7 @@ TEST(VerifiedWrite, ARegisterHoldingTheValueIsNotWritten) {
 }
 
 TEST(VerifiedWrite, AnUnknownOutcomeThrowsSayingItMayHaveBeenAppliedWithAHint) {
-  Rig rig;
+  VerifyRig rig;
   rig.io.next = Store::Write::lose;
   const auto e = rig.write();
   ASSERT_TRUE(e);
@@ -99,7 +99,7 @@ TEST(VerifiedWrite, AnUnknownOutcomeThrowsSayingItMayHaveBeenAppliedWithAHint) {
 }
 
 TEST(VerifiedWrite, ARefusedWriteReportsFailedAndThrowsItsError) {
-  Rig rig;
+  VerifyRig rig;
   rig.io.next = Store::Write::refuse;
   const auto e = rig.write();
   ASSERT_TRUE(e);
@@ -110,7 +110,7 @@ TEST(VerifiedWrite, ARefusedWriteReportsFailedAndThrowsItsError) {
 }
 
 TEST(VerifiedWrite, NothingSentReportsNoLineAndThrows) {
-  Rig rig;
+  VerifyRig rig;
   rig.io.unreachable = true;
   const auto e = rig.write();
   ASSERT_TRUE(e);
