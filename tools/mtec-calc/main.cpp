@@ -50,9 +50,16 @@ int calc_main(int argc, char** argv) {
     metrics.maybe_write(std::chrono::steady_clock::now());
     if (st == mtec::LineInput::Status::timeout) continue;
     if (st == mtec::LineInput::Status::end) break;
-    calc.apply(frame);
-    if (!out.write_line(mtec::frame_line(frame))) break;
-    metrics.add(mtec::metric::kFramesOut);
+    // the frames that came together (one read of the inverter) leave together
+    auto more = st;
+    bool gone = false;
+    while (more == mtec::LineInput::Status::line && !gone) {
+      calc.apply(frame);
+      gone = !out.add(mtec::frame_line(frame));
+      if (!gone) metrics.add(mtec::metric::kFramesOut);
+      more = in.next(frame, 0);
+    }
+    if (gone || !out.flush() || more == mtec::LineInput::Status::end) break;
   }
   in.summarize();
   return 0;

@@ -66,7 +66,11 @@ int read_follow(const ReadJob& job) {
   LineWriter out;
   Follower follower(
       {job.catalog, job.settings, job.log, job.raw}, client, waiter, beat, metrics,
-      [&out](const Frame& f) { return out.write_line(frame_line(f)); },
+      [&out](const std::vector<Frame>& frames) {
+        for (const auto& f : frames)
+          if (!out.add(frame_line(f))) return false;
+        return out.flush();
+      },
       [&rng] { return std::uniform_real_distribution<double>(0, 1)(rng); });
   client.set_observer([&follower](bool ok, std::string_view cls, double seconds) {
     follower.request_done(ok, cls, seconds);

@@ -195,8 +195,8 @@ bool Follower::read_groups(const std::vector<Group>& groups, TimePoint now) {
     }
   }
   const std::set<const Register*> selected(regs.begin(), regs.end());
-  const auto frames = frames_by_group(catalog_, groups, selected, outcome,
-                                      iso_timestamp(clocks_.wall()), serial_, raw_);
+  auto frames = frames_by_group(catalog_, groups, selected, outcome,
+                                iso_timestamp(clocks_.wall()), serial_, raw_);
   const double unix_now = std::chrono::duration<double>(clocks_.wall().time_since_epoch()).count();
   for (const auto& f : frames) {
     schedule_.done(f.group, now, !f.values.empty());
@@ -204,10 +204,12 @@ bool Follower::read_groups(const std::vector<Group>& groups, TimePoint now) {
     if (!f.values.empty())
       metrics_.set(metric::kGroupLastSuccess, unix_now,
                    fmt::format("group=\"{}\"", group_name(f.group)));
-    if (f.values.empty() && outcome.connection_lost) continue;  // nothing read: no frame
-    if (!out_(f)) return false;
-    metrics_.add(metric::kFramesOut);
   }
+  if (outcome.connection_lost)  // a group that read nothing: no frame
+    std::erase_if(frames, [](const Frame& f) { return f.values.empty(); });
+  if (frames.empty()) return true;
+  if (!out_(frames)) return false;
+  metrics_.add(metric::kFramesOut, static_cast<double>(frames.size()));
   return true;
 }
 

@@ -70,8 +70,9 @@ struct FollowClocks {
 
 class Follower {
  public:
-  // A frame to write; false when its reader has gone (the loop ends).
-  using FrameOut = std::function<bool(const Frame&)>;
+  // The frames of one read, to be written at once (one wake-up for the next
+  // stage); false when their reader has gone (the loop ends).
+  using FrameOut = std::function<bool(const std::vector<Frame>&)>;
   // Declares its metric families in `metrics` and writes them.
   Follower(const FollowSetup& setup, modbus::Device& device, FollowWaiter& waiter,
            HeartbeatSender& beat, Metrics& metrics, FrameOut out, RandomSource random,

@@ -1,8 +1,10 @@
-// LineWriter: a line and '\n' per call; a reader that went away is a quiet
-// false (EPIPE), not a signal.
+// LineWriter: a line and '\n' per call, or a burst of lines in one write;
+// a reader that went away is a quiet false (EPIPE), not a signal.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
+
+#include <fcntl.h>
 
 #include <cstdio>
 
@@ -25,6 +27,24 @@ TEST(LineWriter, WritesLinesAndReportsAGoneReader) {
   EXPECT_FALSE(w.write_line("next"));
   EXPECT_EQ(w.lines(), 1u);
   std::fclose(out);
+}
+
+TEST(LineWriter, ABurstLeavesInOneWriteAtFlush) {
+  int p[2];
+  ASSERT_EQ(::pipe(p), 0);
+  ASSERT_EQ(::fcntl(p[0], F_SETFL, O_NONBLOCK), 0);
+  FILE* out = ::fdopen(p[1], "w");
+  LineWriter w(out);
+  EXPECT_TRUE(w.add("{\"a\":1}"));
+  EXPECT_TRUE(w.add("{\"b\":2}"));
+  char buf[32] = {};
+  EXPECT_EQ(::read(p[0], buf, sizeof buf), -1);  // nothing yet: the burst is held
+  EXPECT_TRUE(w.flush());
+  ASSERT_EQ(::read(p[0], buf, sizeof buf), 16);  // both lines, in one read
+  EXPECT_STREQ(buf, "{\"a\":1}\n{\"b\":2}\n");
+  EXPECT_EQ(w.lines(), 2u);
+  std::fclose(out);
+  ::close(p[0]);
 }
 
 }  // namespace

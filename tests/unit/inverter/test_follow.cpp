@@ -87,14 +87,16 @@ struct FollowRig {
   const Logger& log = captured.log;
   Metrics metrics{"", "mtec-read"};
   std::vector<Written> frames;
+  std::vector<size_t> batches;  // the frames of each write
 
   FollowRig() { device.set_text(kSerialAddress, "SN1234AB", 8); }
 
   void run(HeartbeatSender& beat) {
     Follower f(
         {test::project_catalog(), settings, log, false}, device, waiter, beat, metrics,
-        [this](const Frame& fr) {
-          frames.push_back({now, fr});
+        [this](const std::vector<Frame>& batch) {
+          for (const auto& fr : batch) frames.push_back({now, fr});
+          batches.push_back(batch.size());
           return true;
         },
         [] { return 0.5; },  // no jitter
@@ -152,6 +154,8 @@ TEST(Follower, FirstCycleReadsAtOnceStaticFrameFirstThenEveryGroupDue) {
   EXPECT_EQ(rig.groups_at(follow_t0),
             (Groups{"static", "now-base", "config", "now-grid", "day", "total"}));
   EXPECT_EQ(rig.frames.size(), 6u);
+  // the static frame on its own, the cycle's frames in one write
+  EXPECT_EQ(rig.batches, (std::vector<size_t>{1, 5}));
   for (const auto& w : rig.frames) EXPECT_EQ(w.frame.serial, "SN1234AB");
   EXPECT_EQ(rig.device.connects, std::vector<TimePoint>{follow_t0});
   EXPECT_NE(rig.logged().find("notice: inverter inverter.test:502 (unit 247, tcp framing): serial "
@@ -317,7 +321,7 @@ TEST(Follower, EndsWhenTheFramesReaderIsGone) {
   size_t written = 0;
   Follower f(
       {test::project_catalog(), rig.settings, rig.log, false}, rig.device, rig.waiter, none,
-      rig.metrics, [&](const Frame&) { return ++written < 2; }, [] { return 0.5; },
+      rig.metrics, [&](const std::vector<Frame>&) { return ++written < 2; }, [] { return 0.5; },
       {[&rig] { return rig.now; }, [] { return std::chrono::system_clock::now(); }});
   f.run();
   EXPECT_EQ(written, 2u);
