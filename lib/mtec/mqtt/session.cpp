@@ -120,9 +120,10 @@ void Session::session_began() {
 
 void Session::publish(const std::string& topic, const std::string& payload, bool retain) {
   // A topic the broker refuses (wildcards, bad UTF-8, too long) would be
-  // held forever: it is dropped, with one warning per topic.
-  auto refused = transport_.refused_topic(topic);
-  if (!refused && conn_.connected()) {
+  // held forever: it is dropped, with one warning per topic. Connected, the
+  // transport's publish checks the topic itself (once per message, not twice).
+  std::optional<std::string> refused;
+  if (conn_.connected()) {
     const auto sent = transport_.publish(topic, payload, retain);
     if (sent.result == Transport::Sent::Result::sent) {
       ++published_;
@@ -130,6 +131,7 @@ void Session::publish(const std::string& topic, const std::string& payload, bool
     }
     if (sent.result == Transport::Sent::Result::refused) refused = sent.why;
   }
+  if (!refused) refused = transport_.refused_topic(topic);  // to hold it, or not
   if (refused) {
     if (metrics_) metrics_->add(metric::kMqttDropped);
     repeats_.warn("dropped", topic,

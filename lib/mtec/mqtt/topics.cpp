@@ -6,7 +6,11 @@ namespace mtec::mqtt {
 
 std::string state_topic(std::string_view root, std::string_view serial, std::string_view group,
                         std::string_view key) {
-  return fmt::format("{}/{}/{}/{}/state", root, serial, group, key);
+  // "{root}/{serial}/{group}/{key}/state", once per value and cycle: joined, not formatted
+  std::string t;
+  t.reserve(root.size() + serial.size() + group.size() + key.size() + 9);
+  t.append(root).append("/").append(serial).append("/").append(group).append("/");
+  return t.append(key).append("/state");
 }
 
 std::string set_topic(std::string_view root, std::string_view serial, std::string_view group,

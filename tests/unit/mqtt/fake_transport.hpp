@@ -120,6 +120,7 @@ class FakeTransport final : public Transport {
   }
   Sent publish(const std::string& topic, const std::string& payload, bool retain) override {
     if (!open_) return {Sent::Result::not_sent, "The client is not currently connected."};
+    if (auto why = refused_topic(topic)) return {Sent::Result::refused, *why};  // as libmosquitto
     published.push_back({topic, payload, retain});
     return {};
   }
