@@ -54,8 +54,8 @@ int calc_main(int argc, char** argv) {
     auto more = st;
     bool gone = false;
     while (more == mtec::LineInput::Status::line && !gone) {
-      calc.apply(frame);
-      gone = !out.add(mtec::frame_line(frame));
+      const auto added = calc.apply(frame);
+      gone = !out.add(mtec::line_with_added(in.line(), frame, added));
       if (!gone) metrics.add(mtec::metric::kFramesOut);
       more = in.next(frame, 0);
     }

@@ -12,12 +12,14 @@ Calculator::Calculator(const Catalog& catalog) {
   for (const auto& d : catalog.derived()) by_group_[d.reg->group].push_back(&d);
 }
 
-void Calculator::apply(Json& frame) const {
+std::optional<std::vector<std::string>> Calculator::apply(Json& frame) const {
+  std::vector<std::string> added;
   const auto group = parse_group(frame["group"].get_ref<const std::string&>());
-  if (!group) return;  // a group the catalog does not have: nothing to calculate
+  if (!group) return added;  // a group the catalog does not have: nothing to calculate
   const auto it = by_group_.find(*group);
-  if (it == by_group_.end()) return;
+  if (it == by_group_.end()) return added;
   Json& values = frame["values"];
+  bool only_added = true;
   std::optional<std::string> time;
   bool time_done = false;
   std::vector<std::pair<std::string, Value>> inputs;
@@ -52,6 +54,10 @@ void Calculator::apply(Json& frame) const {
               return nullptr;
             },
             time);
+        if (values.contains(d->reg->mqtt))
+          only_added = false;  // replaced where it was
+        else
+          added.push_back(d->reg->mqtt);
         values[d->reg->mqtt] = to_json(v);
         continue;
       } catch (const FormulaError& e) {
@@ -63,10 +69,53 @@ void Calculator::apply(Json& frame) const {
     values.erase(d->reg->mqtt);
     errors.push_back(error_to_json(err));
   }
-  if (errors.empty()) return;
+  if (errors.empty()) {
+    if (only_added) return added;
+    return std::nullopt;
+  }
   Json& all = frame["errors"];
   if (!all.is_array()) all = Json::array();
   for (auto& e : errors) all.push_back(std::move(e));
+  return std::nullopt;
+}
+
+namespace {
+
+bool json_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// Where the "values" object of `line` ends (its '}'), if "values" is the
+// frame's last member; npos otherwise.
+size_t values_end(const std::string& line, const Json& frame) {
+  if (frame.empty() || std::prev(frame.end()).key() != "values") return std::string::npos;
+  size_t p = line.size();
+  while (p > 0 && json_space(line[p - 1])) --p;
+  if (p == 0 || line[p - 1] != '}') return std::string::npos;  // the frame's end
+  --p;
+  while (p > 0 && json_space(line[p - 1])) --p;
+  if (p == 0 || line[p - 1] != '}') return std::string::npos;  // the end of "values"
+  return p - 1;
+}
+
+}  // namespace
+
+std::string line_with_added(const std::string& line, const Json& frame,
+                            const std::optional<std::vector<std::string>>& added) {
+  if (!added) return frame_line(frame);
+  if (added->empty()) return line;
+  const size_t end = values_end(line, frame);
+  if (end == std::string::npos) return frame_line(frame);
+  const Json& values = frame["values"];
+  std::string text;
+  bool first = values.size() == added->size();  // "values" was empty: no comma before
+  for (const auto& key : *added) {
+    text += first ? "" : ",";
+    first = false;
+    text +=
+        Json(key).dump() + ":" + values[key].dump(-1, ' ', false, Json::error_handler_t::replace);
+  }
+  std::string out = line;
+  out.insert(end, text);
+  return out;
 }
 
 }  // namespace inverter

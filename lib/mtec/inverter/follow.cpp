@@ -195,8 +195,8 @@ bool Follower::read_groups(const std::vector<Group>& groups, TimePoint now) {
     }
   }
   const std::set<const Register*> selected(regs.begin(), regs.end());
-  auto frames = frames_by_group(catalog_, groups, selected, outcome,
-                                iso_timestamp(clocks_.wall()), serial_, raw_);
+  auto frames = frames_by_group(catalog_, groups, selected, outcome, iso_timestamp(clocks_.wall()),
+                                serial_, raw_);
   const double unix_now = std::chrono::duration<double>(clocks_.wall().time_since_epoch()).count();
   for (const auto& f : frames) {
     schedule_.done(f.group, now, !f.values.empty());

@@ -18,6 +18,8 @@ class FrameInput {
 
   // The next frame within `timeout_ms` (-1: no limit), or timeout, or end.
   LineInput::Status next(Json& frame, int timeout_ms);
+  // The line the last frame was parsed from.
+  const std::string& line() const { return line_; }
   // "N of M lines were not frames and were skipped", if any were.
   void summarize() const { in_.summarize(); }
 

@@ -1,10 +1,9 @@
 // LineWriter: a line and '\n' per call, or a burst of lines in one write;
 // a reader that went away is a quiet false (EPIPE), not a signal.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
-
-#include <fcntl.h>
 
 #include <cstdio>
 

@@ -126,5 +126,66 @@ TEST(Calc, ErrorsOfTheInputFramePassThroughWhateverTheirClassAndOursFollow) {
   EXPECT_EQ(f["errors"][1]["class"], "missing-input");
 }
 
+// The output line: the input's bytes with the added values spliced in, the
+// same as writing the whole frame again where the input was written so.
+TEST(CalcLine, AddedValuesAreSplicedIntoTheLineAsFrameLineWouldWriteThem) {
+  const Calculator calc(test::project_catalog());
+  const std::string canonical =
+      R"({"ts":"2026-01-20T11:00:00.000Z","serial":"S1","group":"now-base",)"
+      R"("values":{"grid_power":-1234,"inverter":500,"backup":100,"battery":0,"pv":0}})";
+  Json f = Json::parse(canonical);
+  const auto added = calc.apply(f);
+  ASSERT_TRUE(added);
+  EXPECT_FALSE(added->empty());
+  EXPECT_EQ(line_with_added(canonical, f, added), frame_line(f));
+
+  // written otherwise: its bytes stay, the values still come last in "values"
+  const std::string spaced =
+      "{ \"ts\": \"2026-01-20T11:00:00Z\", \"group\" : \"now-base\", \"values\" : { \"grid_power\" "
+      ": 1e3,"
+      " \"inverter\" : 0, \"backup\": 0, \"battery\": 0, \"pv\": 0 } }\r";
+  Json g = Json::parse(spaced);
+  const auto more = calc.apply(g);
+  ASSERT_TRUE(more);
+  const std::string out = line_with_added(spaced, g, more);
+  const size_t end = spaced.rfind(" } }");
+  EXPECT_EQ(out.substr(0, end), spaced.substr(0, end));  // 1e3, the spaces: as they came
+  EXPECT_EQ(out.substr(out.size() - 4), "} }\r");        // spliced in before the "}" of "values"
+  EXPECT_EQ(Json::parse(out), g);
+}
+
+TEST(CalcLine, AFrameWithNothingToAddIsItsLineAndOtherChangesWriteTheFrame) {
+  const Calculator calc(test::project_catalog());
+  const std::string grid = R"({"group":"now-grid",  "values":{"grid_a":230}})";
+  Json f = Json::parse(grid);
+  EXPECT_EQ(line_with_added(grid, f, calc.apply(f)), grid);  // not written again
+
+  // a missing input: noted under "errors", the frame is written again
+  const std::string missing = R"({"group":"now-base", "values":{"inverter":300}})";
+  Json m = Json::parse(missing);
+  const auto none = calc.apply(m);
+  EXPECT_FALSE(none);
+  EXPECT_EQ(line_with_added(missing, m, none), frame_line(m));
+
+  // "values" not last: written again, nothing spliced into another member
+  const std::string later =
+      R"({"values":{"grid_power":1,"inverter":2,"backup":0,"battery":0,"pv":0},"group":"now-base",)"
+      R"("ts":"2026-01-20T11:00:00Z"})";
+  Json l = Json::parse(later);
+  const auto added = calc.apply(l);
+  ASSERT_TRUE(added);
+  EXPECT_FALSE(added->empty());
+  EXPECT_EQ(line_with_added(later, l, added), frame_line(l));
+
+  // a calculated value the input already has is replaced where it was
+  const std::string again =
+      R"({"ts":"2026-01-20T11:00:00Z","group":"now-base","values":{"consumption":7,"grid_power":1,)"
+      R"("inverter":2,"backup":0,"battery":0,"pv":0}})";
+  Json a = Json::parse(again);
+  const auto replaced = calc.apply(a);
+  EXPECT_FALSE(replaced);
+  EXPECT_EQ(line_with_added(again, a, replaced), frame_line(a));
+}
+
 }  // namespace
 }  // namespace mtec
