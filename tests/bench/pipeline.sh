@@ -63,6 +63,10 @@ cpu_ns() {
   fi
 }
 pss_kib() { awk '/^Pss:/ {print $2}' "/proc/$1/smaps_rollup"; }
+# counts that the machine's other load does not move: times the process slept
+# and woke (voluntary context switches), and its read and write calls
+wakeups() { awk '/^voluntary_ctxt_switches:/ {print $2}' "/proc/$1/status"; }
+io_calls() { awk '/^sysc[rw]:/ {n += $2} END {print n}' "/proc/$1/io"; }
 
 # a few cycles to settle (discovery, the first reads of every group), then
 # measure in windows of WINDOW cycles (default 10): the figures are the median
@@ -83,7 +87,10 @@ wait_cycles $((first_cycle + 3))
 declare -A start prev
 sample() { local s; for s in "${stages[@]}" "${others[@]}"; do prev[$s]=$(cpu_ns "${pid_of[$s]}"); done; }
 sample
-for s in "${stages[@]}" "${others[@]}"; do start[$s]=${prev[$s]}; done
+declare -A wake0 io0
+for s in "${stages[@]}" "${others[@]}"; do
+  start[$s]=${prev[$s]} wake0[$s]=$(wakeups "${pid_of[$s]}") io0[$s]=$(io_calls "${pid_of[$s]}")
+done
 c0=$(cycles_seen) c_prev=$c0
 : >"$WORK/windows"
 while ((c_prev - c0 < CYCLES)); do
@@ -107,16 +114,20 @@ pipeline_windows() {
 stage_median() { awk -v s="$1" '$1 == s { print $2 }' "$WORK/windows" | median; }
 
 echo "pipeline: $n steady cycles (REFRESH_NOW 1 s) in windows of $WINDOW, start to first state ${latency} s"
-echo "  (CPU per cycle: the median window's, then the mean over all $n cycles)"
-total_cpu=0 total_pss=0
+echo "  (CPU per cycle: the median window's, then the mean over all $n cycles; per cycle also"
+echo "  the wake-ups and the read/write calls, which the machine's other load does not move)"
+total_cpu=0 total_pss=0 total_wake=0 total_io=0
 for s in "${stages[@]}" "${others[@]}"; do
   d=$(($(cpu_ns "${pid_of[$s]}") - start[$s]))
+  w=$(($(wakeups "${pid_of[$s]}") - wake0[$s])) io=$(($(io_calls "${pid_of[$s]}") - io0[$s]))
   pss=$(pss_kib "${pid_of[$s]}")
-  awk -v s="$s" -v m="$(stage_median "$s")" -v d="$d" -v n="$n" -v p="$pss" 'BEGIN {
-    printf "  %-13s %7.3f ms CPU/cycle (mean %.3f)  PSS %6d KiB\n", s, m / 1e6, d / n / 1e6, p }'
+  awk -v s="$s" -v m="$(stage_median "$s")" -v d="$d" -v n="$n" -v p="$pss" -v w="$w" -v io="$io" 'BEGIN {
+    printf "  %-13s %7.3f ms CPU/cycle (mean %.3f)  %5.1f wake-ups %5.1f r/w calls  PSS %6d KiB\n",
+      s, m / 1e6, d / n / 1e6, w / n, io / n, p }'
   case " ${stages[*]} " in
-    *" $s "*) total_cpu=$((total_cpu + d)) total_pss=$((total_pss + pss)) ;;
+    *" $s "*) total_cpu=$((total_cpu + d)) total_pss=$((total_pss + pss)) total_wake=$((total_wake + w)) total_io=$((total_io + io)) ;;
   esac
 done
-awk -v m="$(pipeline_windows | median)" -v d="$total_cpu" -v n="$n" -v p="$total_pss" 'BEGIN {
-  printf "  %-13s %7.3f ms CPU/cycle (mean %.3f)  PSS %6d KiB (%.1f MB)\n", "pipeline", m / 1e6, d / n / 1e6, p, p / 1024 }'
+awk -v m="$(pipeline_windows | median)" -v d="$total_cpu" -v n="$n" -v p="$total_pss" -v w="$total_wake" -v io="$total_io" 'BEGIN {
+  printf "  %-13s %7.3f ms CPU/cycle (mean %.3f)  %5.1f wake-ups %5.1f r/w calls  PSS %6d KiB (%.1f MB)\n",
+    "pipeline", m / 1e6, d / n / 1e6, w / n, io / n, p, p / 1024 }'
