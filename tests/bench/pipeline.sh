@@ -75,8 +75,9 @@ io_calls() { awk '/^sysc[rw]:/ {n += $2} END {print n}' "/proc/$1/io"; }
 # done a few ms after its state message, so any sample in the second after it
 # counts the same cycles, and the bench's own polling stays light.
 WINDOW=${WINDOW:-10}
-wait_cycles() {
-  local deadline=$((SECONDS + $1 * 3 + 30))
+((WINDOW >= 1)) || { echo "WINDOW must be 1 or more cycles" >&2; exit 1; }
+wait_cycles() {  # until cycle $1, at most 3 s a cycle still to come (and 30 s)
+  local deadline=$((SECONDS + ($1 - $(cycles_seen)) * 3 + 30))
   until (($(cycles_seen) >= $1)); do
     ((SECONDS < deadline)) || { echo "timed out waiting for cycle $1" >&2; exit 1; }
     sleep 0.1

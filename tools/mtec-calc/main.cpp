@@ -16,6 +16,8 @@
 
 namespace {
 
+constexpr int kBurst = 64;  // frames written at once, at most
+
 int calc_main(int argc, char** argv) {
   mtec::ToolCli cli("mtec-calc",
                     "Read NDJSON frames on stdin, add the calculated values declared in the\n"
@@ -50,16 +52,18 @@ int calc_main(int argc, char** argv) {
     metrics.maybe_write(std::chrono::steady_clock::now());
     if (st == mtec::LineInput::Status::timeout) continue;
     if (st == mtec::LineInput::Status::end) break;
-    // the frames that came together (one read of the inverter) leave together
+    // the frames that came together (one read of the inverter) leave
+    // together, a burst of at most kBurst (the loop beats between bursts)
     auto more = st;
-    bool gone = false;
-    while (more == mtec::LineInput::Status::line && !gone) {
-      const auto added = calc.apply(frame);
-      gone = !out.add(mtec::line_with_added(in.line(), frame, added));
-      if (!gone) metrics.add(mtec::metric::kFramesOut);
+    int burst = 0;
+    while (more == mtec::LineInput::Status::line) {
+      out.add(mtec::line_with_added(in.line(), frame, calc.apply(frame)));
+      if (++burst == kBurst) break;
       more = in.next(frame, 0);
     }
-    if (gone || !out.flush() || more == mtec::LineInput::Status::end) break;
+    if (!out.flush()) break;  // the reader has gone
+    metrics.add(mtec::metric::kFramesOut, burst);
+    if (more == mtec::LineInput::Status::end) break;
   }
   in.summarize();
   return 0;

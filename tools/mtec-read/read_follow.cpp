@@ -67,8 +67,7 @@ int read_follow(const ReadJob& job) {
   Follower follower(
       {job.catalog, job.settings, job.log, job.raw}, client, waiter, beat, metrics,
       [&out](const std::vector<Frame>& frames) {
-        for (const auto& f : frames)
-          if (!out.add(frame_line(f))) return false;
+        for (const auto& f : frames) out.add(frame_line(f));
         return out.flush();
       },
       [&rng] { return std::uniform_real_distribution<double>(0, 1)(rng); });

@@ -40,8 +40,8 @@ int read_once(const ReadJob& job) {
     std::fputs(table_of(job.catalog, frames, job.settings).c_str(), stdout);
   } else {
     LineWriter out;
-    for (const auto& f : frames)
-      if (!out.write_line(frame_line(f))) return 0;  // reader gone: end quietly
+    for (const auto& f : frames) out.add(frame_line(f));
+    if (!out.flush()) return 0;  // reader gone: end quietly
   }
   return outcome.worst ? exit_code(*outcome.worst) : 0;
 }

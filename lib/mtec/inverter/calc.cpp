@@ -83,8 +83,47 @@ namespace {
 
 bool json_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
+// How many members the object `line` (valid JSON: it was parsed) has at its
+// top level, if `line` is that object and nothing else but JSON whitespace;
+// nullopt otherwise (a byte-order mark before it, a NUL or more after it,
+// which the parser lets pass and a re-written frame would not keep).
+std::optional<size_t> top_level_members(const std::string& line) {
+  size_t i = 0;
+  while (i < line.size() && json_space(line[i])) ++i;
+  if (i == line.size() || line[i] != '{') return std::nullopt;
+  int depth = 0;
+  size_t commas = 0;
+  bool in_string = false, empty = true;
+  for (; i < line.size(); ++i) {
+    const char c = line[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;  // the escaped character
+      else if (c == '"')
+        in_string = false;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      if (--depth == 0) break;
+    } else if (c == ',' && depth == 1) {
+      ++commas;
+    }
+    if (depth == 1 && c != '{' && !json_space(c)) empty = false;
+  }
+  if (depth != 0 || i == line.size()) return std::nullopt;
+  for (++i; i < line.size(); ++i)
+    if (!json_space(line[i])) return std::nullopt;
+  return empty ? 0 : commas + 1;
+}
+
 // Where the "values" object of `line` ends (its '}'), if "values" is the
-// frame's last member; npos otherwise.
+// frame's last member; npos otherwise. `line` is the frame's object alone,
+// without a repeated top-level key (the parsed frame keeps one where it came
+// first: "values" last there, another member last in the line).
 size_t values_end(const std::string& line, const Json& frame) {
   if (frame.empty() || std::prev(frame.end()).key() != "values") return std::string::npos;
   size_t p = line.size();
@@ -100,7 +139,9 @@ size_t values_end(const std::string& line, const Json& frame) {
 
 std::string line_with_added(const std::string& line, const Json& frame,
                             const std::optional<std::vector<std::string>>& added) {
-  if (!added) return frame_line(frame);
+  // the line as it came only where it is the frame's object alone, with as
+  // many members as the frame (no repeated key)
+  if (!added || top_level_members(line) != frame.size()) return frame_line(frame);
   if (added->empty()) return line;
   const size_t end = values_end(line, frame);
   if (end == std::string::npos) return frame_line(frame);

@@ -31,8 +31,9 @@ class Calculator {
 
 // The line of `frame` after apply() added `added` to the frame parsed from
 // `line`: `line` itself with the added values spliced in before the end of
-// "values" where that is exact ("values" the frame's last member; the line
-// keeps its bytes, and a frame with nothing to add is not written again);
+// "values" where that is exact ("values" the frame's last member, no repeated
+// top-level key, nothing around the object but whitespace; the line keeps its
+// bytes, and a frame with nothing to add is not written again);
 // frame_line(frame) otherwise.
 std::string line_with_added(const std::string& line, const Json& frame,
                             const std::optional<std::vector<std::string>>& added);

@@ -21,20 +21,7 @@ inline namespace inverter {
 
 // --- Interface ---
 
-// nlohmann's ordered_map (a vector of key-value pairs, in insertion order)
-// with room for a frame's values from the start: growing it one doubling at a
-// time copies every key again (a pair's key is const), and that was half of
-// parsing a frame (callgrind of mtec-calc and mtec-publish, one frame a cycle).
-template <class Key, class T, class IgnoredLess = std::less<Key>,
-          class Allocator = std::allocator<std::pair<const Key, T>>>
-struct ReservedOrderedMap : nlohmann::ordered_map<Key, T, IgnoredLess, Allocator> {
-  using Base = nlohmann::ordered_map<Key, T, IgnoredLess, Allocator>;
-  using Base::Base;
-  ReservedOrderedMap() { this->reserve(kReserve); }
-  static constexpr size_t kReserve = 24;
-};
-
-using Json = nlohmann::basic_json<ReservedOrderedMap>;
+using Json = nlohmann::ordered_json;
 
 // The classes only frames name: what went wrong after the request.
 enum class FrameOnlyClass {

@@ -133,6 +133,10 @@ std::optional<std::string> MosquittoTransport::refused_topic(const std::string& 
 
 Transport::Sent MosquittoTransport::publish(const std::string& topic, const std::string& payload,
                                             bool retain) {
+  // libmosquitto takes the topic as a C string: one with a NUL (a topic root
+  // from a config file) would be published cut short
+  if (topic.find('\0') != std::string::npos)
+    return {Sent::Result::refused, "the topic contains a NUL character"};
   const int rc = mosquitto_publish(m_, nullptr, topic.c_str(), static_cast<int>(payload.size()),
                                    payload.data(), 0, retain);
   if (rc == MOSQ_ERR_SUCCESS) return {};

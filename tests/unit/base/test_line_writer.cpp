@@ -34,14 +34,31 @@ TEST(LineWriter, ABurstLeavesInOneWriteAtFlush) {
   ASSERT_EQ(::fcntl(p[0], F_SETFL, O_NONBLOCK), 0);
   FILE* out = ::fdopen(p[1], "w");
   LineWriter w(out);
-  EXPECT_TRUE(w.add("{\"a\":1}"));
-  EXPECT_TRUE(w.add("{\"b\":2}"));
+  w.add("{\"a\":1}");
+  w.add("{\"b\":2}");
   char buf[32] = {};
   EXPECT_EQ(::read(p[0], buf, sizeof buf), -1);  // nothing yet: the burst is held
   EXPECT_TRUE(w.flush());
   ASSERT_EQ(::read(p[0], buf, sizeof buf), 16);  // both lines, in one read
   EXPECT_STREQ(buf, "{\"a\":1}\n{\"b\":2}\n");
   EXPECT_EQ(w.lines(), 2u);
+  std::fclose(out);
+  ::close(p[0]);
+}
+
+TEST(LineWriter, ABurstLargerThanStdiosBufferIsHeldWholeUntilFlush) {
+  int p[2];
+  ASSERT_EQ(::pipe(p), 0);
+  ASSERT_EQ(::fcntl(p[0], F_SETFL, O_NONBLOCK), 0);
+  FILE* out = ::fdopen(p[1], "w");
+  LineWriter w(out);
+  const std::string line(4095, 'x');  // with '\n': 4 KiB a line, 20 KiB the burst
+  for (int i = 0; i < 5; ++i) w.add(line);
+  std::string got(65536, '\0');
+  EXPECT_EQ(::read(p[0], got.data(), got.size()), -1);  // none of it went early
+  EXPECT_TRUE(w.flush());
+  EXPECT_EQ(::read(p[0], got.data(), got.size()), 5 * 4096);
+  EXPECT_EQ(w.lines(), 5u);
   std::fclose(out);
   ::close(p[0]);
 }

@@ -177,6 +177,22 @@ TEST(CalcLine, AFrameWithNothingToAddIsItsLineAndOtherChangesWriteTheFrame) {
   EXPECT_FALSE(added->empty());
   EXPECT_EQ(line_with_added(later, l, added), frame_line(l));
 
+  // a top-level key repeated after "values": the parsed frame keeps it where
+  // it came first, so "values" is last there but not in the line
+  const std::string repeated =
+      R"({"ts":"2026-01-20T11:00:00Z","x":1,"group":"now-base","values":{"grid_power":1,)"
+      R"("inverter":2,"backup":0,"battery":0,"pv":0},"x":{}})";
+  Json d = Json::parse(repeated);
+  const auto into_x = calc.apply(d);
+  ASSERT_TRUE(into_x);
+  EXPECT_EQ(line_with_added(repeated, d, into_x), frame_line(d));
+
+  // bytes the parser lets pass but a frame line has not: a byte-order mark, a NUL and more
+  for (const std::string& odd : {"\xEF\xBB\xBF" + grid, grid + std::string(1, '\0') + "}}"}) {
+    Json o = Json::parse(odd);
+    EXPECT_EQ(line_with_added(odd, o, calc.apply(o)), frame_line(o)) << odd;
+  }
+
   // a calculated value the input already has is replaced where it was
   const std::string again =
       R"({"ts":"2026-01-20T11:00:00Z","group":"now-base","values":{"consumption":7,"grid_power":1,)"

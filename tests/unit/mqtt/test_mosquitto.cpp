@@ -189,6 +189,10 @@ TEST(MosquittoTransport, TopicsLibmosquittoRefusesAreNamed) {
   EXPECT_TRUE(t.refused_topic("MTEC/\xff"));
   // not connected: nothing goes out, and it is no refusal of the topic
   EXPECT_EQ(t.publish("MTEC/x", "1", false).result, Transport::Sent::Result::not_sent);
+  // a NUL (from a configured root) would cut the C string libmosquitto takes
+  const std::string nul("MTEC\0x/S1/now-base/pv/state", 27);
+  EXPECT_TRUE(t.refused_topic(nul));
+  EXPECT_EQ(t.publish(nul, "1", false).result, Transport::Sent::Result::refused);
 }
 
 TEST(MosquittoTransport, ACaFileThatCannotBeReadIsAConfigError) {

@@ -257,6 +257,18 @@ TEST(Session, ATopicTheBrokerRefusesIsDroppedNotHeld) {
                 "(Invalid function arguments provided.): its values are dropped"));
 }
 
+TEST(Session, ATopicRefusedWhileConnectedIsDroppedWithAWarningNotHeld) {
+  SessionRig r;
+  r.o.settings.mqtt_topic = "bad#root";
+  Session& s = r.connected();
+  s.frame(now_base(50));
+  EXPECT_TRUE(r.t.published.empty());
+  EXPECT_EQ(s.held(), 0u);
+  EXPECT_TRUE(
+      r.log.has("warning: the broker refuses topic 'bad#root/S1/now-base/battery_soc/state' "
+                "(Invalid function arguments provided.): its values are dropped"));
+}
+
 TEST(Session, AFrameWithoutASerialBeforeAnyIsNotPublished) {
   SessionRig r;
   Session& s = r.connected();
