@@ -4,6 +4,8 @@
 // reader (EPIPE) is reported, not fatal.
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <cstdio>
 #include <string>
@@ -17,6 +19,11 @@ inline namespace base {
 class LineWriter {
  public:
   explicit LineWriter(FILE* out = stdout) : out_(out) {}
+  // What is still in the burst goes out (an error ended the tool before its
+  // flush: the good lines before it are not lost); errors are ignored here.
+  ~LineWriter();
+  LineWriter(const LineWriter&) = delete;
+  LineWriter& operator=(const LineWriter&) = delete;
   // Writes `line` plus '\n' at once. Returns false when the reader has gone
   // (EPIPE): the caller ends quietly. Other errors throw Error(io).
   bool write_line(std::string_view line) {
@@ -31,7 +38,8 @@ class LineWriter {
   uint64_t lines() const { return lines_; }  // lines written
 
  private:
-  bool failed();  // false on EPIPE; otherwise throws Error(io)
+  bool failed();          // false on EPIPE; otherwise throws Error(io)
+  ssize_t write_burst();  // -1 (errno) or the bytes written
 
   FILE* out_;
   std::string burst_;

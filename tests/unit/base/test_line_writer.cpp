@@ -63,5 +63,20 @@ TEST(LineWriter, ABurstLargerThanStdiosBufferIsHeldWholeUntilFlush) {
   ::close(p[0]);
 }
 
+TEST(LineWriter, WhatIsStillInTheBurstGoesOutWhenTheWriterEnds) {
+  int p[2];
+  ASSERT_EQ(::pipe(p), 0);
+  FILE* out = ::fdopen(p[1], "w");
+  {
+    LineWriter w(out);
+    w.add("{\"good\":1}");  // then an error ends the tool before its flush
+  }
+  char buf[32] = {};
+  ASSERT_EQ(::read(p[0], buf, sizeof buf), 11);
+  EXPECT_STREQ(buf, "{\"good\":1}\n");
+  std::fclose(out);
+  ::close(p[0]);
+}
+
 }  // namespace
 }  // namespace mtec
