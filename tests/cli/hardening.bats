@@ -77,6 +77,15 @@ not_a_signal() { [ "$1" -lt 128 ]; }
   [[ "$stderr" == *"line 2: line too long"* ]]  # a command line is at most 4096 bytes
 }
 
+@test "a frame of 300,000 empty objects: skipped before parsing, the good lines kept" {
+  good='{"ts":"2026-01-20T11:00:00Z","serial":"S","group":"day","values":{"pv_day":1.5}}'
+  { echo "$good"; python3 -c 'print("{\"group\":\"day\",\"values\":{},\"a\":[" + ",".join(["{}"] * 300000) + "]}")'; echo "$good"; } >in.ndjson
+  run --separate-stderr mtec-calc <in.ndjson
+  [ "$status" -eq 0 ]
+  [ "${#lines[@]}" -eq 2 ]
+  [[ "$stderr" == *"line 2"*"more than 65536 objects and arrays"* ]]
+}
+
 @test "mode 3 is refused with the labels and codes; --raw writes it for experts" {
   start_sim --snapshot "$GOLDEN/case_A.json" --write-log writes.ndjson
   touch writes.ndjson

@@ -2,12 +2,18 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 
 namespace mtec {
 inline namespace base {
 
 int json_depth(std::string_view text, int limit) {
-  int depth = 0, deepest = 0;
+  return json_shape(text, limit, std::numeric_limits<size_t>::max()).depth;
+}
+
+JsonShape json_shape(std::string_view text, int depth_limit, size_t container_limit) {
+  JsonShape shape;
+  int depth = 0;
   bool in_string = false, escaped = false;
   for (const char c : text) {
     if (in_string) {
@@ -22,13 +28,13 @@ int json_depth(std::string_view text, int limit) {
     if (c == '"') {
       in_string = true;
     } else if (c == '{' || c == '[') {
-      deepest = std::max(deepest, ++depth);
-      if (deepest > limit) return deepest;
+      shape.depth = std::max(shape.depth, ++depth);
+      if (shape.depth > depth_limit || ++shape.containers > container_limit) return shape;
     } else if (c == '}' || c == ']') {
       --depth;
     }
   }
-  return deepest;
+  return shape;
 }
 
 std::optional<std::string> string_at(const nlohmann::json& j, const char* key) {

@@ -18,16 +18,36 @@ inline namespace base {
 // values make recursive copies overflow the stack.
 constexpr int kMaxJsonDepth = 64;
 
+// More objects and arrays in one text are refused: nothing we read has more
+// than a few hundred, and each costs ~110 bytes parsed (a 1 MiB line of "{}"
+// took 38 MB, close to mtec-publish's memory bound).
+constexpr size_t kMaxJsonContainers = 65536;
+
 // How deeply `text` nests objects and arrays (strings are skipped), counted
 // without parsing; stops counting at `limit` + 1.
 int json_depth(std::string_view text, int limit = kMaxJsonDepth);
 
+// The depth (as json_depth) and the number of objects and arrays of `text`,
+// in one pass without parsing; stops counting past either limit.
+struct JsonShape {
+  int depth = 0;
+  size_t containers = 0;
+};
+JsonShape json_shape(std::string_view text, int depth_limit = kMaxJsonDepth,
+                     size_t container_limit = kMaxJsonContainers);
+
 // Parses `text`: the value, or nullopt with `problem` saying why (not JSON,
-// nested deeper than kMaxJsonDepth levels).
+// nested deeper than kMaxJsonDepth levels, more than kMaxJsonContainers
+// objects and arrays).
 template <class J = nlohmann::json>
 std::optional<J> parse_json(std::string_view text, std::string& problem) {
-  if (json_depth(text) > kMaxJsonDepth) {
+  const JsonShape shape = json_shape(text);
+  if (shape.depth > kMaxJsonDepth) {
     problem = "nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
+    return std::nullopt;
+  }
+  if (shape.containers > kMaxJsonContainers) {
+    problem = "more than " + std::to_string(kMaxJsonContainers) + " objects and arrays";
     return std::nullopt;
   }
   J j = J::parse(text, nullptr, false);

@@ -27,6 +27,20 @@ TEST(JsonInput, DeepOrBrokenInputIsAProblemNotAnException) {
   EXPECT_TRUE(ok);
 }
 
+TEST(JsonInput, ATextOfTooManyObjectsAndArraysIsAProblemBeforeParsing) {
+  auto many = [](size_t n) {
+    std::string t = "[";
+    for (size_t i = 0; i < n; ++i) t += i ? ",{}" : "{}";
+    return t + "]";
+  };
+  std::string problem;
+  EXPECT_TRUE(
+      parse_json(many(kMaxJsonContainers - 1), problem));  // with the outer array: the limit
+  EXPECT_FALSE(parse_json(many(kMaxJsonContainers), problem));
+  EXPECT_EQ(problem, "more than 65536 objects and arrays");
+  EXPECT_EQ(json_shape(R"({"a":"{[{[","b":[{}]})").containers, 3u);  // strings are skipped
+}
+
 TEST(JsonInput, CheckedLookups) {
   const auto j = nlohmann::json::parse(
       R"({"s":"x","i":-3,"f":1.5,"w":[1,65535],"bad":[1,65536],"neg":[-1],"big":18446744073709551615})");
