@@ -15,7 +15,8 @@ JsonShape json_shape(std::string_view text, int depth_limit, size_t container_li
   JsonShape shape;
   int depth = 0;
   bool in_string = false, escaped = false;
-  for (const char c : text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
     if (in_string) {
       if (escaped)
         escaped = false;
@@ -25,14 +26,23 @@ JsonShape json_shape(std::string_view text, int depth_limit, size_t container_li
         in_string = false;
       continue;
     }
+    // at the top level of the first container, before this character
+    const bool top = depth == 1 && shape.end == std::string_view::npos;
     if (c == '"') {
       in_string = true;
     } else if (c == '{' || c == '[') {
       shape.depth = std::max(shape.depth, ++depth);
       if (shape.depth > depth_limit || ++shape.containers > container_limit) return shape;
     } else if (c == '}' || c == ']') {
-      --depth;
+      if (--depth == 0 && top) {
+        shape.end = i + 1;
+        continue;
+      }
+    } else if (c == ',' && top) {
+      ++shape.members;  // a value follows
     }
+    if (top && shape.members == 0 && kJsonWhitespace.find(c) == std::string_view::npos)
+      shape.members = 1;  // the first value
   }
   return shape;
 }

@@ -27,11 +27,17 @@ constexpr size_t kMaxJsonContainers = 65536;
 // without parsing; stops counting at `limit` + 1.
 int json_depth(std::string_view text, int limit = kMaxJsonDepth);
 
+// JSON's whitespace (RFC 8259): what may stand around a value.
+inline constexpr std::string_view kJsonWhitespace = " \t\n\r";
+
 // The depth (as json_depth) and the number of objects and arrays of `text`,
-// in one pass without parsing; stops counting past either limit.
+// in one pass without parsing; stops counting past either limit. Also the
+// first top-level object's or array's members and where it ends.
 struct JsonShape {
   int depth = 0;
   size_t containers = 0;
+  size_t members = 0;                   // of the first top-level object or array
+  size_t end = std::string_view::npos;  // just after it; npos: not closed
 };
 JsonShape json_shape(std::string_view text, int depth_limit = kMaxJsonDepth,
                      size_t container_limit = kMaxJsonContainers);

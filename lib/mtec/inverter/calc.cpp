@@ -81,43 +81,18 @@ std::optional<std::vector<std::string>> Calculator::apply(Json& frame) const {
 
 namespace {
 
-bool json_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
 // How many members the object `line` (valid JSON: it was parsed) has at its
 // top level, if `line` is that object and nothing else but JSON whitespace;
 // nullopt otherwise (a byte-order mark before it, a NUL or more after it,
 // which the parser lets pass and a re-written frame would not keep).
 std::optional<size_t> top_level_members(const std::string& line) {
-  size_t i = 0;
-  while (i < line.size() && json_space(line[i])) ++i;
-  if (i == line.size() || line[i] != '{') return std::nullopt;
-  int depth = 0;
-  size_t commas = 0;
-  bool in_string = false, empty = true;
-  for (; i < line.size(); ++i) {
-    const char c = line[i];
-    if (in_string) {
-      if (c == '\\')
-        ++i;  // the escaped character
-      else if (c == '"')
-        in_string = false;
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      ++depth;
-    } else if (c == '}' || c == ']') {
-      if (--depth == 0) break;
-    } else if (c == ',' && depth == 1) {
-      ++commas;
-    }
-    if (depth == 1 && c != '{' && !json_space(c)) empty = false;
-  }
-  if (depth != 0 || i == line.size()) return std::nullopt;
-  for (++i; i < line.size(); ++i)
-    if (!json_space(line[i])) return std::nullopt;
-  return empty ? 0 : commas + 1;
+  const size_t first = line.find_first_not_of(kJsonWhitespace);
+  if (first == std::string::npos || line[first] != '{') return std::nullopt;
+  const JsonShape shape = json_shape(line);
+  if (shape.end == std::string::npos ||
+      line.find_first_not_of(kJsonWhitespace, shape.end) != std::string::npos)
+    return std::nullopt;
+  return shape.members;
 }
 
 // Where the "values" object of `line` ends (its '}'), if "values" is the
@@ -126,13 +101,11 @@ std::optional<size_t> top_level_members(const std::string& line) {
 // first: "values" last there, another member last in the line).
 size_t values_end(const std::string& line, const Json& frame) {
   if (frame.empty() || std::prev(frame.end()).key() != "values") return std::string::npos;
-  size_t p = line.size();
-  while (p > 0 && json_space(line[p - 1])) --p;
-  if (p == 0 || line[p - 1] != '}') return std::string::npos;  // the frame's end
-  --p;
-  while (p > 0 && json_space(line[p - 1])) --p;
-  if (p == 0 || line[p - 1] != '}') return std::string::npos;  // the end of "values"
-  return p - 1;
+  const size_t close = line.find_last_not_of(kJsonWhitespace);  // the frame's '}'
+  if (close == std::string::npos || close == 0 || line[close] != '}') return std::string::npos;
+  const size_t end = line.find_last_not_of(kJsonWhitespace, close - 1);  // that of "values"
+  if (end == std::string::npos || line[end] != '}') return std::string::npos;
+  return end;
 }
 
 }  // namespace

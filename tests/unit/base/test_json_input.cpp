@@ -41,6 +41,16 @@ TEST(JsonInput, ATextOfTooManyObjectsAndArraysIsAProblemBeforeParsing) {
   EXPECT_EQ(json_shape(R"({"a":"{[{[","b":[{}]})").containers, 3u);  // strings are skipped
 }
 
+TEST(JsonInput, TheShapeCountsTheFirstContainersMembersAndWhereItEnds) {
+  const std::string obj = R"( {"a":{"x":[1,2]},"b":"}",  "c":[]} )";
+  EXPECT_EQ(json_shape(obj).members, 3u);
+  EXPECT_EQ(json_shape(obj).end, obj.size() - 1);
+  EXPECT_EQ(json_shape("{ }").members, 0u);
+  EXPECT_EQ(json_shape("[[],{}]").members, 2u);
+  EXPECT_EQ(json_shape(R"({"a":1}{"b":2,"c":3})").members, 1u);  // the first one only
+  EXPECT_EQ(json_shape(R"({"a":1)").end, std::string_view::npos);
+}
+
 TEST(JsonInput, CheckedLookups) {
   const auto j = nlohmann::json::parse(
       R"({"s":"x","i":-3,"f":1.5,"w":[1,65535],"bad":[1,65536],"neg":[-1],"big":18446744073709551615})");
